@@ -1,0 +1,169 @@
+"""One settings object for every way in (CLI, UDFs, macros, build, tests).
+
+Precedence, highest first:
+
+1. explicit arguments (CLI flags, keyword arguments, the workbook's Settings sheet);
+2. environment variables ``SHOCKBOOK_<KEY>`` (e.g. ``SHOCKBOOK_OFFLINE=1``);
+3. the defaults below.
+
+Every key is listed in the README ("Settings"). :func:`Settings.from_env` reads the
+environment once; :meth:`Settings.replace` applies explicit overrides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import InputError
+
+ENV_PREFIX = "SHOCKBOOK_"
+
+#: The sources the price service may use, in the order they are tried.
+KNOWN_SOURCES = ("live", "cache", "snapshot")
+
+
+def _default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("shockbook", appauthor=False))
+
+
+def _parse_bool(key: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise InputError(f"{ENV_PREFIX}{key.upper()}={text!r} is not a yes/no value (use 1 or 0)", key=key)
+
+
+def _parse_sources(text: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    items = text.split(",") if isinstance(text, str) else list(text)
+    sources = tuple(s.strip().lower() for s in items if s and s.strip())
+    bad = [s for s in sources if s not in KNOWN_SOURCES]
+    if bad or not sources:
+        raise InputError(
+            f"unknown price source(s) {bad or sources!r}; valid: {', '.join(KNOWN_SOURCES)}",
+            sources=sources,
+        )
+    return sources
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run of shockbook can be told. Frozen: use :meth:`replace`.
+
+    Attributes
+    ----------
+    cache_dir:
+        Folder of the persistent price cache (default: the user cache folder,
+        e.g. ``%LOCALAPPDATA%\\shockbook\\Cache`` on Windows, ``~/.cache/shockbook`` on Linux).
+    offline:
+        Never touch the network; serve from the cache and the snapshot only.
+    snapshot:
+        A long-format price file (``.csv``, ``.csv.gz``, ``.parquet``) used as the last fallback,
+        or as the only source with ``offline``.
+    sources:
+        Order of the fallback chain, a subset of ``live,cache,snapshot``.
+    price_field:
+        ``close`` (as quoted) or ``adj_close`` (split and dividend adjusted) for returns.
+    benchmark:
+        Index used for abnormal returns and the "index beside it" figures.
+    universe_file:
+        CSV of universe members (``ticker``/``yahoo_ticker``, ``name``, ``gics_sector``...).
+    fresh_minutes:
+        How long cached data for the latest session counts as fresh before a refresh asks Yahoo
+        again (history before the latest session never expires).
+    yahoo_timeout, yahoo_retries, yahoo_backoff:
+        Per-request timeout (s), retries after a rate limit or server error, first backoff (s,
+        doubled each retry).
+    coalesce_ms:
+        How long concurrent requests wait to be merged into one fetch (an Excel recalculation
+        fires many UDFs at once).
+    lang:
+        ``ko`` or ``en`` for workbook labels and curated text.
+    opinions_file:
+        Optional user file of extra opinion rows merged after the report's.
+    """
+
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    offline: bool = False
+    snapshot: Path | None = None
+    sources: tuple[str, ...] = KNOWN_SOURCES
+    price_field: str = "close"
+    benchmark: str = "^GSPC"
+    universe_file: Path | None = None
+    fresh_minutes: float = 15.0
+    yahoo_timeout: float = 10.0
+    yahoo_retries: int = 3
+    yahoo_backoff: float = 0.5
+    coalesce_ms: float = 25.0
+    lang: str = "ko"
+    opinions_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.price_field not in ("close", "adj_close"):
+            raise InputError(f"price field must be close or adj_close, not {self.price_field!r}")
+        if self.lang not in ("ko", "en"):
+            raise InputError(f"language must be ko or en, not {self.lang!r}")
+        object.__setattr__(self, "sources", _parse_sources(self.sources))
+
+    # -- construction --------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``SHOCKBOOK_*`` variables, then ``overrides`` (ignoring ``None``)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("cache_dir", "snapshot", "universe_file", "opinions_file"):
+            if isinstance(values.get(key), str):
+                values[key] = Path(values[key]).expanduser()
+        return cls(**values)
+
+    def replace(self, **overrides: Any) -> "Settings":
+        """A copy with the given keys changed (``None`` values are ignored)."""
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+    def active_sources(self) -> tuple[str, ...]:
+        """The fallback chain actually used: ``offline`` drops ``live``; no snapshot drops it."""
+        chain = [s for s in self.sources if not (self.offline and s == "live")]
+        if self.snapshot is None:
+            chain = [s for s in chain if s != "snapshot"]
+        return tuple(chain)
+
+    @staticmethod
+    def keys() -> list[tuple[str, str]]:
+        """(environment variable, default) for every key, for the README and ``--help``."""
+        out = []
+        for f in dataclasses.fields(Settings):
+            default = f.default if f.default is not dataclasses.MISSING else "(user cache folder)"
+            out.append((ENV_PREFIX + f.name.upper(), str(default)))
+        return out
+
+
+def _convert(name: str, raw: str) -> Any:
+    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    kind = str(kind)
+    try:
+        if kind == "bool":
+            return _parse_bool(name, raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number", key=name) from None
+    if name == "sources":
+        return _parse_sources(raw)
+    return raw

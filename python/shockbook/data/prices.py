@@ -1,0 +1,390 @@
+"""The price service: the one door through which every table gets prices.
+
+``PriceService.get(tickers, start, end)`` walks the fallback chain from the settings
+(``live -> cache -> snapshot`` by default) ticker by ticker:
+
+* **live**: serve from the cache what it already holds and is final or fresh; fetch only the
+  missing sessions from Yahoo, in as few batched downloads as possible, store them, serve them;
+* **cache**: whatever is cached in the range, marked stale when sessions are missing (this is
+  where a Yahoo failure or ``--offline`` lands);
+* **snapshot**: a frozen price file.
+
+Every served series carries a :class:`~shockbook.data.types.Provenance`; every ticker that no
+step could serve carries the first step's error. Concurrent calls (an Excel recalculation
+firing hundreds of UDFs) are coalesced: calls that arrive within ``coalesce_ms`` of each other
+share one download, and a ticker already being fetched is waited for, not fetched twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, Protocol
+
+import pandas as pd
+
+from ..config import Settings
+from ..errors import DateRangeError, InputError, ShockbookError, SourceUnavailableError
+from . import calendar as cal
+from .cache import Entry, PriceCache, Span
+from .types import PriceTable, Provenance
+
+
+class PriceSource(Protocol):
+    name: str
+
+    def fetch(self, tickers: list[str], start: dt.date, end: dt.date) -> PriceTable: ...
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def clean_tickers(tickers: Iterable) -> list[str]:
+    """Strip, upper-case, map S&P's dotted class shares to Yahoo's dash (``brk.b`` -> ``BRK-B``)
+    and drop duplicates (first wins). Non-text entries raise :class:`InputError`."""
+    out: list[str] = []
+    for raw in tickers:
+        if not isinstance(raw, str):
+            raise InputError(f"ticker {raw!r} is not text", ticker=raw)
+        t = raw.strip().upper()
+        if not t:
+            continue
+        if "." in t and not t.startswith("^") and len(t.split(".")[-1]) == 1:
+            t = t.replace(".", "-")
+        if t not in out:
+            out.append(t)
+    return out
+
+
+# -- freshness -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _session_close_utc(day: dt.date) -> dt.datetime:
+    close = cal._calendar().session_close(pd.Timestamp(day))
+    return close.to_pydatetime()
+
+
+def _final(span: Span, day: dt.date) -> bool:
+    """True when ``span`` was fetched after ``day``'s close (so its bar is the final close)."""
+    if span.fetched_at.date() > day:  # a later UTC day is always after a NYSE close
+        return True
+    return span.fetched_at >= _session_close_utc(day)
+
+
+def missing_range(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, fresh: dt.timedelta):
+    """The smallest ``(first, last)`` session range of ``[start, end]`` the cache cannot serve,
+    or ``None`` when it is complete (final, or fetched within ``fresh``)."""
+
+    def ok(span: Span, day: dt.date) -> bool:
+        return _final(span, day) or (now - span.fetched_at) <= fresh
+
+    for span in entry.spans:  # fast path: one span covers everything
+        if span.start <= start and span.end >= end and ok(span, end):
+            return None
+    needed = [d.date() for d in cal.sessions(start, end)]
+    todo = [d for d in needed if not any(s.start <= d <= s.end and ok(s, d) for s in entry.spans)]
+    if not todo:
+        return None
+    return todo[0], todo[-1]
+
+
+# -- coalescing ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    wants: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    done: threading.Event = field(default_factory=threading.Event)
+    errors: dict[str, ShockbookError] = field(default_factory=dict)
+    failure: BaseException | None = None
+
+    def add(self, ticker: str, start: dt.date, end: dt.date) -> None:
+        if ticker in self.wants:
+            s, e = self.wants[ticker]
+            start, end = min(s, start), max(e, end)
+        self.wants[ticker] = (start, end)
+
+    def covers(self, ticker: str, start: dt.date, end: dt.date) -> bool:
+        got = self.wants.get(ticker)
+        return got is not None and got[0] <= start and got[1] >= end
+
+
+class Coalescer:
+    """Merge concurrent fetch requests into shared batches.
+
+    ``fetch_batch(wants)`` does the real work (download + store) and returns per-ticker errors.
+    """
+
+    def __init__(self, fetch_batch: Callable[[dict], dict[str, ShockbookError]], window_s: float):
+        self._fetch_batch = fetch_batch
+        self._window = window_s
+        self._lock = threading.Lock()
+        self._open: _Batch | None = None
+        self._inflight: list[_Batch] = []
+
+    def request(self, wants: dict[str, tuple[dt.date, dt.date]]) -> dict[str, ShockbookError]:
+        waits: list[_Batch] = []
+        leader = False
+        with self._lock:
+            rest = {}
+            for t, (s, e) in wants.items():
+                running = next((b for b in self._inflight if b.covers(t, s, e)), None)
+                if running is not None:
+                    if running not in waits:
+                        waits.append(running)
+                else:
+                    rest[t] = (s, e)
+            if rest:
+                if self._open is None:
+                    self._open, leader = _Batch(), True
+                batch = self._open
+                for t, (s, e) in rest.items():
+                    batch.add(t, s, e)
+                waits.append(batch)
+        if leader:
+            if self._window > 0:
+                time.sleep(self._window)
+            with self._lock:
+                self._open = None
+                self._inflight.append(batch)
+            try:
+                batch.errors = self._fetch_batch(dict(batch.wants))
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
+                batch.failure = exc
+            finally:
+                with self._lock:
+                    self._inflight.remove(batch)
+                batch.done.set()
+        errors: dict[str, ShockbookError] = {}
+        for b in waits:
+            b.done.wait()
+            for t in wants:
+                if b.failure is not None and t in b.wants:
+                    errors[t] = _as_error(b.failure)
+                elif t in b.errors:
+                    errors[t] = b.errors[t]
+        return errors
+
+
+def _as_error(exc: BaseException) -> ShockbookError:
+    if isinstance(exc, ShockbookError):
+        return exc
+    return SourceUnavailableError(f"Yahoo fetch failed: {type(exc).__name__}: {exc}")
+
+
+# -- the service -----------------------------------------------------------------------------
+
+
+class PriceService:
+    """Prices through the configured chain; one instance per process and settings."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        live: PriceSource | None = None,
+        snapshot: PriceSource | None = None,
+        cache: PriceCache | None = None,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ):
+        self.settings = settings or Settings.from_env()
+        self.cache = cache or PriceCache(self.settings.cache_dir)
+        self._live = live
+        self._snapshot = snapshot
+        self._clock = clock
+        self._unknown: dict[str, tuple[dt.datetime, ShockbookError]] = {}
+        self._coalescer = Coalescer(self._fetch_batch, self.settings.coalesce_ms / 1000.0)
+        self.stats = {"live_fetches": 0, "tickers_fetched": 0}
+
+    # sources are created lazily so that an offline run never imports yfinance
+    @property
+    def live(self) -> PriceSource:
+        if self._live is None:
+            from .yahoo import YahooSource
+
+            s = self.settings
+            self._live = YahooSource(
+                timeout=s.yahoo_timeout, retries=s.yahoo_retries, backoff=s.yahoo_backoff
+            )
+        return self._live
+
+    @property
+    def snapshot(self) -> PriceSource | None:
+        if self._snapshot is None and self.settings.snapshot is not None:
+            from .snapshot import SnapshotSource
+
+            self._snapshot = SnapshotSource(self.settings.snapshot)
+        return self._snapshot
+
+    def chain(self) -> tuple[str, ...]:
+        chain = self.settings.active_sources()
+        if self._snapshot is not None and "snapshot" not in chain and "snapshot" in self.settings.sources:
+            chain = chain + ("snapshot",)
+        return chain
+
+    # -- public ---------------------------------------------------------------------------
+
+    def get(self, tickers: Iterable, start, end=None) -> PriceTable:
+        """Closes and adjusted closes for ``tickers`` over ``[start, end]`` (inclusive).
+
+        ``end`` defaults to today; dates after today are clipped to today. Unknown tickers,
+        empty ranges and source failures are per-ticker errors in the result; reversed dates
+        raise :class:`DateRangeError`.
+        """
+        names = clean_tickers(tickers)
+        first = cal.to_date(start)
+        now = self._clock()
+        today = now.astimezone(dt.timezone.utc).date()
+        last = cal.to_date(end) if end is not None else today
+        if last < first:
+            raise DateRangeError(f"end {last} is before start {first}; swap them", start=first, end=last)
+        if first > today:
+            raise DateRangeError(
+                f"start {first} is in the future (today is {today})", start=first, end=last
+            )
+        last = min(last, today)
+        if len(cal.sessions(first, last)) == 0:
+            before = cal.resolve_session(first, "previous").session
+            after = cal.resolve_session(last, "next").session
+            raise DateRangeError(
+                f"{first} .. {last} holds no NYSE session (weekend or holiday); "
+                f"nearest sessions: {before} and {after}",
+                start=first, end=last, valid=(before, after),
+            )
+        if not names:
+            raise InputError("no tickers given", tickers=list(tickers) if tickers else [])
+        served = PriceTable()
+        todo = list(names)
+        first_error: dict[str, ShockbookError] = {}
+        for step in self.chain():
+            if not todo:
+                break
+            part = getattr(self, f"_step_{step}")(todo, first, last, now)
+            served = PriceTable.merge([served, part])
+            for t, err in part.errors.items():
+                first_error.setdefault(t, err)
+            todo = [t for t in todo if t not in part.provenance]
+        for t in todo:
+            served.errors[t] = first_error.get(t) or SourceUnavailableError(
+                f"no source could serve {t} (sources tried: {', '.join(self.chain()) or 'none'})",
+                ticker=t,
+            )
+        served.close = served.close.reindex(columns=[t for t in names if t in served.close.columns])
+        served.adj_close = served.adj_close.reindex(columns=served.close.columns)
+        return served
+
+    # -- chain steps ----------------------------------------------------------------------
+
+    def _step_live(self, tickers, start, end, now) -> PriceTable:
+        fresh = dt.timedelta(minutes=self.settings.fresh_minutes)
+        wants, errors = {}, {}
+        for t in tickers:
+            known_bad = self._unknown.get(t)
+            if known_bad and now - known_bad[0] <= fresh:
+                errors[t] = known_bad[1]
+                continue
+            gap = missing_range(self.cache.entry(t), start, end, now, fresh)
+            if gap is not None:
+                wants[t] = gap
+        if wants:
+            errors.update(self._coalescer.request(wants))
+        out = self.cache.read([t for t in tickers if t not in errors], start, end)
+        for t in tickers:
+            if t in errors:
+                continue
+            entry = self.cache.entry(t)
+            if t not in out.close.columns:
+                errors[t] = _no_data(t, start, end, entry)
+                continue
+            fetched_now = t in wants
+            spans = [s for s in entry.spans if s.start <= end and s.end >= start]
+            as_of = max((s.fetched_at for s in spans), default=now)
+            detail = "intraday (market open)" if not _final_any(spans, end) and cal.is_session(end) else ""
+            out.provenance[t] = Provenance("yahoo" if fetched_now else "cache", as_of, False, detail)
+        out.errors = errors
+        return out
+
+    def _fetch_batch(self, wants: dict[str, tuple[dt.date, dt.date]]) -> dict[str, ShockbookError]:
+        """Download ``wants`` (grouped by identical ranges), store what came back."""
+        groups: dict[tuple[dt.date, dt.date], list[str]] = {}
+        for t, rng in wants.items():
+            groups.setdefault(rng, []).append(t)
+        errors: dict[str, ShockbookError] = {}
+        for (start, end), names in groups.items():
+            self.stats["live_fetches"] += 1
+            self.stats["tickers_fetched"] += len(names)
+            try:
+                table = self.live.fetch(names, start, end)
+            except ShockbookError as exc:  # offline, rate-limited as a whole...
+                errors.update({t: exc for t in names})
+                continue
+            fetched_at = self._clock()
+            spans = {}
+            for t in names:
+                err = table.errors.get(t)
+                if err is None or type(err).__name__ == "NoDataError":
+                    spans[t] = Span(start, end, fetched_at, "yahoo")
+                if err is not None:
+                    errors[t] = err
+                    if type(err).__name__ == "UnknownTickerError":
+                        self._unknown[t] = (fetched_at, err)
+            self.cache.store(table, spans)
+        return errors
+
+    def _step_cache(self, tickers, start, end, now) -> PriceTable:
+        out = self.cache.read(tickers, start, end)
+        fresh = dt.timedelta(minutes=self.settings.fresh_minutes)
+        for t in out.close.columns:
+            entry = self.cache.entry(t)
+            spans = [s for s in entry.spans if s.start <= end and s.end >= start]
+            as_of = max((s.fetched_at for s in spans), default=now)
+            gap = missing_range(entry, start, end, now, fresh)
+            detail = f"missing {gap[0]} .. {gap[1]}" if gap else ""
+            out.provenance[t] = Provenance("cache", as_of, gap is not None, detail)
+        return out
+
+    def _step_snapshot(self, tickers, start, end, now) -> PriceTable:
+        source = self.snapshot
+        if source is None:
+            return PriceTable()
+        try:
+            return source.fetch(tickers, start, end)
+        except ShockbookError as exc:
+            out = PriceTable()
+            out.errors = {t: exc for t in tickers}
+            return out
+
+
+def _final_any(spans: list[Span], day: dt.date) -> bool:
+    return any(_final(s, day) for s in spans if s.start <= day <= s.end)
+
+
+def _no_data(ticker: str, start, end, entry: Entry):
+    from ..errors import NoDataError
+
+    valid = None
+    if len(entry.dates):
+        valid = (pd.Timestamp(entry.dates[0]).date(), pd.Timestamp(entry.dates[-1]).date())
+    return NoDataError(
+        f"no {ticker} prices between {start} and {end}"
+        + (f" (cached: {valid[0]} .. {valid[1]})" if valid else ""),
+        ticker=ticker, start=start, end=end, valid=valid,
+    )
+
+
+_services: dict[Settings, PriceService] = {}
+_services_lock = threading.Lock()
+
+
+def service_for(settings: Settings | None = None) -> PriceService:
+    """The shared service for ``settings`` (UDFs in one Excel process share one cache)."""
+    settings = settings or Settings.from_env()
+    with _services_lock:
+        if settings not in _services:
+            _services[settings] = PriceService(settings)
+        return _services[settings]

@@ -1,0 +1,165 @@
+"""The snapshot source: a frozen long-format price file.
+
+Format: one row per (date, ticker) with at least ``date,ticker,close``; ``adj_close`` is used
+when present (else it equals ``close``), and so are ``source``, ``as_of`` and ``price_basis``.
+``.csv``, ``.csv.gz`` and ``.parquet`` are read. ``../shared/data/prices.csv.gz`` is such a
+file, and ``python -m shockbook snapshot`` writes one (:func:`write_snapshot`), so that a
+workbook can be rebuilt offline, reproducibly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DateRangeError, NoDataError, SourceFormatError, SourceUnavailableError, UnknownTickerError
+from ..fileio import atomic_path
+from .types import PriceTable, Provenance
+
+REQUIRED_COLUMNS = ("date", "ticker", "close")
+
+
+def _read_any(path: Path) -> pd.DataFrame:
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return pd.read_parquet(path)
+    if name.endswith(".csv") or name.endswith(".csv.gz"):
+        return pd.read_csv(path, dtype={"ticker": str}, low_memory=False)
+    raise SourceFormatError(
+        f"snapshot {path} must be .csv, .csv.gz or .parquet", path=str(path)
+    )
+
+
+@dataclass
+class _Loaded:
+    close: pd.DataFrame
+    adj_close: pd.DataFrame
+    as_of: dict[str, dt.datetime]
+    detail: dict[str, str]
+
+
+class SnapshotSource:
+    """Serve prices from a long-format file; the file is read once and kept in memory."""
+
+    name = "snapshot"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser()
+        self._loaded: _Loaded | None = None
+        self._lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _load(self) -> _Loaded:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._read()
+            return self._loaded
+
+    def _read(self) -> _Loaded:
+        if not self.path.exists():
+            raise SourceUnavailableError(
+                f"snapshot file {self.path} does not exist", path=str(self.path)
+            )
+        try:
+            raw = _read_any(self.path)
+        except (OSError, ValueError, EOFError) as exc:  # gzip/csv/parquet corruption
+            raise SourceFormatError(
+                f"snapshot file {self.path} cannot be read: {exc}", path=str(self.path)
+            ) from exc
+        missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+        if missing:
+            raise SourceFormatError(
+                f"snapshot file {self.path} lacks column(s) {', '.join(missing)}; "
+                f"needs {', '.join(REQUIRED_COLUMNS)} (+ adj_close)",
+                path=str(self.path),
+            )
+        raw["date"] = pd.to_datetime(raw["date"]).dt.tz_localize(None).dt.normalize()
+        raw["ticker"] = raw["ticker"].astype(str)
+        if "adj_close" not in raw.columns:
+            raw["adj_close"] = raw["close"]
+        close = raw.pivot_table(index="date", columns="ticker", values="close", aggfunc="last")
+        adj = raw.pivot_table(index="date", columns="ticker", values="adj_close", aggfunc="last")
+        close.index.name = adj.index.name = "date"
+        close.columns.name = adj.columns.name = None
+        close = close.astype("float64").sort_index()
+        adj = adj.reindex_like(close).astype("float64")
+        last = raw.groupby("ticker")["date"].max()
+        if "as_of" in raw.columns:
+            stamps = pd.to_datetime(raw.groupby("ticker")["as_of"].max(), utc=True)
+        else:  # data as of the close of its last session
+            stamps = (last + pd.Timedelta(hours=21)).dt.tz_localize("UTC")
+        as_of = {t: stamps[t].to_pydatetime() for t in close.columns}
+        basis = raw.groupby("ticker")["price_basis"].last() if "price_basis" in raw.columns else None
+        detail = {}
+        for t in close.columns:
+            text = f"{self.path.name}, data to {last[t].date()}"
+            if basis is not None and isinstance(basis.get(t), str):
+                text += f", {basis[t]}"
+            detail[t] = text
+        return _Loaded(close, adj, as_of, detail)
+
+    # -- the source interface ------------------------------------------------------------
+
+    def known(self) -> list[str]:
+        return list(self._load().close.columns)
+
+    def fetch(self, tickers: list[str], start: dt.date, end: dt.date) -> PriceTable:
+        """Closes for ``tickers`` from ``start`` to ``end`` inclusive; unknown tickers and empty
+        ranges are per-ticker errors."""
+        if end < start:
+            raise DateRangeError(f"end {end} is before start {start}; swap them", start=start, end=end)
+        data = self._load()
+        out = PriceTable()
+        lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+        idx = data.close.index
+        i0, i1 = np.searchsorted(idx.values, lo.to_datetime64(), "left"), np.searchsorted(
+            idx.values, hi.to_datetime64(), "right"
+        )
+        present = [t for t in dict.fromkeys(tickers) if t in data.close.columns]
+        block_c = data.close.iloc[i0:i1][present]
+        block_a = data.adj_close.iloc[i0:i1][present]
+        keep = []
+        for t in dict.fromkeys(tickers):
+            if t not in data.close.columns:
+                out.errors[t] = UnknownTickerError(
+                    f"{t} is not in the snapshot {self.path.name}", ticker=t, source=self.name
+                )
+                continue
+            series = block_c[t]
+            if series.notna().sum() == 0:
+                have = data.close[t].dropna().index
+                valid = (have[0].date(), have[-1].date()) if len(have) else None
+                out.errors[t] = NoDataError(
+                    f"no {t} prices between {start} and {end} in {self.path.name}"
+                    + (f" (it has {valid[0]} .. {valid[1]})" if valid else ""),
+                    ticker=t, start=start, end=end, valid=valid,
+                )
+                continue
+            keep.append(t)
+            out.provenance[t] = Provenance("snapshot", data.as_of[t], False, data.detail[t])
+        out.close = block_c[keep].dropna(how="all")
+        out.adj_close = block_a[keep].reindex(out.close.index)
+        return out
+
+
+def write_snapshot(table: PriceTable, path: str | Path) -> Path:
+    """Write ``table`` as a long-format snapshot (atomically); returns the path."""
+    target = Path(path).expanduser()
+    long = table.to_long()
+    with atomic_path(target) as tmp:
+        name = target.name.lower()
+        if name.endswith(".parquet"):
+            long.to_parquet(tmp, index=False)
+        elif name.endswith(".csv.gz"):
+            long.to_csv(tmp, index=False, compression="gzip", date_format="%Y-%m-%d")
+        elif name.endswith(".csv"):
+            long.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+        else:
+            raise SourceFormatError(f"snapshot {target} must end in .csv, .csv.gz or .parquet")
+    return target

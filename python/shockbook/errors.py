@@ -1,0 +1,133 @@
+"""shockbook's own errors.
+
+Every error carries its context (the ticker, the date, what would have been valid) as
+attributes, so that each adapter can render it in its own way:
+
+* a UDF turns it into a short cell text with :meth:`ShockbookError.cell_text` (Excel caps UDF
+  strings at 255 characters);
+* the CLI prints :meth:`ShockbookError.one_line` on stderr and exits with :attr:`exit_code`.
+
+No module below the adapters prints, logs-and-swallows or returns ``None`` for a failure: it
+raises one of these, or records it per ticker in a result object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Excel's limit for a string returned by a UDF.
+CELL_TEXT_LIMIT = 255
+
+
+def shorten(text: str, limit: int = CELL_TEXT_LIMIT, pointer: str = "") -> str:
+    """Return ``text`` shortened to ``limit`` characters, never silently.
+
+    When the text is cut, it ends with an ellipsis followed by ``pointer`` (e.g. "see
+    Opinions!A12"), so that the reader knows there is more and where to find it.
+    """
+    if len(text) <= limit:
+        return text
+    tail = "…" + (f" ({pointer})" if pointer else "")
+    return text[: max(0, limit - len(tail))].rstrip() + tail
+
+
+class ShockbookError(Exception):
+    """Base class: a message for people plus the context as attributes.
+
+    Parameters
+    ----------
+    message:
+        One sentence that names the bad input and, where possible, what would be valid.
+    **context:
+        Anything an adapter may want to show or test (``ticker=``, ``date=``, ``valid=``...).
+    """
+
+    #: Exit status the CLI uses for this kind of error (2 = bad input, 3 = data unavailable).
+    exit_code = 2
+    #: Short prefix shown in a cell, e.g. ``"#SB! unknown ticker XYZ"``.
+    cell_prefix = "#SB!"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+        for key, value in context.items():
+            setattr(self, key, value)
+
+    def one_line(self) -> str:
+        """The message on one line, for stderr."""
+        return " ".join(self.message.split())
+
+    def cell_text(self) -> str:
+        """The message as a cell text of at most 255 characters."""
+        return shorten(f"{self.cell_prefix} {self.one_line()}")
+
+    def __reduce__(self):  # keep context across pickling (multiprocessing, caches)
+        return (_rebuild, (type(self), self.message, self.context))
+
+
+def _rebuild(cls, message, context):
+    return cls(message, **context)
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class InputError(ShockbookError):
+    """The caller passed something that cannot be valid (a malformed date, an empty list)."""
+
+
+class UnknownTickerError(InputError):
+    """No source knows this ticker (``ticker=``)."""
+
+    exit_code = 3
+
+
+class DateRangeError(InputError):
+    """Reversed, empty or out-of-data dates (``start=``, ``end=``, ``valid=``)."""
+
+
+class NotASessionError(InputError):
+    """A date that is not an exchange session and cannot be mapped (``date=``)."""
+
+
+class ContentError(InputError):
+    """A curated-content row or field is invalid (``file=``, ``row=``, ``field=``)."""
+
+
+class UnknownNameError(InputError):
+    """An unknown model, metric, basket, stance... (``name=``, ``valid=``)."""
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+class DataError(ShockbookError):
+    """Data could not be obtained."""
+
+    exit_code = 3
+
+
+class NoDataError(DataError):
+    """The source answered but had no rows for this ticker and range
+    (``ticker=``, ``start=``, ``end=``, ``valid=`` the range it does have, if known)."""
+
+
+class SourceUnavailableError(DataError):
+    """A source cannot be reached at all (no internet, server down, file missing)."""
+
+
+class OfflineError(SourceUnavailableError):
+    """No internet connection (detected once, quickly)."""
+
+
+class RateLimitError(SourceUnavailableError):
+    """Yahoo answered "Too Many Requests" after all retries (``retries=``)."""
+
+
+class SourceFormatError(DataError):
+    """The source answered with something we cannot parse (``detail=``)."""
+
+
+class CacheCorruptError(DataError):
+    """The on-disk cache could not be read (``path=``); it is moved aside and rebuilt."""

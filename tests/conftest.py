@@ -1,0 +1,54 @@
+"""Shared fixtures: where the recorded real data lives, and isolated settings.
+
+The recorded data is read from ``../shared/data`` beside the project root (never copied into
+the project). Tests that need it skip with a reason when it is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+SHARED_DATA = SHARED / "data"
+PRICES = SHARED_DATA / "prices.csv.gz"
+CONSTITUENTS = SHARED_DATA / "sp500_constituents_2025-01-27.csv"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"recorded data {path} is not beside the project (../shared/data)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prices_path() -> Path:
+    """``../shared/data/prices.csv.gz``: real daily prices 2024-01-02 .. 2025-06-30."""
+    return _need(PRICES)
+
+
+@pytest.fixture(scope="session")
+def constituents_path() -> Path:
+    """``../shared/data/sp500_constituents_2025-01-27.csv``: the 503 members on the event day."""
+    return _need(CONSTITUENTS)
+
+
+@pytest.fixture
+def offline_settings(tmp_path, prices_path):
+    """Settings that never touch the network: a private cache and the recorded snapshot."""
+    from shockbook.config import Settings
+
+    return Settings.from_env(environ={}, cache_dir=tmp_path / "cache", offline=True, snapshot=prices_path)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_env(monkeypatch, tmp_path):
+    """No test reads the developer's SHOCKBOOK_* variables or writes their cache folder."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("SHOCKBOOK_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("SHOCKBOOK_CACHE_DIR", str(tmp_path / "default-cache"))

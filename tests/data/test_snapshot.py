@@ -1,0 +1,55 @@
+"""The snapshot source reads long price files; a frozen snapshot reads back the same."""
+
+import datetime as dt
+import gzip
+
+import pytest
+
+from shockbook.data.snapshot import SnapshotSource, write_snapshot
+from shockbook.errors import NoDataError, SourceFormatError, SourceUnavailableError, UnknownTickerError
+
+D = dt.date
+
+
+def test_recorded_data_reproduces_the_nvda_drop(prices_path):
+    table = SnapshotSource(prices_path).fetch(["NVDA", "^GSPC"], D(2025, 1, 24), D(2025, 1, 27))
+    nvda = table.close["NVDA"]
+    assert round(nvda.iloc[-1] / nvda.iloc[0] - 1, 4) == -0.1697
+    assert list(table.close.index.strftime("%Y-%m-%d")) == ["2025-01-24", "2025-01-27"]
+    assert table.provenance["NVDA"].source == "snapshot"
+    assert "prices.csv.gz, data to 2025-06-30" in table.provenance["NVDA"].detail
+
+
+def test_unknown_ticker_and_dates_before_listing_are_per_ticker_errors(prices_path):
+    table = SnapshotSource(prices_path).fetch(["NVDA", "XYZ", "GEV"], D(2024, 1, 2), D(2024, 3, 1))
+    assert table.tickers == ["NVDA"]
+    assert isinstance(table.errors["XYZ"], UnknownTickerError)
+    gev = table.errors["GEV"]
+    assert isinstance(gev, NoDataError)
+    assert "it has 2024-03-27 .. 2025-06-30" in gev.one_line()
+
+
+def test_round_trip_through_a_frozen_snapshot(prices_path, tmp_path):
+    original = SnapshotSource(prices_path).fetch(["AAPL", "TSLA"], D(2025, 1, 2), D(2025, 1, 31))
+    for name in ("frozen.csv", "frozen.csv.gz", "frozen.parquet"):
+        path = write_snapshot(original, tmp_path / name)
+        again = SnapshotSource(path).fetch(["AAPL", "TSLA"], D(2025, 1, 2), D(2025, 1, 31))
+        assert again.close.equals(original.close), name
+        assert again.provenance["AAPL"].as_of == original.provenance["AAPL"].as_of
+
+
+@pytest.mark.parametrize(
+    "content, error, message",
+    [
+        (None, SourceUnavailableError, "does not exist"),
+        (b"date,symbol,price\n2025-01-27,NVDA,1\n", SourceFormatError, "lacks column(s) ticker, close"),
+        (b"\x1f\x8b\x08\x00garbage", SourceFormatError, "cannot be read"),
+    ],
+)
+def test_broken_snapshot_files_say_what_is_wrong(tmp_path, content, error, message):
+    path = tmp_path / ("bad.csv.gz" if content and content.startswith(b"\x1f") else "bad.csv")
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(error) as info:
+        SnapshotSource(path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27))
+    assert message in info.value.one_line()
