@@ -6,9 +6,13 @@ the project). Tests that need it skip with a reason when it is missing.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# test helpers (xlharness, render) import by name from any folder
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()

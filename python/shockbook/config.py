@@ -88,6 +88,9 @@ class Settings:
         ``ko`` or ``en`` for workbook labels and curated text.
     opinions_file:
         Optional user file of extra opinion rows merged after the report's.
+    metrics_file:
+        Optional user file of model metrics (e.g. your own speed and latency measurements)
+        merged after the built-in ones.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -104,6 +107,7 @@ class Settings:
     coalesce_ms: float = 25.0
     lang: str = "ko"
     opinions_file: Path | None = None
+    metrics_file: Path | None = None
 
     def __post_init__(self) -> None:
         if self.price_field not in ("close", "adj_close"):
@@ -125,7 +129,7 @@ class Settings:
                 continue
             values[f.name] = _convert(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("cache_dir", "snapshot", "universe_file", "opinions_file"):
+        for key in ("cache_dir", "snapshot", "universe_file", "opinions_file", "metrics_file"):
             if isinstance(values.get(key), str):
                 values[key] = Path(values[key]).expanduser()
         return cls(**values)

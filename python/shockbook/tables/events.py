@@ -1,0 +1,331 @@
+"""Event tables: one function per table the workbook shows, over the price service.
+
+Each function fetches through the data seam (:func:`shockbook.data.prices.service_for`),
+computes with :mod:`shockbook.analytics` and returns a :class:`pandas.DataFrame` whose
+``attrs`` carry the context an adapter shows beside it (``event``, ``session_note``,
+``benchmark``, ``price_field``, ``provenance``). Returns are fractions.
+
+A ticker that cannot be served or computed keeps its row, with the reason in ``error`` (data)
+or ``note`` (analysis); the rest of the table is filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import analytics as an
+from ..analytics.constants import DEFAULT_CAR_WINDOWS, DEFAULT_ESTIMATION_WINDOW
+from ..config import Settings
+from ..data import calendar as cal
+from ..data.prices import clean_tickers, service_for
+from ..data.types import PriceTable
+from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
+
+#: Calendar days of history fetched before the event: the estimation window [-250, -11]
+#: needs about a year of sessions, and YTD needs the previous year-end.
+HISTORY_DAYS = 400
+
+EVENT_COLUMNS = [
+    "ticker", "event_return", "ytd_before", "ytd_incl", "since_event", "since_asof",
+    "sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20",
+    "beta", "source", "as_of", "note", "error",
+]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A requested event date and the session it maps to (the next one if not a session)."""
+
+    requested: dt.date
+    session: dt.date
+    note: str = ""
+
+    @property
+    def timestamp(self) -> pd.Timestamp:
+        return pd.Timestamp(self.session)
+
+
+def resolve_event(value, today: dt.date | None = None) -> Event:
+    """Map an event date to an NYSE session (next session when closed); reject the future."""
+    mapped = cal.resolve_session(value, "next")
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    if mapped.session > today:
+        raise DateRangeError(
+            f"event date {mapped.requested} is in the future (today is {today})",
+            date=mapped.requested,
+        )
+    return Event(mapped.requested, mapped.session, mapped.note())
+
+
+@dataclass
+class EventData:
+    """Prices around an event, aligned on one session index."""
+
+    event: Event
+    table: PriceTable
+    prices: pd.DataFrame  # sessions x tickers, the chosen price field
+    benchmark: str
+    price_field: str
+
+    def check_event_in_data(self) -> None:
+        idx = self.prices.index
+        if len(idx) == 0:
+            raise NoDataError(f"no prices around the event {self.event.session}")
+        if self.event.timestamp < idx[0]:
+            raise DateRangeError(
+                f"event {self.event.session} is before the data starts ({idx[0].date()})",
+                date=self.event.session, valid=(idx[0].date(), idx[-1].date()),
+            )
+        if self.event.timestamp > idx[-1]:
+            raise DateRangeError(
+                f"event {self.event.session} is after the data ends ({idx[-1].date()})",
+                date=self.event.session, valid=(idx[0].date(), idx[-1].date()),
+            )
+        if self.event.timestamp not in idx:
+            raise NoDataError(f"no prices on the event session {self.event.session}")
+
+
+def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
+                    benchmark: str | None = None, start=None) -> EventData:
+    """Fetch ``tickers`` + benchmark from a year before the event to today."""
+    settings = settings or Settings.from_env()
+    ev = event if isinstance(event, Event) else resolve_event(event)
+    bench = clean_tickers([benchmark or settings.benchmark])[0]
+    names = clean_tickers(list(tickers))
+    first = start or min(ev.session - dt.timedelta(days=HISTORY_DAYS), dt.date(ev.session.year - 1, 12, 1))
+    service = service_for(settings)
+    table = service.get(list(dict.fromkeys(names + [bench])), first, None)
+    prices = table.field(settings.price_field)
+    if len(prices.index):
+        prices = prices.reindex(pd.DatetimeIndex(prices.index, name="date"))
+    data = EventData(ev, table, prices, bench, settings.price_field)
+    data.check_event_in_data()
+    return data
+
+
+def _attrs(frame: pd.DataFrame, data: EventData, **extra) -> pd.DataFrame:
+    frame.attrs.update(
+        event=data.event.session.isoformat(),
+        event_requested=data.event.requested.isoformat(),
+        session_note=data.event.note,
+        benchmark=data.benchmark,
+        price_field=data.price_field,
+        provenance={t: p.label() for t, p in data.table.provenance.items()},
+        **extra,
+    )
+    return frame
+
+
+def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
+    prov = table.provenance
+    frame["source"] = [(prov[t].source + (" (stale)" if prov[t].stale else "")) if t in prov else "" for t in frame["ticker"]]
+    frame["as_of"] = [prov[t].as_of.strftime("%Y-%m-%d %H:%MZ") if t in prov else "" for t in frame["ticker"]]
+
+
+def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
+                        benchmark: str | None = None) -> pd.DataFrame:
+    """Per ticker: event-day return, YTD before and including the event, return since the
+    event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
+    names = clean_tickers(list(tickers))
+    if not names:
+        raise InputError("no tickers given")
+    data = load_event_data(names, event, settings, benchmark)
+    served = [t for t in names if t in data.prices.columns]
+    frame = data.prices[served]
+    ev = data.event.timestamp
+    rows = pd.DataFrame({"ticker": names})
+    if served:
+        out = pd.DataFrame(index=pd.Index(served, name="ticker"))
+        out["event_return"] = an.event_day_returns(frame, ev)
+        out["ytd_before"] = an.ytd_returns(frame, ev)
+        out["ytd_incl"] = an.ytd_returns(frame, ev, include_event=True)
+        out["since_event"] = an.since_event_returns(frame, ev)
+        out["since_asof"] = an.last_valid_dates(frame)
+        rec = an.recovery(frame, ev)
+        for col in ("sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20"):
+            out[col] = rec[col]
+        notes = rec["note"].fillna("")
+        try:
+            model = an.market_model(data.prices, data.benchmark, ev, tickers=[t for t in served if t != data.benchmark])
+            out["beta"] = model.params["beta"].reindex(out.index)
+        except ShockbookError as exc:
+            out["beta"] = np.nan
+            notes = notes + f"; {exc.one_line()}"
+        out["note"] = notes.str.strip("; ")
+        rows = rows.merge(out.reset_index(), on="ticker", how="left")
+    for col in EVENT_COLUMNS:
+        if col not in rows:
+            rows[col] = np.nan if col not in ("note", "error", "source", "as_of") else ""
+    rows["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in rows["ticker"]]
+    rows["note"] = rows["note"].fillna("")
+    _provenance_columns(rows, data.table)
+    return _attrs(rows[EVENT_COLUMNS], data)
+
+
+@dataclass
+class Breadth:
+    """Breadth and ranking on an event session for a universe."""
+
+    summary: pd.DataFrame  # one row: session, up, down, unchanged, missing, total, index, index_return
+    worst: pd.DataFrame
+    best: pd.DataFrame
+    returns: pd.Series = field(repr=False)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None,
+                  n: int = 10, benchmark: str | None = None) -> Breadth:
+    """Advancers/decliners on the event session over ``members`` (columns ``ticker``, ``name``,
+    ``gics_sector``), the worst and best ``n`` with names and sectors, and the index return."""
+    if members is None or len(members) == 0:
+        raise InputError("the universe is empty")
+    tickers = clean_tickers(members["ticker"])
+    settings = settings or Settings.from_env()
+    ev = event if isinstance(event, Event) else resolve_event(event)
+    start = cal.previous_session(cal.previous_session(ev.session))
+    data = load_event_data(tickers, ev, settings, benchmark, start=start)
+    served = [t for t in tickers if t in data.prices.columns]
+    returns = an.event_day_returns(data.prices[served], ev.timestamp).reindex(tickers)
+    counts = an.breadth(returns)
+    names = members.set_index(members["ticker"].map(lambda t: clean_tickers([t])[0]))
+    index_ret = an.event_day_returns(data.prices[[data.benchmark]], ev.timestamp).iloc[0] if data.benchmark in data.prices else np.nan
+    summary = pd.DataFrame([{
+        "session": ev.session, "up": int(counts["up"]), "down": int(counts["down"]),
+        "unchanged": int(counts["unchanged"]), "missing": int(counts["missing"]),
+        "total": int(counts["total"]), "index": data.benchmark, "index_return": index_ret,
+    }])
+    kwargs = dict(names=names.get("name"), sectors=names.get("gics_sector"))
+    worst = an.rank_returns(returns.dropna(), n=n, worst=True, **kwargs)
+    best = an.rank_returns(returns.dropna(), n=n, worst=False, **kwargs)
+    errors = {t: e.cell_text() for t, e in data.table.errors.items() if t in tickers}
+    for frame in (summary, worst, best):
+        _attrs(frame, data, universe_size=len(tickers))
+    return Breadth(summary, worst, best, returns, errors)
+
+
+def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = None,
+                        base_date=None, level: float = 100.0) -> pd.DataFrame:
+    """Prices / price on the base date x 100, from the base date to the latest session.
+
+    The base defaults to the last session of the year before the event (the report's
+    "연초 주가"). Columns: ``date`` then one per ticker."""
+    names = clean_tickers(list(tickers))
+    data = load_event_data(names, event, settings)
+    served = [t for t in names if t in data.prices.columns]
+    if not served:
+        raise NoDataError(f"no prices for {', '.join(names)}", tickers=names)
+    base = pd.Timestamp(cal.resolve_session(base_date, "previous").session) if base_date else None
+    paths = an.rebased_paths(data.prices[served], base_date=base, event=data.event.timestamp, level=level)
+    start = paths.attrs.get("base_date") or (base or an.previous_year_end(data.prices.index, data.event.timestamp))
+    paths = paths.loc[pd.Timestamp(start):]
+    out = paths.reset_index()
+    out.columns = ["date"] + list(paths.columns)
+    return _attrs(out, data, base_date=str(pd.Timestamp(start).date()),
+                  errors={t: e.cell_text() for t, e in data.table.errors.items()})
+
+
+def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None = None,
+                           benchmark: str | None = None,
+                           estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
+                           car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS) -> pd.DataFrame:
+    """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997)."""
+    names = clean_tickers(list(tickers))
+    data = load_event_data(names, event, settings, benchmark)
+    served = [t for t in names if t in data.prices.columns and t != data.benchmark]
+    study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
+                           estimation_window=estimation_window, car_windows=car_windows, tickers=served)
+    table = study.table().reindex(names)
+    table.index.name = "ticker"
+    out = table.reset_index()
+    out["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in names]
+    out["note"] = out["note"].fillna("")
+    out = _attrs(out, data, estimation_window=list(estimation_window))
+    out.attrs["study"] = study
+    return out
+
+
+def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
+                     benchmark: str | None = None) -> pd.DataFrame:
+    """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window."""
+    members = {g: clean_tickers(list(m)) for g, m in groups.items()}
+    everyone = list(dict.fromkeys(t for m in members.values() for t in m))
+    data = load_event_data(everyone, event, settings, benchmark)
+    served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
+    study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
+    parts = []
+    for group, names in members.items():
+        test = study.group_test([t for t in names if t in served]).reset_index()
+        test.insert(0, "group", group)
+        parts.append(test)
+    return _attrs(pd.concat(parts, ignore_index=True), data)
+
+
+def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None) -> pd.DataFrame:
+    """Equal-weighted basket returns (event day, YTD before, since the event), theme averages
+    and the infrastructure - usage spread: the report's thesis in one line."""
+    from ..content.baskets import all_members, load_baskets
+
+    settings = settings or Settings.from_env()
+    lang = lang or settings.lang
+    baskets = baskets or load_baskets()
+    data = load_event_data(all_members(baskets), event, settings)
+    ev = data.event.timestamp
+    frame = data.prices
+    measures = {
+        "event_return": an.event_day_returns(frame, ev),
+        "ytd_before": an.ytd_returns(frame, ev),
+        "since_event": an.since_event_returns(frame, ev),
+    }
+    membership = {b.key: list(b.members) for b in baskets}
+    rows = []
+    for b in baskets:
+        row = {"basket": b.key, "theme": b.theme, "label": b.label(lang), "members": ", ".join(b.members)}
+        for name, values in measures.items():
+            res = an.basket_returns(values, {b.key: membership[b.key]})
+            row[name] = res.loc[b.key, "return"]
+            row["used"] = int(res.loc[b.key, "used"])
+            row["missing"] = res.loc[b.key, "missing"]
+        row["source"] = b.source
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    themes = []
+    for theme in ("infrastructure", "usage"):
+        members = all_members([b for b in baskets if b.theme == theme])
+        row = {"basket": f"theme:{theme}", "theme": theme, "label": theme, "members": ", ".join(members)}
+        for name, values in measures.items():
+            res = an.basket_returns(values, {theme: members})
+            row[name] = res.loc[theme, "return"]
+            row["used"] = int(res.loc[theme, "used"])
+            row["missing"] = res.loc[theme, "missing"]
+        themes.append(row)
+    spread = {"basket": "spread", "theme": "infrastructure - usage", "label": "spread", "members": ""}
+    for name in measures:
+        spread[name] = an.basket_spread(themes[0][name], themes[1][name])
+    out = pd.concat([out, pd.DataFrame(themes + [spread])], ignore_index=True)
+    out["missing"] = out["missing"].map(lambda m: ", ".join(m) if isinstance(m, (list, tuple)) else (m or ""))
+    out["source"] = out["source"].fillna("") if "source" in out else ""
+    return _attrs(out, data)
+
+
+def period_return(ticker: str, start, end=None, settings: Settings | None = None) -> tuple[float, str]:
+    """Return of one ticker from the close on ``start`` to the close on ``end`` (default: the
+    latest session). Non-sessions map to the session before (the last close known then).
+    Returns ``(return, note)``."""
+    settings = settings or Settings.from_env()
+    s = cal.resolve_session(start, "previous")
+    e = cal.resolve_session(end, "previous") if end is not None else None
+    if e is not None and e.session < s.session:
+        raise DateRangeError(f"end {e.requested} is before start {s.requested}; swap them")
+    series = service_for(settings).series(ticker, s.session, e.session if e else None)
+    if series.empty:
+        raise NoDataError(f"no {ticker} prices from {s.session}", ticker=ticker)
+    if pd.Timestamp(s.session) not in series.index:
+        raise NoDataError(f"no {ticker} close on {s.session}", ticker=ticker, date=s.session)
+    notes = "; ".join(x for x in (s.note(), e.note() if e else "") if x)
+    value = float(series.iloc[-1] / series.loc[pd.Timestamp(s.session)] - 1.0)
+    return value, notes
