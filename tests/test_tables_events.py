@@ -1,0 +1,112 @@
+"""The report's numbers, reproduced through the whole engine: snapshot source -> price
+service -> analytics -> tables (the same path the UDFs, macros and build take)."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from shockbook.data.universe import load_universe_file
+from shockbook.errors import DateRangeError, InputError
+from shockbook.tables import events
+
+IN_TWO_MONTHS = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+REPORT_WORST_10 = ["VST", "ANET", "GEV", "CEG", "PWR", "AVGO", "NVDA", "ETN", "ORCL", "NRG"]
+
+
+@pytest.fixture
+def members(constituents_path):
+    return load_universe_file(constituents_path)
+
+
+def pct(x: float) -> float:
+    return round(x * 100, 2)
+
+
+def test_event_day_returns_of_the_report(offline_settings):
+    table = events.event_returns_table(["NVDA", "^GSPC", "^SOX", "PLTR"], "2025-01-27", offline_settings)
+    got = dict(zip(table["ticker"], table["event_return"].map(pct)))
+    assert got == {"NVDA": -16.97, "^GSPC": -1.46, "^SOX": -9.15, "PLTR": -4.48}
+    assert set(table["source"]) == {"snapshot"}
+    assert table.attrs["event"] == "2025-01-27" and table.attrs["benchmark"] == "^GSPC"
+
+
+def test_ytd_before_the_event_of_the_best_runners(offline_settings):
+    table = events.event_returns_table(["CEG", "VST", "GEV"], "2025-01-27", offline_settings)
+    assert table.set_index("ticker")["ytd_before"].map(pct).to_dict() == {"CEG": 55.31, "VST": 38.62, "GEV": 27.84}
+
+
+def test_breadth_and_the_bottom_ten(offline_settings, members):
+    result = events.breadth_table(members, "2025-01-27", offline_settings)
+    row = result.summary.iloc[0]
+    assert (row["up"], row["down"], row["unchanged"], row["missing"]) == (351, 152, 0, 0)
+    assert pct(row["index_return"]) == -1.46
+    assert result.worst["ticker"].tolist() == REPORT_WORST_10
+    assert result.worst.iloc[0][["name", "sector"]].tolist() == ["Vistra Corp.", "Utilities"]
+
+
+def test_another_session_works_the_same_way(offline_settings, members):
+    result = events.breadth_table(members, "2024-08-05", offline_settings)  # the yen carry unwind
+    row = result.summary.iloc[0]
+    assert row["up"] + row["down"] + row["unchanged"] + row["missing"] == 503
+    assert row["down"] > 450 and pct(row["index_return"]) == -3.0
+
+
+def test_a_bad_ticker_keeps_its_row_and_the_rest_is_filled(offline_settings):
+    table = events.event_returns_table(["NVDA", "NOPE", "AVGO"], "2025-01-27", offline_settings)
+    assert table["ticker"].tolist() == ["NVDA", "NOPE", "AVGO"]
+    assert "NOPE is not in the snapshot" in table.loc[1, "error"]
+    assert table.loc[[0, 2], "event_return"].notna().all()
+
+
+def test_a_weekend_event_maps_to_the_next_session_and_says_so(offline_settings):
+    table = events.event_returns_table(["NVDA"], "2025-01-25", offline_settings)
+    assert table.attrs["event"] == "2025-01-27"
+    assert "2025-01-25 is not an NYSE session (weekend); using 2025-01-27" == table.attrs["session_note"]
+
+
+@pytest.mark.parametrize(
+    "event, message",
+    [
+        ("2023-06-01", "event 2023-06-01 is before the data starts (2024-01-02)"),
+        (IN_TWO_MONTHS, f"event date {IN_TWO_MONTHS} is in the future"),
+        ("2025-13-01", "is not a date"),
+    ],
+)
+def test_bad_event_dates(offline_settings, event, message):
+    with pytest.raises((DateRangeError, InputError)) as info:
+        events.event_returns_table(["NVDA"], event, offline_settings)
+    assert message in info.value.one_line()
+
+
+def test_a_late_listing_is_noted_not_dropped(offline_settings):
+    table = events.abnormal_returns_table(["GEV", "NVDA"], "2025-01-27", offline_settings)
+    gev = table.set_index("ticker").loc["GEV"]
+    assert gev["n_obs"] == 197 and "listed 2024-03-27" in gev["note"]
+    assert pd.notna(gev["CAR[0,0]"])
+
+
+def test_the_basket_spread_is_the_reports_thesis(offline_settings):
+    table = events.basket_table("2025-01-27", offline_settings).set_index("basket")
+    assert table.loc["theme:infrastructure", "event_return"] < -0.10
+    assert abs(table.loc["theme:usage", "event_return"]) < 0.01
+    spread = table.loc["spread", "event_return"]
+    assert spread == pytest.approx(
+        table.loc["theme:infrastructure", "event_return"] - table.loc["theme:usage", "event_return"]
+    )
+
+
+def test_rebased_paths_start_at_100_on_the_last_session_of_2024(offline_settings):
+    paths = events.rebased_paths_table(["VST", "CEG", "NVDA"], "2025-01-27", offline_settings)
+    assert paths.iloc[0]["date"] == pd.Timestamp("2024-12-31")
+    assert paths.iloc[0][["VST", "CEG", "NVDA"]].tolist() == [100.0, 100.0, 100.0]
+    on_event = paths.set_index("date").loc["2025-01-27"]
+    assert on_event["CEG"] > 100 > on_event["NVDA"]  # figures 6 and 8: above / below year start
+
+
+def test_holiday_period_return_through_1_30(offline_settings):
+    value, note = events.period_return("NVDA", "2025-01-27", "2025-01-30", offline_settings)
+    assert pct(value) == 5.26 and note == ""
+    value, note = events.period_return("NVDA", "2025-01-25", "2025-01-30", offline_settings)
+    assert "2025-01-25 is not an NYSE session" in note  # mapped to the close before: 1/24
+    assert pct(value) == -12.6  # 1/30 close 124.63 over 1/24 close 142.58
