@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from shockbook.data.types import PriceTable
-from shockbook.data.yahoo import YahooSource, classify_failure, yahoo_symbol
+from shockbook.data.symbols import yahoo_symbol
+from shockbook.data.yahoo import YahooSource, classify_failure
 from shockbook.errors import (
     DateRangeError,
     InputError,

@@ -26,9 +26,14 @@ CALENDAR_START = "2000-01-03"
 
 @lru_cache(maxsize=1)
 def _calendar():
+    import warnings
+
     import exchange_calendars as xc
 
-    return xc.get_calendar(EXCHANGE, start=CALENDAR_START)
+    with warnings.catch_warnings():  # exchange_calendars 4.13 uses an API pandas 3.1 deprecates
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        return xc.get_calendar(EXCHANGE, start=CALENDAR_START)
 
 
 def to_date(value) -> dt.date:

@@ -27,9 +27,17 @@ from typing import Callable, Iterable, Protocol
 import pandas as pd
 
 from ..config import Settings
-from ..errors import DateRangeError, InputError, ShockbookError, SourceUnavailableError
+from ..errors import (
+    DateRangeError,
+    InputError,
+    NoDataError,
+    ShockbookError,
+    SourceUnavailableError,
+    UnknownTickerError,
+)
 from . import calendar as cal
 from .cache import Entry, PriceCache, Span
+from .symbols import yahoo_symbol
 from .types import PriceTable, Provenance
 
 
@@ -44,17 +52,14 @@ def _utcnow() -> dt.datetime:
 
 
 def clean_tickers(tickers: Iterable) -> list[str]:
-    """Strip, upper-case, map S&P's dotted class shares to Yahoo's dash (``brk.b`` -> ``BRK-B``)
-    and drop duplicates (first wins). Non-text entries raise :class:`InputError`."""
+    """Yahoo symbols (:func:`~shockbook.data.symbols.yahoo_symbol`: ``brk.b`` -> ``BRK-B``,
+    ``005930.ks`` -> ``005930.KS``), empty entries skipped, duplicates dropped (first wins).
+    Non-text or malformed entries raise :class:`InputError`."""
     out: list[str] = []
     for raw in tickers:
-        if not isinstance(raw, str):
-            raise InputError(f"ticker {raw!r} is not text", ticker=raw)
-        t = raw.strip().upper()
-        if not t:
+        if isinstance(raw, str) and not raw.strip():
             continue
-        if "." in t and not t.startswith("^") and len(t.split(".")[-1]) == 1:
-            t = t.replace(".", "-")
+        t = yahoo_symbol(raw)
         if t not in out:
             out.append(t)
     return out
@@ -248,14 +253,6 @@ class PriceService:
                 f"start {first} is in the future (today is {today})", start=first, end=last
             )
         last = min(last, today)
-        if len(cal.sessions(first, last)) == 0:
-            before = cal.resolve_session(first, "previous").session
-            after = cal.resolve_session(last, "next").session
-            raise DateRangeError(
-                f"{first} .. {last} holds no NYSE session (weekend or holiday); "
-                f"nearest sessions: {before} and {after}",
-                start=first, end=last, valid=(before, after),
-            )
         if not names:
             raise InputError("no tickers given", tickers=list(tickers) if tickers else [])
         served = PriceTable()
@@ -269,6 +266,14 @@ class PriceService:
             for t, err in part.errors.items():
                 first_error.setdefault(t, err)
             todo = [t for t in todo if t not in part.provenance]
+        if served.close.empty and len(cal.sessions(first, last)) == 0:
+            before = cal.resolve_session(first, "previous").session
+            after = cal.resolve_session(last, "next").session
+            raise DateRangeError(
+                f"{first} .. {last} holds no NYSE session (weekend or holiday); "
+                f"nearest sessions: {before} and {after}",
+                start=first, end=last, valid=(before, after),
+            )
         for t in todo:
             served.errors[t] = first_error.get(t) or SourceUnavailableError(
                 f"no source could serve {t} (sources tried: {', '.join(self.chain()) or 'none'})",
@@ -277,6 +282,26 @@ class PriceService:
         served.close = served.close.reindex(columns=[t for t in names if t in served.close.columns])
         served.adj_close = served.adj_close.reindex(columns=served.close.columns)
         return served
+
+    def series(self, ticker: str, start, end=None, field: str | None = None) -> pd.Series:
+        """One ticker's prices as a Series; the warm path is a memory lookup (no query, no
+        DataFrame). Raises the ticker's error when it cannot be served."""
+        field = field or self.settings.price_field
+        first = cal.to_date(start)
+        now = self._clock()
+        last = min(cal.to_date(end) if end is not None else now.date(), now.date())
+        if "live" in self.chain() and last >= first:
+            entry = self.cache._mem.get(ticker)
+            fresh = dt.timedelta(minutes=self.settings.fresh_minutes)
+            if entry is not None and missing_range(entry, first, last, now, fresh) is None:
+                dates, close, adj = entry.window(first, last)
+                values = close if field == "close" else adj
+                return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=ticker)
+        table = self.get([ticker], first, last)
+        name = clean_tickers([ticker])[0]
+        if name in table.errors:
+            raise table.errors[name]
+        return table.field(field)[name].dropna()
 
     # -- chain steps ----------------------------------------------------------------------
 
@@ -327,12 +352,14 @@ class PriceService:
             spans = {}
             for t in names:
                 err = table.errors.get(t)
-                if err is None or type(err).__name__ == "NoDataError":
+                if err is None:
                     spans[t] = Span(start, end, fetched_at, "yahoo")
-                if err is not None:
-                    errors[t] = err
-                    if type(err).__name__ == "UnknownTickerError":
-                        self._unknown[t] = (fetched_at, err)
+                    continue
+                errors[t] = err
+                # remembered in memory only: an empty answer may be a passing glitch, and
+                # recording it as covered would hide real data on the next refresh
+                if isinstance(err, (UnknownTickerError, NoDataError)):
+                    self._unknown[t] = (fetched_at, err)
             self.cache.store(table, spans)
         return errors
 
@@ -365,8 +392,6 @@ def _final_any(spans: list[Span], day: dt.date) -> bool:
 
 
 def _no_data(ticker: str, start, end, entry: Entry):
-    from ..errors import NoDataError
-
     valid = None
     if len(entry.dates):
         valid = (pd.Timestamp(entry.dates[0]).date(), pd.Timestamp(entry.dates[-1]).date())
