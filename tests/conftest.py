@@ -21,6 +21,12 @@ PRICES = SHARED_DATA / "prices.csv.gz"
 CONSTITUENTS = SHARED_DATA / "sp500_constituents_2025-01-27.csv"
 
 
+def pytest_configure(config):
+    # yfinance 1.7 and exchange_calendars 4.13 call pandas APIs that pandas 3.1 deprecates
+    for message in ("The inplace keyword in", "Series.values returning an ndarray"):
+        config.addinivalue_line("filterwarnings", f"ignore:{message}:DeprecationWarning")
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"recorded data {path} is not beside the project (../shared/data)")

@@ -9,23 +9,32 @@ from pathlib import Path
 from typing import IO, Iterator
 
 
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step.
 
     The temporary file lives in the same folder (so :func:`os.replace` is atomic on the same
     file system) and is removed if the block raises. Use it for writers that want a path
-    (openpyxl, pandas ``to_parquet``).
+    (openpyxl, pandas ``to_parquet``). ``suffix`` ends the temporary name (some writers pick
+    the format by extension). The result gets the mode of the file it replaces, or the
+    default one for a new file (``mkstemp`` alone would leave it readable by its owner only).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

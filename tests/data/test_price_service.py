@@ -93,7 +93,8 @@ def test_a_recalculation_burst_is_coalesced(make_service, fake_yahoo):
 
 def test_a_persistent_rate_limit_falls_back_to_the_snapshot(make_service, fake_yahoo):
     fake_yahoo.fail("NVDA", kind="429")
-    table = make_service().get(["NVDA", "AVGO"], D(2025, 1, 24), D(2025, 1, 27))
+    service = make_service()
+    table = service.get(["NVDA", "AVGO"], D(2025, 1, 24), D(2025, 1, 27))
     assert table.provenance["AVGO"].source == "yahoo"
     assert table.provenance["NVDA"].source == "snapshot"
     assert not table.errors

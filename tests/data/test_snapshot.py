@@ -1,7 +1,6 @@
 """The snapshot source reads long price files; a frozen snapshot reads back the same."""
 
 import datetime as dt
-import gzip
 
 import pytest
 

@@ -336,9 +336,13 @@ class PriceService:
 
     def _fetch_batch(self, wants: dict[str, tuple[dt.date, dt.date]]) -> dict[str, ShockbookError]:
         """Download ``wants`` (grouped by identical ranges), store what came back."""
+        # look again: a batch that finished while this one was gathering may have filled it
+        now, fresh = self._clock(), dt.timedelta(minutes=self.settings.fresh_minutes)
         groups: dict[tuple[dt.date, dt.date], list[str]] = {}
-        for t, rng in wants.items():
-            groups.setdefault(rng, []).append(t)
+        for t, (start, end) in wants.items():
+            gap = missing_range(self.cache.entry(t), start, end, now, fresh)
+            if gap is not None:
+                groups.setdefault(gap, []).append(t)
         errors: dict[str, ShockbookError] = {}
         for (start, end), names in groups.items():
             self.stats["live_fetches"] += 1

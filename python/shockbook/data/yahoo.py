@@ -60,6 +60,23 @@ PROBE_URL = "https://query2.finance.yahoo.com/"
 #: Seconds a connectivity probe result is reused.
 PROBE_TTL = 60.0
 
+# yfinance 1.7 calls pandas APIs that pandas 3 deprecates; its warnings are noise for our users.
+# A filter scoped to yfinance's modules (catch_warnings is not thread-safe, and yfinance
+# downloads in threads).
+# yfinance's own import puts a "default" filter for its modules in front, so ours is put in
+# front again right after yfinance is first imported.
+_QUIETED: list[bool] = []
+
+
+def _quiet_yfinance_warnings() -> None:
+    if _QUIETED:
+        return
+    import yfinance  # noqa: F401  (its import installs the filter we must override)
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"yfinance(\.|$)")
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"yfinance(\.|$)")
+    _QUIETED.append(True)
+
 # yfinance keeps one session, one crumb and one response cache per process.
 _YF_LOCK = threading.RLock()
 
@@ -104,8 +121,10 @@ def _as_date(value: Any, name: str) -> dt.date:
 @dataclass(frozen=True)
 class Failure:
     """Why one ticker came back without rows: ``kind`` is ``rate_limit``, ``server``,
-    ``network``, ``busy`` (yfinance's local cache locked), ``unknown``, ``format`` or
-    ``nodata``; ``detail`` is yfinance's text. The first four are retried."""
+    ``network``, ``busy`` (yfinance's local cache locked), ``skipped`` (yfinance never asked
+    for its prices, e.g. it gave up on the batch after another ticker's rate limit),
+    ``unknown``, ``format`` or ``nodata``; ``detail`` is yfinance's text. The first five
+    are retried."""
 
     kind: str
     detail: str = ""
@@ -113,7 +132,7 @@ class Failure:
 
     @property
     def retryable(self) -> bool:
-        return self.kind in ("rate_limit", "server", "network", "busy")
+        return self.kind in ("rate_limit", "server", "network", "busy", "skipped")
 
 
 _NETWORK = re.compile(
@@ -173,6 +192,11 @@ def failure_error(ticker: str, failure: Failure, start: dt.date, end: dt.date, r
             f"Yahoo did not answer in time for {ticker} after {retries} retries",
             ticker=ticker, retries=retries, detail=detail,
         )
+    if failure.kind == "skipped":
+        return SourceUnavailableError(
+            f"yfinance did not fetch {ticker} (it gave up on the batch) after {retries} retries",
+            ticker=ticker, retries=retries, detail=detail,
+        )
     if failure.kind == "busy":
         return SourceUnavailableError(
             f"yfinance's local cache stayed locked while fetching {ticker} ({retries} retries)",
@@ -201,6 +225,7 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.statuses: dict[str, list[int]] = {}
+        self.history: set[str] = set()  # symbols whose price (not timezone) request was answered
         self._lock = threading.Lock()
 
     def note(self, url: str, status: int) -> None:
@@ -212,6 +237,12 @@ class _Recorder:
         sym = unquote(m.group(1)).upper()
         with self._lock:
             self.statuses.setdefault(sym, []).append(int(status))
+            if "period1=" in (url or ""):
+                self.history.add(sym)
+
+    def asked_prices(self, symbol: str) -> bool:
+        with self._lock:
+            return symbol in self.history
 
     def last(self, symbol: str) -> int | None:
         with self._lock:
@@ -489,7 +520,11 @@ class YahooSource:
             if close is not None:
                 close = close[(close.index.date >= first) & (close.index.date <= last)].dropna()
             if close is None or close.empty:
-                failed[sym] = classify_failure(lines.by_ticker.get(sym), recorder.last(sym))
+                message = lines.by_ticker.get(sym)
+                if not message and not recorder.asked_prices(sym):
+                    failed[sym] = Failure("skipped", "yfinance never asked for its prices", recorder.last(sym))
+                else:
+                    failed[sym] = classify_failure(message, recorder.last(sym))
                 continue
             adj = adj.reindex(close.index) if adj is not None else close.copy()
             got[sym] = (close, adj)
@@ -504,6 +539,7 @@ class YahooSource:
         global _RECORDER
         import yfinance as yf
 
+        _quiet_yfinance_warnings()
         with _YF_LOCK:
             _use_cache_dir(self.yf_cache_dir)
             _clear_response_cache()
@@ -520,9 +556,7 @@ class YahooSource:
             yf.config.debug.hide_exceptions = False
             _RECORDER = recorder
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # yfinance's pandas deprecation noise
-                    yield lines, recorder
+                yield lines, recorder
             finally:
                 _RECORDER = None
                 yf.config.debug.hide_exceptions = old_hide

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from openpyxl import Workbook
 from pyopenvba import ExcelFile
 
 from shockbook.errors import InputError
+from shockbook.fileio import atomic_path
 from shockbook.template.buttons import ButtonSpec, add_buttons
 from shockbook.template.package import WORKBOOK_PART, XLSM_WORKBOOK, Package
 from shockbook.template.vba import VbaModule, add_xlwings_reference, load_module
@@ -111,16 +111,8 @@ def save_xlsm(wb: Workbook, path: str | os.PathLike[str], *,
     _check_macros(modules, buttons)
     data = xlsm_bytes(wb, buttons=buttons)
     # pyOpenVBA picks the format by extension, so the temporary file is an .xlsm too.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp.xlsm")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+    with atomic_path(target, suffix=".tmp.xlsm") as temporary:
+        temporary.write_bytes(data)
         if modules:
-            add_vba(Path(temporary), modules, xlwings_reference=xlwings_reference)
-        with open(temporary, "rb+") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+            add_vba(temporary, modules, xlwings_reference=xlwings_reference)
     return target
