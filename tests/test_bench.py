@@ -1,0 +1,26 @@
+"""The benchmark's request counts (not its timings: speed is measured, never asserted)."""
+
+from shockbook.bench.data import bench_data
+from shockbook.bench.engine import bench_engine
+
+
+def test_warm_refresh_makes_no_request_and_cold_one_per_ticker(prices_path):
+    report = ["NVDA", "AVGO", "VST", "^GSPC"]
+    universe = ["AAPL", "MSFT", "GEV", "PLTR", "TSLA", "ORCL"]
+    result = bench_data(prices_path, universe, latency=0.0, workers=4, report=report)
+    for name, tickers in (("report_4x6", report), ("universe_6x1", universe)):
+        case = result[name]
+        assert case["naive_cells"]["price_requests"] == case["cells"]  # one call per ticker per cell
+        assert case["cold_cells"]["price_requests"] == len(tickers)
+        assert case["cold_refresh_one_call"]["price_requests"] == len(tickers)
+        assert case["warm_price_requests"] == 0
+    assert result["warm_lookup_median_ms"] > 0
+
+
+def test_engine_bench_agrees_with_the_loop(prices_path):
+    from shockbook.data.snapshot import SnapshotSource
+    import datetime as dt
+
+    prices = SnapshotSource(prices_path).fetch(["NVDA", "AVGO", "VST", "^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30))
+    result = bench_engine(prices.close, "^GSPC", "2025-01-27", repeats=1)
+    assert result["breadth_rank_agree"] and result["max_abs_diff_beta"] < 1e-10
