@@ -13,7 +13,6 @@ stderr and an exit status:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -21,7 +20,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from .config import Settings
-from .errors import ShockbookError
+from .errors import InputError, ShockbookError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_NODATA = 0, 1, 2, 3
 
@@ -111,6 +110,8 @@ def fetch_prices(service, tickers: list[str], start, end, chunk: int = 50):
     """Fetch in chunks so a terminal shows progress; same result as one call."""
     from .data.types import PriceTable
 
+    if not tickers:
+        raise InputError("no tickers given; name at least one, e.g. NVDA")
     parts = []
     with progress(len(tickers), "prices") as bar:
         for i in range(0, len(tickers), chunk):

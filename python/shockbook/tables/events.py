@@ -142,8 +142,13 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     if served:
         out = pd.DataFrame(index=pd.Index(served, name="ticker"))
         out["event_return"] = an.event_day_returns(frame, ev)
-        out["ytd_before"] = an.ytd_returns(frame, ev)
-        out["ytd_incl"] = an.ytd_returns(frame, ev, include_event=True)
+        table_notes = []
+        try:
+            out["ytd_before"] = an.ytd_returns(frame, ev)
+            out["ytd_incl"] = an.ytd_returns(frame, ev, include_event=True)
+        except ShockbookError as exc:  # e.g. the data starts after the previous year-end
+            out["ytd_before"] = out["ytd_incl"] = np.nan
+            table_notes.append(f"YTD not computed: {exc.one_line()}")
         out["since_event"] = an.since_event_returns(frame, ev)
         out["since_asof"] = an.last_valid_dates(frame)
         rec = an.recovery(frame, ev)
@@ -156,6 +161,8 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
         except ShockbookError as exc:
             out["beta"] = np.nan
             notes = notes + f"; {exc.one_line()}"
+        for extra in table_notes:
+            notes = notes + f"; {extra}"
         out["note"] = notes.str.strip("; ")
         rows = rows.merge(out.reset_index(), on="ticker", how="left")
     for col in EVENT_COLUMNS:
@@ -243,7 +250,7 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
     table.index.name = "ticker"
     out = table.reset_index()
     out["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in names]
-    out["note"] = out["note"].fillna("")
+    out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
     out = _attrs(out, data, estimation_window=list(estimation_window))
     out.attrs["study"] = study
     return out

@@ -1,0 +1,231 @@
+"""``python -m shockbook event``: the event table, and breadth and worst/best for a universe.
+
+A thin adapter over :mod:`shockbook.tables.events` (see :mod:`shockbook.cli` for the exit
+codes). Returns are fractions in every format (``-0.1697`` is -16.97%); the ``table`` format
+shows them as percentages for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .cli import (
+    EXIT_NODATA,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    add_data_options,
+    add_format_option,
+    command,
+    emit,
+    settings_from,
+)
+from .config import Settings
+from .errors import DateRangeError, InputError, NoDataError
+
+#: How many worst and best names a universe run shows.
+RANKED = 10
+#: The universes ``--universe`` accepts.
+UNIVERSES = ("sp500",)
+
+
+def universe_members(universe_file=None, as_of=None, settings: Settings | None = None) -> pd.DataFrame:
+    """Members of the universe (``ticker``, ``name``, ``gics_sector``...).
+
+    ``universe_file`` first, then ``settings.universe_file``; without either, the S&P 500 on
+    ``as_of`` from the maintained public list (:func:`shockbook.data.universe.fetch_sp500_as_of`,
+    cached for a day). Offline that needs a cached copy of the list.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty or has no ticker column; offline with no file and no
+        cached list.
+    SourceUnavailableError
+        The public list cannot be read and none is cached.
+    """
+    from .data.universe import fetch_sp500_as_of, load_universe_file
+
+    settings = settings or Settings.from_env()
+    path = universe_file or settings.universe_file
+    if path:
+        return load_universe_file(path)
+    cache = Path(settings.cache_dir)
+    if settings.offline and not (cache / "sp500_wikipedia.html").exists():
+        raise InputError(
+            "offline with no universe file: pass --universe-file FILE (a CSV with a ticker "
+            "column, e.g. ../shared/data/sp500_constituents_2025-01-27.csv) or set "
+            "SHOCKBOOK_UNIVERSE_FILE",
+        )
+    hours = math.inf if settings.offline else 24.0
+    return fetch_sp500_as_of(as_of or dt.date.today(), cache, max_age_hours=hours,
+                             timeout=settings.yahoo_timeout)
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+@command("event", "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe")
+def _configure_event(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD",
+                   help="event date (a non-session maps to the next session, said on stderr)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--tickers", nargs="+", metavar="TICKER", help="a watchlist")
+    who.add_argument("--universe", choices=UNIVERSES, help="a whole universe (breadth, worst/best 10)")
+    p.add_argument("--universe-file", type=Path, metavar="FILE",
+                   help="members CSV (ticker, name, gics_sector...); default $SHOCKBOOK_UNIVERSE_FILE, "
+                        "else the live S&P 500 list")
+    p.add_argument("--benchmark", metavar="TICKER", help="benchmark index (default $SHOCKBOOK_BENCHMARK, ^GSPC)")
+    add_data_options(p)
+    add_format_option(p)
+    p.set_defaults(run=run_event)
+
+
+def run_event(args: argparse.Namespace) -> int:
+    from .data.calendar import to_date
+    from .tables import events as ev
+
+    if args.universe_file is not None and not args.universe:
+        raise InputError("--universe-file needs --universe sp500")
+    settings = settings_from(args, benchmark=args.benchmark, universe_file=args.universe_file)
+    event = ev.resolve_event(to_date(args.date))
+    if event.note:
+        sys.stderr.write(f"shockbook: {event.note}\n")
+    breadth = None
+    if args.universe:
+        members = universe_members(args.universe_file, event.session, settings)
+        tickers = list(members["ticker"])
+        breadth = ev.breadth_table(members, event, settings, n=RANKED)
+    else:
+        tickers = list(args.tickers)
+    rows = event_rows(tickers, event, settings)
+    errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if r["error"]}
+    served = len(rows) - len(errors)
+    if args.format == "json":
+        _emit_json(rows, breadth, event, settings)
+    elif args.format == "csv":
+        emit(rows, "csv")
+    else:
+        _emit_table(rows, breadth, event, settings, universe=bool(args.universe))
+    for ticker, text in errors.items():
+        sys.stderr.write(f"shockbook: {ticker}: {text.removeprefix('#SB! ')}\n")
+    if served == 0:
+        return EXIT_NODATA
+    return EXIT_PARTIAL if errors else EXIT_OK
+
+
+def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
+    """The event table joined with the market-model CARs: one row per ticker, in order."""
+    from .tables import events as ev
+
+    base = ev.event_returns_table(tickers, event, settings)
+    try:
+        car = ev.abnormal_returns_table(tickers, event, settings)
+    except (NoDataError, DateRangeError) as exc:
+        base["note"] = [_join(n, f"no CARs: {exc.one_line()}") for n in base["note"]]
+        return base
+    if base["beta"].notna().any():
+        car = car.drop(columns=["beta"])
+    else:
+        base = base.drop(columns=["beta"])
+    car = car[[c for c in car.columns if c not in ("note", "error")]]
+    out = base.merge(car, on="ticker", how="left")
+    tail = ["source", "as_of", "note", "error"]
+    head = [c for c in ev.EVENT_COLUMNS if c in out.columns and c not in tail]
+    out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
+    out.attrs.update(base.attrs)
+    return out
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+# -- output --------------------------------------------------------------------------------
+
+_PERCENT_COLUMNS = ("event_return", "ytd_before", "ytd_incl", "since_event", "recovered_1",
+                    "recovered_5", "recovered_20", "return", "index_return", "alpha", "sigma")
+_COUNT_COLUMNS = ("sessions_to_recover", "n_obs", "rank")
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):  # includes pandas.Timestamp
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None:
+        return []
+    return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _emit_json(rows, breadth, event, settings) -> None:
+    doc = {
+        "event_date": event.requested.isoformat(),
+        "session": event.session.isoformat(),
+        "session_note": event.note,
+        "benchmark": rows.attrs.get("benchmark", settings.benchmark),
+        "price_field": settings.price_field,
+        "rows": _records(rows),
+        "breadth": None, "worst": [], "best": [], "index": None,
+    }
+    if breadth is not None:
+        s = breadth.summary.iloc[0]
+        doc["breadth"] = {k: int(s[k]) for k in ("up", "down", "unchanged", "missing", "total")}
+        doc["worst"] = _records(breadth.worst)
+        doc["best"] = _records(breadth.best)
+        doc["index"] = {"ticker": s["index"], "return": _jsonable(s["index_return"])}
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def _pct(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if col in _PERCENT_COLUMNS or col.startswith("CAR["):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v * 100:+.2f}%")
+        elif col in _COUNT_COLUMNS:
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{int(v)}")
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+        elif pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
+    return out
+
+
+def _emit_table(rows, breadth, event, settings, universe: bool) -> None:
+    out = sys.stdout
+    out.write(f"event {event.session}" + (f" (asked {event.requested})" if event.note else "")
+              + f"; benchmark {rows.attrs.get('benchmark', settings.benchmark)}; "
+              f"returns on {settings.price_field}\n")
+    if breadth is not None:
+        s = breadth.summary.iloc[0]
+        out.write(
+            f"breadth: {int(s['up'])} up / {int(s['down'])} down / {int(s['unchanged'])} unchanged"
+            f" / {int(s['missing'])} missing of {int(s['total'])}; {s['index']} "
+            f"{'' if pd.isna(s['index_return']) else format(s['index_return'] * 100, '+.2f') + '%'}\n"
+        )
+        for label, frame in (("worst", breadth.worst), ("best", breadth.best)):
+            out.write(f"\n{label} {len(frame)}:\n")
+            out.write(_pct(frame).to_string(index=False) + "\n")
+        out.write("\n")
+    shown = rows
+    if universe:
+        shown = rows.drop(columns=[c for c in ("as_of",) if c in rows.columns])
+    emit(_pct(shown), "table")
