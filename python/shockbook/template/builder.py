@@ -1,0 +1,758 @@
+"""Write the layout's blocks into a workbook: one runner, two writers (openpyxl, xlwings).
+
+:func:`refresh_blocks` runs each block's producer and writes the table at its anchor through
+a :class:`BookWriter`. The headless build (:func:`build_workbook`) and the headless refresh of
+a saved file (:func:`refresh_file`) use :class:`OpenpyxlWriter`; Excel's refresh buttons use
+``shockbook.excel.macros.XlwingsWriter``. Only the ranges the layout owns are rewritten (see
+:mod:`shockbook.template.layout`).
+
+openpyxl drops charts and buttons when it loads a file, so after writing, the openpyxl path
+re-creates every chart from the layout (sized to the rows now in each table) and saves through
+:func:`shockbook.template.save_xlsm`, which puts the VBA project and the buttons back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import DateAxis
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from ..config import Settings
+from ..errors import DataError, InputError, ShockbookError, shorten
+from . import layout as L
+from .buttons import ButtonSpec, column_points
+from .i18n import label
+from .sheets import Context, SourceRecord, make_context
+from .xlsm import save_xlsm
+
+FONT_NAME = "Malgun Gothic"  # 맑은 고딕: Windows' Korean UI font; LibreOffice substitutes a CJK font
+MAX_WIDTH = 60
+RED, GREEN = "C00000", "008000"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+CELL_LIMIT = 32767
+
+
+# --- the writer interface ---------------------------------------------------------------------
+
+
+class BookWriter(Protocol):
+    """What the runner needs from a workbook; rows and columns are one-based."""
+
+    def sheet_for(self, block: str, default_title: str) -> str:
+        """The title of the sheet holding table ``block`` (found by table name), else ``default_title``."""
+
+    def read(self, sheet: str, top: int, left: int, bottom: int, right: int) -> list[list]:
+        """Values of a rectangle, row by row (``None`` for empty cells)."""
+
+    def write(self, sheet: str, top: int, left: int, rows: list[list]) -> None:
+        """Write values at ``(top, left)``; ``None`` empties a cell. Text is never a formula."""
+
+    def set_table(self, sheet: str, name: str, ref: str) -> None:
+        """Make the Excel table ``name`` cover ``ref`` (header row first), creating it if needed."""
+
+
+# --- producing a block ------------------------------------------------------------------------
+
+
+@dataclass
+class BlockResult:
+    name: str
+    rows: int
+    note: str = ""
+    error: str = ""
+    as_published: bool = False
+    data_error: bool = False  # the error is missing data (DataError), not a bad input
+
+
+def _cell(value):
+    """A DataFrame value as a plain Python cell value (NaN/NaT -> empty)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(map(str, value))
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NaT or (not isinstance(value, (str, bool, int, float, dt.date)) and pd.isna(value)):
+        return None
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        return shorten(value, CELL_LIMIT)
+    return value
+
+
+def project(frame: pd.DataFrame, columns: Sequence[L.Column]) -> list[list]:
+    """The frame's rows restricted to ``columns`` in order (missing columns are empty)."""
+    out = []
+    data = {c.key: (frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)) for c in columns}
+    for i in range(len(frame)):
+        out.append([_cell(data[c.key][i]) for c in columns])
+    return out
+
+
+def _provenance(frame: pd.DataFrame) -> tuple[str, str]:
+    """(source, as_of) of a producer's frame, from its attrs or its source column."""
+    prov = frame.attrs.get("provenance")
+    if isinstance(prov, dict) and prov:
+        labels = [str(v) for v in prov.values()]
+        sources = sorted({v.split(" ")[0] for v in labels})
+        stamps = sorted({v.split(" ", 1)[1].replace("(stale) ", "") for v in labels if " " in v and v[-1] == "Z"})
+        counts = ", ".join(f"{s} ({sum(v.split(' ')[0] == s for v in labels)})" for s in sources)
+        return counts, stamps[-1] if stamps else ""
+    if "source" in frame.columns:
+        values = [str(v) for v in dict.fromkeys(frame["source"].dropna()) if str(v)]
+        return shorten("; ".join(values[:3]) + (f"; +{len(values) - 3}" if len(values) > 3 else ""), 250), "content"
+    return str(frame.attrs.get("source", "shockbook")), "content"
+
+
+def produce(block: L.Block, ctx: Context) -> tuple[pd.DataFrame | None, BlockResult]:
+    """Run a block's producer; on a data failure use its published fallback (report event only).
+
+    Never raises for a data problem: the error text is in the result.
+    """
+    try:
+        frame = block.producer(ctx)
+        return frame, BlockResult(block.name, len(frame))
+    except ShockbookError as exc:
+        error = exc.one_line()
+        missing = isinstance(exc, DataError)
+        if block.fallback is not None and ctx.is_report_event:
+            try:
+                frame = block.fallback(ctx)
+                ctx.published.append(block.name)
+                return frame, BlockResult(block.name, len(frame), note=ctx.t("note.as_published"),
+                                          error=error, as_published=True, data_error=missing)
+            except ShockbookError:
+                pass
+        return None, BlockResult(block.name, 0, error=error, data_error=missing)
+
+
+def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | None = None,
+                   inputs: bool = False, progress=None) -> list[BlockResult]:
+    """Write every block (of ``sheets``, by key; default all) through ``writer``.
+
+    ``inputs=True`` also writes the input blocks (Settings, watchlist): the build does, a
+    refresh does not. Blocks whose producer reads the others' provenance (the summary, the
+    Sources table) run last.
+    """
+    wanted = set(sheets) if sheets is not None else None
+    todo = [(s, b) for s, b in L.blocks() if (wanted is None or s.key in wanted)
+            and (inputs or b.role != "input")]
+    todo.sort(key=lambda sb: sb[1].name in L.LAST)
+    results = []
+    for sheet, block in todo:
+        title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
+        frame, result = produce(block, ctx)
+        write_block(writer, title, block, frame, result, ctx)
+        if frame is not None and block.name not in L.LAST:
+            source, as_of = _provenance(frame)
+            if result.as_published:
+                source, as_of = "published (report)", "2025-01-27"
+            ctx.records.append(SourceRecord(block.name, title, source, as_of,
+                                            str(frame.attrs.get("event", "")),
+                                            result.note or frame.attrs.get("session_note", "")))
+        elif frame is None:
+            ctx.records.append(SourceRecord(block.name, title, "", "", "", result.error))
+        results.append(result)
+        if progress is not None:
+            progress.update(1)
+    return results
+
+
+def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: BlockResult, ctx: Context) -> None:
+    """Title row, header, data rows (+ the user's kept rows) and the table range of one block."""
+    top, left, bottom, right = block.owned()
+    header_row = top + 1
+    rows = project(frame, block.columns) if frame is not None else []
+    if frame is None:
+        rows = [[f"#SB! {result.error}"] + [None] * (block.width - 1)]
+    if block.keep_rows is not None:
+        key, marker = block.keep_rows
+        at = [c.key for c in block.columns].index(key)
+        produced = {r[at] for r in rows} | {marker}
+        existing = writer.read(title, header_row + 1, left, bottom, right)
+        kept = [r for r in existing if any(v not in (None, "") for v in r) and r[at] not in produced]
+        rows = rows + [list(r) for r in kept]
+    if len(rows) > block.capacity:
+        result.note = f"{result.note} {len(rows) - block.capacity} rows not shown (capacity {block.capacity})".strip()
+        rows = rows[: block.capacity]
+    heading = label(block.title_key, ctx.lang)
+    notes = [n for n in (result.note, f"#SB! {result.error}" if result.error and not result.as_published else "") if n]
+    title_cells = [heading + (f"  |  {' '.join(notes)}" if notes else "")] + [None] * (block.width - 1)
+    header = [c.header(ctx.lang) for c in block.columns]
+    padded = rows + [[None] * block.width for _ in range(block.capacity - len(rows))]
+    writer.write(title, top, left, [title_cells, header] + padded)
+    last = header_row + max(1, len(rows))
+    writer.set_table(title, block.name, f"{get_column_letter(left)}{header_row}:{get_column_letter(right)}{last}")
+    result.rows = len(rows)
+
+
+# --- the openpyxl writer ------------------------------------------------------------------------
+
+
+class OpenpyxlWriter:
+    """:class:`BookWriter` over an openpyxl workbook (the build and the nightly refresh)."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+
+    def sheet_for(self, block: str, default_title: str) -> str:
+        for ws in self.wb.worksheets:
+            if block in ws.tables:
+                return ws.title
+        if default_title not in self.wb.sheetnames:
+            self.wb.create_sheet(default_title)
+        return default_title
+
+    def read(self, sheet, top, left, bottom, right):
+        ws = self.wb[sheet]
+        return [[c.value for c in row] for row in ws.iter_rows(min_row=top, max_row=bottom,
+                                                               min_col=left, max_col=right)]
+
+    def write(self, sheet, top, left, rows):
+        ws = self.wb[sheet]
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                cell = ws.cell(row=top + r, column=left + c)
+                cell.value = value
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # shown as text, never evaluated
+
+    def set_table(self, sheet, name, ref):
+        ws = self.wb[sheet]
+        if name in ws.tables:
+            del ws.tables[name]
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+
+
+# --- presentation (build and headless refresh) -----------------------------------------------------
+
+
+def _display_width(value, fmt: str) -> float:
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, (int, float)):
+        if "%" in fmt:
+            return len(f"{value * 100:,.2f}%") + 1
+        if fmt in (L.THOUSANDS, L.USD, L.NUM2, L.NUM4, L.INT):
+            return len(f"{value:,.4f}") if fmt == L.NUM4 else len(f"{value:,.2f}")
+        return min(len(repr(value)), 12)
+    text = str(value)
+    longest = max((len(line), line) for line in text.split("\n"))[1] if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> None:
+    """Formats, widths, wrap, row heights, conditional formatting, freeze panes, print setup."""
+    widths: dict[int, float] = {}
+    wrapped: dict[int, float] = {}
+    bold = Font(name=FONT_NAME, bold=True, size=10)
+    for block in sheet.blocks:
+        top, left, bottom, right = block.owned()
+        ws.cell(row=top, column=left).font = Font(name=FONT_NAME, bold=True, size=11, color="1F4E78")
+        n = rows_by_block.get(block.name, 0)
+        for offset, column in enumerate(block.columns):
+            col = left + offset
+            letter = get_column_letter(col)
+            header = ws.cell(row=top + 1, column=col)
+            header.font = bold
+            header.alignment = Alignment(wrap_text=True, vertical="center")
+            need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
+            for r in range(top + 2, bottom + 1):
+                cell = ws.cell(row=r, column=col)
+                if column.fmt != L.TEXT:
+                    cell.number_format = column.fmt
+                if column.wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif column.fit and r < top + 2 + max(n, 1):
+                    need = max(need, _display_width(cell.value, column.fmt) + 2)
+            if column.wrap:
+                wrapped[col] = max(wrapped.get(col, 0), column.width or 40)
+            else:
+                widths[col] = max(widths.get(col, 0), min(max(need, column.width or 0), MAX_WIDTH))
+            if column.signed:
+                ref = f"{letter}{top + 2}:{letter}{bottom}"
+                ws.conditional_formatting.add(ref, CellIsRule(operator="lessThan", formula=["0"],
+                                                              font=Font(color=RED)))
+                ws.conditional_formatting.add(ref, CellIsRule(operator="greaterThan", formula=["0"],
+                                                              font=Font(color=GREEN)))
+    for col in set(widths) | set(wrapped):
+        ws.column_dimensions[get_column_letter(col)].width = max(widths.get(col, 0), wrapped.get(col, 0), 6)
+    _row_heights(ws, sheet, rows_by_block)
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+    ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    chart_rows = [int(range_boundaries(c.anchor + ":" + c.anchor)[1] + c.height / 2.54 * 72 / 15) + 1
+                  for b in sheet.blocks for c in b.charts if rows_by_block.get(b.name)]
+    last_row = max([b.origin[0] + max(rows_by_block.get(b.name, 1), 1) for b in sheet.blocks]
+                   + chart_rows + [ws.max_row if not sheet.blocks else 1])
+    last_col = max([b.owned()[3] for b in sheet.blocks] + [2])
+    chart_cols = [_chart_right(ws, c) for b in sheet.blocks for c in b.charts]
+    ws.print_area = f"A1:{get_column_letter(max([last_col] + chart_cols))}{last_row}"
+
+
+def _chart_right(ws, chart: L.Chart) -> int:
+    """The column under a chart's right edge (charts are in cm; a point is 1/72 inch)."""
+    col, _ = range_boundaries(chart.anchor + ":" + chart.anchor)[:2]
+    points, target = 0.0, chart.width / 2.54 * 72
+    while points < target:
+        points += column_points(ws, col)
+        col += 1
+    return col
+
+
+def _row_heights(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> None:
+    for block in sheet.blocks:
+        top, left, _, _ = block.owned()
+        wraps = [(left + i, c.width or 40) for i, c in enumerate(block.columns) if c.wrap]
+        ws.row_dimensions[top + 1].height = 30  # headers on up to two lines
+        for r in range(top + 2, top + 2 + rows_by_block.get(block.name, 0)):
+            lines = 1
+            for col, width in wraps:
+                value = ws.cell(row=r, column=col).value
+                if isinstance(value, str) and value:
+                    lines = max(lines, sum(max(1, math.ceil(_display_width(part, "") / max(width - 1, 1)))
+                                           for part in value.split("\n")))
+            if lines > 1 or wraps:
+                ws.row_dimensions[r].height = min(409, 15 * lines)
+
+
+def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> int:
+    """Create the layout's charts on ``ws`` over the rows each table now has; returns how many."""
+    made = 0
+    for block in sheet.blocks:
+        n = rows_by_block.get(block.name, 0)
+        if not block.charts or n == 0:
+            continue
+        header_row, left = block.origin
+        keys = [c.key for c in block.columns]
+        for spec in block.charts:
+            chart = LineChart() if spec.kind == "line" else BarChart()
+            if spec.kind in ("bar", "hbar"):
+                chart.type = "bar" if spec.kind == "hbar" else "col"
+                chart.gapWidth = 60
+                chart.x_axis.tickLblPos = "low"  # category labels below negative bars
+            chart.title = label(spec.title, lang)
+            chart.width, chart.height = spec.width, spec.height
+            chart.display_blanks = "span"
+            for key in spec.series:
+                col = left + keys.index(key)
+                chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n),
+                               titles_from_data=True)
+            x = left + keys.index(spec.x)
+            categories = Reference(ws, min_col=x, min_row=header_row + 1, max_row=header_row + n)
+            if spec.kind == "line":
+                chart.x_axis = DateAxis(crossAx=100)
+                chart.x_axis.number_format = "yy-mm"
+                chart.x_axis.majorTimeUnit = "months"
+                chart.x_axis.majorUnit = 1
+                values = [v for key in spec.series for (v,) in ws.iter_rows(
+                    min_row=header_row + 1, max_row=header_row + n, min_col=left + keys.index(key),
+                    max_col=left + keys.index(key), values_only=True) if isinstance(v, (int, float))]
+                if values:
+                    chart.y_axis.scaling.min = math.floor(min(values) / 20) * 20
+                    chart.y_axis.scaling.max = math.ceil(max(values) / 20) * 20
+                for series in chart.series:
+                    series.smooth = False
+                    series.marker.symbol = "none"
+                    series.graphicalProperties.line.width = 15000
+            chart.set_categories(categories)
+            if spec.marker:
+                col = left + keys.index(spec.marker)
+                chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n),
+                               titles_from_data=True)
+                marker = chart.series[-1]
+                marker.marker.symbol = "triangle"
+                marker.marker.size = 10
+                marker.marker.graphicalProperties = GraphicalProperties(solidFill="C00000")
+                marker.marker.graphicalProperties.line.solidFill = "C00000"
+                marker.graphicalProperties.line.noFill = True
+                marker.smooth = False
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            if spec.y_format:
+                chart.y_axis.number_format = spec.y_format
+                chart.y_axis.numFmt.sourceLinked = False
+            chart.legend.position = "b"
+            ws.add_chart(chart, spec.anchor)
+            made += 1
+    return made
+
+
+def table_rows(ws, name: str) -> int:
+    """Data rows of table ``name`` on ``ws`` (its ref minus the header); 0 if absent."""
+    if name not in ws.tables:
+        return 0
+    _, min_row, _, max_row = range_boundaries(ws.tables[name].ref)
+    return max_row - min_row
+
+
+# --- static parts (build only) -----------------------------------------------------------------------
+
+
+def _korean_default_font(wb: Workbook) -> None:
+    """Make the workbook's default font Korean-capable (every cell without its own font uses it)."""
+    wb._fonts = IndexedList([Font(name=FONT_NAME, size=10, family=3, charset=129)])
+
+
+def write_static(wb: Workbook, ctx: Context) -> None:
+    """Sheet titles and headings, the calculators, the xlwings.conf sheet (the refresh never
+    rewrites these; the calculator inputs are the user's)."""
+    for sheet in L.LAYOUT:
+        title = label(sheet.title_key, ctx.lang)
+        ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+        ws["A1"] = label(f"title.{sheet.key}", ctx.lang)
+        ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14, color="1F4E78")
+        ws.sheet_view.showGridLines = False
+    write_calculators(wb[label("sheet.scaling", ctx.lang)], ctx)
+    opinions = wb[label("sheet.opinions", ctx.lang)]
+    opinions["A3"] = label("note.user_rows", ctx.lang)
+    opinions["A3"].font = Font(name=FONT_NAME, italic=True, color="595959")
+    write_xlwings_conf(wb)
+
+
+#: Models in the API cost calculator (looked up by name in the figure 2 table).
+CALC_MODELS = ("DeepSeek R1", "DeepSeek V3", "OpenAI o1", "OpenAI o1-mini", "GPT-4o", "Claude 3.5 Sonnet")
+
+
+def write_calculators(ws, ctx: Context) -> dict[str, str]:
+    """Native-formula calculators on the Scaling sheet; returns their named cells (for tests).
+
+    The API calculator looks prices up by model name in the figure 2 table with INDEX/MATCH,
+    so it stays right when a refresh reorders that table.
+    """
+    t = ctx.t
+    _, fig2 = L.block("sb_fig2_api_price")
+    header, left = fig2.origin
+    first, last = header + 1, header + fig2.capacity
+    models = f"$A${first}:$A${last}"
+    prices_in = f"$B${first}:$B${last}"
+    prices_out = f"$C${first}:$C${last}"
+    row = int(L.CALCULATOR_ANCHOR[1:])
+    ws.cell(row=row, column=1, value=t("calc.title")).font = Font(name=FONT_NAME, bold=True, size=12, color="1F4E78")
+    ws.cell(row=row + 1, column=1, value=t("calc.note")).font = Font(name=FONT_NAME, italic=True, color="595959")
+    r = row + 3
+    ws.cell(row=r, column=1, value=t("calc.api")).font = Font(name=FONT_NAME, bold=True)
+    inputs = {"input_tokens": (r + 1, 1_000_000), "output_tokens": (r + 2, 1_000_000)}
+    for key, (rr, value) in inputs.items():
+        ws.cell(row=rr, column=1, value=t(f"calc.{key}"))
+        cell = ws.cell(row=rr, column=2, value=value)
+        cell.fill, cell.number_format = INPUT_FILL, L.THOUSANDS
+    head = r + 3
+    for i, key in enumerate(("model", "input_price", "output_price", "cost", "vs_reference")):
+        ws.cell(row=head, column=1 + i, value=t(f"calc.{key}")).font = Font(name=FONT_NAME, bold=True)
+    named = {"input_tokens": f"B{r + 1}", "output_tokens": f"B{r + 2}"}
+    o1_row = head + 1 + CALC_MODELS.index("OpenAI o1")
+    for i, model in enumerate(CALC_MODELS):
+        rr = head + 1 + i
+        ws.cell(row=rr, column=1, value=model)
+        ws.cell(row=rr, column=2, value=f'=IFERROR(INDEX({prices_in},MATCH($A{rr},{models},0)),"")').number_format = L.USD
+        ws.cell(row=rr, column=3, value=f'=IFERROR(INDEX({prices_out},MATCH($A{rr},{models},0)),"")').number_format = L.USD
+        ws.cell(row=rr, column=4, value=f'=IFERROR(($B${r + 1}*B{rr}+$B${r + 2}*C{rr})/1000000,"")').number_format = L.USD
+        ws.cell(row=rr, column=5, value=f'=IFERROR($D${o1_row}/D{rr},"")').number_format = '0.0"x"'
+        named[f"cost:{model}"] = f"D{rr}"
+        named[f"multiple:{model}"] = f"E{rr}"
+    r = head + len(CALC_MODELS) + 2
+    ws.cell(row=r, column=1, value=t("calc.training")).font = Font(name=FONT_NAME, bold=True)
+    for i, (key, value) in enumerate((("model_cost", 5.576), ("reference_cost", 78.4))):
+        ws.cell(row=r + 1 + i, column=1, value=t(f"calc.{key}"))
+        cell = ws.cell(row=r + 1 + i, column=2, value=value)
+        cell.fill, cell.number_format = INPUT_FILL, L.NUM2
+    ws.cell(row=r + 3, column=1, value=t("calc.ratio"))
+    ws.cell(row=r + 3, column=2, value=f'=IFERROR(B{r + 2}/B{r + 1},"")').number_format = '"1/"0.0'
+    named.update(model_cost=f"B{r + 1}", reference_cost=f"B{r + 2}", training_one_in=f"B{r + 3}")
+    r += 5
+    ws.cell(row=r, column=1, value=t("calc.split")).font = Font(name=FONT_NAME, bold=True)
+    ws.cell(row=r + 1, column=1, value=t("calc.k"))
+    cell = ws.cell(row=r + 1, column=2, value=1.0)
+    cell.fill, cell.number_format = INPUT_FILL, L.NUM2
+    ws.cell(row=r + 2, column=1, value=t("calc.training_share"))
+    ws.cell(row=r + 2, column=2, value=f'=IFERROR(B{r + 1}/(1+B{r + 1}),"")').number_format = L.PCT
+    ws.cell(row=r + 3, column=1, value=t("calc.inference_share"))
+    ws.cell(row=r + 3, column=2, value=f'=IFERROR(1-B{r + 2},"")').number_format = L.PCT
+    named.update(k=f"B{r + 1}", training_share=f"B{r + 2}", inference_share=f"B{r + 3}")
+    return named
+
+
+#: The xlwings.conf sheet: keys in column A, values in column B, no blank rows.
+XLWINGS_SETTINGS = (
+    ("Interpreter_Win", ""),
+    ("Interpreter_Mac", ""),
+    ("PYTHONPATH", ""),
+    ("UDF Modules", "shockbook.excel.udfs"),
+    ("Show Console", "False"),
+)
+
+
+def write_xlwings_conf(wb: Workbook) -> None:
+    ws = wb[L.XLWINGS_CONF] if L.XLWINGS_CONF in wb.sheetnames else wb.create_sheet(L.XLWINGS_CONF)
+    for i, (key, value) in enumerate(XLWINGS_SETTINGS, start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value or None)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 40
+
+
+def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
+    """A "refresh all" and a "refresh this sheet" button on every data sheet, in rows 2-3."""
+    out = []
+    for sheet in L.LAYOUT:
+        if not sheet.buttons:
+            continue
+        title = label(sheet.title_key, lang)
+        ws = wb[title]
+        first = _span(ws, 1, 110)
+        second = _span(ws, first[1] + 1, 110)
+        for (a, b), macro, text in ((first, "RefreshAll", "button.refresh_all"),
+                                   (second, "RefreshActiveSheet", "button.refresh_sheet")):
+            out.append(ButtonSpec(sheet=title, macro=macro, text=label(text, lang),
+                                  cells=f"{get_column_letter(a)}2:{get_column_letter(b)}3"))
+    return out
+
+
+def _span(ws, start: int, points: float) -> tuple[int, int]:
+    end, total = start, column_points(ws, start)
+    while total < points:
+        end += 1
+        total += column_points(ws, end)
+    return start, end
+
+
+# --- settings read back from the workbook ---------------------------------------------------------------
+
+
+def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, str], list[str]]:
+    """The Settings table (key -> value) and the watchlist, as the user left them."""
+    _, block = L.block("sb_settings")
+    title = writer.sheet_for(block.name, label("sheet.settings", lang_hint))
+    top, left, bottom, right = block.owned()
+    values = {}
+    for row in writer.read(title, top + 2, left, bottom, right):
+        if row[0] not in (None, ""):
+            values[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    _, wl = L.block("sb_watchlist")
+    top, left, bottom, right = wl.owned()
+    watch = [str(r[0]).strip().upper() for r in writer.read(title, top + 2, left, bottom, right)
+             if r[0] not in (None, "") and str(r[0]).strip()]
+    return values, watch
+
+
+def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko") -> Context:
+    """A :class:`Context` from the workbook's Settings sheet over ``base`` settings.
+
+    Raises
+    ------
+    InputError
+        A malformed value (the message names the setting and what is valid).
+    """
+    values, watch = read_settings(writer, lang_hint)
+    base = base or Settings.from_env()
+
+    def integer(key, default):
+        text = values.get(key, "")
+        try:
+            return int(float(text)) if text else default
+        except ValueError:
+            raise InputError(f"Settings {key}={text!r} is not a whole number of sessions", key=key) from None
+
+    mode = values.get("data_mode", "").lower()
+    if mode not in ("", "live", "offline"):
+        raise InputError(f"Settings data_mode={mode!r}; valid: live, offline", key="data_mode")
+    lang = values.get("lang") or lang_hint
+    settings = base.replace(
+        benchmark=values.get("benchmark") or None,
+        offline=(mode == "offline") if mode else None,
+        snapshot=Path(values["snapshot"]) if values.get("snapshot") else None,
+        universe_file=Path(values["universe_file"]) if values.get("universe_file") else None,
+        price_field=values.get("price_field") or None,
+        lang=lang,
+    )
+    from .sheets import DEFAULT_ESTIMATION_WINDOW
+
+    window = (integer("estimation_start", DEFAULT_ESTIMATION_WINDOW[0]),
+              integer("estimation_end", DEFAULT_ESTIMATION_WINDOW[1]))
+    universe, universe_label = load_universe(settings)
+    return make_context(settings, event=values.get("event_date") or "2025-01-27", watchlist=watch or None,
+                        universe=universe, lang=lang, estimation_window=window,
+                        calendar_month=values.get("calendar_month") or "2025-02", universe_label=universe_label)
+
+
+def load_universe(settings: Settings) -> tuple[pd.DataFrame | None, str]:
+    """The universe members (file if set, else the live S&P 500 list unless offline) and a label."""
+    from ..data.universe import load_universe_file
+
+    if settings.universe_file is not None:
+        frame = load_universe_file(settings.universe_file)
+        return frame, f"{Path(settings.universe_file).name} ({len(frame)})"
+    if settings.offline:
+        return None, ""
+    try:
+        from ..data.universe import fetch_sp500_as_of
+
+        frame = fetch_sp500_as_of(dt.date.today(), settings.cache_dir, timeout=settings.yahoo_timeout)
+        return frame, f"S&P 500 (Wikipedia, {len(frame)})"
+    except (ShockbookError, OSError):
+        return None, ""
+
+
+# --- the two headless entry points ----------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    results: list[BlockResult]
+    charts: int
+    published: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {r.name: r.error for r in self.results if r.error}
+
+    @property
+    def no_data(self) -> bool:
+        """No price data at all: every price block fell back to published values or failed for data."""
+        return bool(self.published)
+
+    def failures(self) -> dict[str, str]:
+        """Errors worth a line each: all of them, except missing data when there is no data at all."""
+        return {r.name: r.error for r in self.results
+                if r.error and not (self.no_data and (r.data_error or r.as_published))}
+
+
+def _finish(wb: Workbook, ctx: Context, path: Path, *, stamp: dt.datetime | None) -> int:
+    charts = 0
+    for sheet in L.LAYOUT:
+        title = None
+        for s, b in L.blocks():
+            if s.key == sheet.key:
+                title = OpenpyxlWriter(wb).sheet_for(b.name, label(sheet.title_key, ctx.lang))
+                break
+        title = title or label(sheet.title_key, ctx.lang)
+        ws = wb[title]
+        rows = {b.name: table_rows(ws, b.name) for b in sheet.blocks}
+        style_sheet(ws, sheet, ctx.lang, rows)
+        ws._charts = []
+        charts += add_charts(ws, sheet, ctx.lang, rows)
+    wb.properties.creator = "shockbook"
+    if stamp is not None:
+        wb.properties.created = stamp
+    save_xlsm(wb, path, buttons=buttons_for(wb, ctx.lang))
+    return charts
+
+
+def _stamp(ctx: Context) -> dt.datetime:
+    """The workbook's created time: the data as-of (so a snapshot build is reproducible)."""
+    stamps = sorted(r.as_of for r in ctx.records if r.as_of.endswith("Z"))
+    if stamps:
+        return dt.datetime.strptime(stamps[-1], "%Y-%m-%d %H:%MZ")
+    return dt.datetime(2025, 1, 27)
+
+
+def run_main_module(stem: str) -> str:
+    """Source of the module xlwings' "Run main" imports (named after the workbook)."""
+    return (
+        f'"""xlwings "Run main" for {stem}.xlsm: refresh every table of the workbook.\n\n'
+        "xlwings imports the module named after the workbook, from the workbook's folder, and\n"
+        "calls main(). The work is done by the shockbook package (installed in the interpreter\n"
+        'set on the xlwings.conf sheet); this file only hands over.\n"""\n\n'
+        "from shockbook.excel.macros import refresh_all\n\n\n"
+        "def main():\n"
+        "    refresh_all()\n\n\n"
+        'if __name__ == "__main__":\n'
+        f'    import xlwings as xw\n\n    xw.Book("{stem}.xlsm").set_mock_caller()\n    main()\n'
+    )
+
+
+def check_out_path(path: Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise InputError(f"the workbook must be a .xlsm file, not {path.name!r}", path=str(path))
+    if path.stem.lower() == "shockbook":
+        raise InputError("the workbook must not be named shockbook.xlsm: xlwings' Run main would "
+                         "import it as the shockbook package; pick another name", path=str(path))
+    if not path.stem.isidentifier():
+        raise InputError(f"{path.name!r}: the name must be a Python identifier (letters, digits, _) "
+                         "so that xlwings' Run main can import the module beside it", path=str(path))
+    return path
+
+
+def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> BuildReport:
+    """Build the whole workbook for ``ctx`` at ``path`` (``.xlsm``), atomically.
+
+    Data failures never stop the build: each failed block shows its error (or, for the report's
+    event, the published values, labelled "as published").
+    """
+    path = check_out_path(Path(path))
+    wb = Workbook()
+    _korean_default_font(wb)
+    wb.remove(wb.active)
+    write_static(wb, ctx)
+    results = refresh_blocks(OpenpyxlWriter(wb), ctx, inputs=True, progress=progress)
+    for sheet in L.LAYOUT:  # input cells look like input cells
+        for block in sheet.blocks:
+            if block.role == "input":
+                ws = wb[label(sheet.title_key, ctx.lang)]
+                top, left, bottom, right = block.owned()
+                value_col = left + (1 if block.width > 1 else 0)
+                for r in range(top + 2, bottom + 1):
+                    ws.cell(row=r, column=value_col).fill = INPUT_FILL
+    wb.move_sheet(L.XLWINGS_CONF, offset=len(wb.sheetnames))
+    charts = _finish(wb, ctx, path, stamp=_stamp(ctx))
+    module = path.with_suffix(".py")
+    if not module.exists():
+        module.write_text(run_main_module(path.stem), encoding="utf-8")
+    return BuildReport(path, results, charts, list(ctx.published))
+
+
+def refresh_file(path: str | os.PathLike, *, base: Settings | None = None, progress=None,
+                 out: str | os.PathLike | None = None) -> BuildReport:
+    """Refresh a saved workbook headlessly: read its Settings sheet, rewrite the owned ranges,
+    keep everything else (user notes, extra columns, own opinion rows), keep the VBA, save
+    atomically (to ``out``, default in place)."""
+    source = Path(path)
+    if not source.exists():
+        raise InputError(f"workbook {source} does not exist", path=str(source))
+    wb = load_workbook(source)
+    writer = OpenpyxlWriter(wb)
+    lang = _lang_of(wb)
+    ctx = context_from_sheet(writer, base, lang)
+    results = refresh_blocks(writer, ctx, progress=progress)
+    target = check_out_path(Path(out) if out else source)
+    charts = _finish(wb, ctx, target, stamp=_stamp(ctx))
+    return BuildReport(target, results, charts, list(ctx.published))
+
+
+def _lang_of(wb: Workbook) -> str:
+    for lang in ("ko", "en"):
+        if label("sheet.settings", lang) in wb.sheetnames:
+            return lang
+    return "ko"

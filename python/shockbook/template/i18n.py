@@ -1,0 +1,80 @@
+"""The workbook's labels in Korean and English, from one translation table.
+
+Every sheet title, block title, column header, button caption and note the workbook shows
+is a *key* in ``data/labels.csv`` (``key,ko,en``); :func:`label` looks it up. A missing key
+or a missing translation is an error naming the key, never a silent fallback, so a label can
+only be added with both languages.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from ..errors import ContentError, UnknownNameError
+
+LANGS = ("ko", "en")
+LABELS_FILE = "labels.csv"
+PUBLISHED_FILE = "published.csv"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("shockbook.template").joinpath("data", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    """``{key: {"ko": text, "en": text}}`` from ``data/labels.csv``.
+
+    Raises
+    ------
+    ContentError
+        A duplicate key or an empty translation (the message names the key and line).
+    """
+    out: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(_rows(LABELS_FILE), start=1):
+        key = (row.get("key") or "").strip()
+        if key in out:
+            raise ContentError(f"{LABELS_FILE}: key {key!r} appears twice", file=LABELS_FILE, row=number)
+        texts = {lang: (row.get(lang) or "").strip() for lang in LANGS}
+        empty = [lang for lang, text in texts.items() if not text]
+        if not key or empty:
+            raise ContentError(f"{LABELS_FILE} row {number} ({key or 'no key'}): missing "
+                               f"{', '.join(empty) or 'key'}", file=LABELS_FILE, row=number)
+        out[key] = texts
+    return out
+
+
+def check_lang(lang: str) -> str:
+    key = str(lang).strip().lower()
+    if key not in LANGS:
+        raise UnknownNameError(f"unknown language {lang!r}; valid: ko, en", name=lang, valid=list(LANGS))
+    return key
+
+
+def label(key: str, lang: str) -> str:
+    """The text of ``key`` in ``lang`` (``ko`` or ``en``).
+
+    Raises
+    ------
+    UnknownNameError
+        ``key`` is not in the table (the message says which file to add it to).
+    """
+    table = labels()
+    if key not in table:
+        raise UnknownNameError(f"no label {key!r} in template/data/{LABELS_FILE}; add a ko and "
+                               "an en text for it", name=key)
+    return table[key][check_lang(lang)]
+
+
+def has_label(key: str) -> bool:
+    return key in labels()
+
+
+@cache
+def published_values() -> tuple[dict[str, str], ...]:
+    """The report's key numbers as printed (``data/published.csv``), in file order."""
+    return tuple(_rows(PUBLISHED_FILE))

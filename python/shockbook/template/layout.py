@@ -1,0 +1,342 @@
+"""The workbook's one declarative layout: sheets, blocks, columns, formats and charts.
+
+The same spec drives the headless build (:mod:`shockbook.template.builder`, openpyxl) and the
+live refresh in Excel (:mod:`shockbook.excel.macros`, xlwings), so the two can never disagree
+about where a table lives. A **block** is one table the workbook shows:
+
+* ``name`` -- stable; it is also the Excel table's name (``sb_event_returns``), which Excel
+  keeps when a user renames the sheet, so a refresh finds the table by it;
+* ``anchor`` -- the top-left cell of its header row; the block title is in the row above;
+* ``producer`` -- ``producer(ctx) -> DataFrame`` calling the tables layer
+  (:mod:`shockbook.template.sheets`); ``fallback`` is used when price data is missing
+  (the report's published values, labelled "as published");
+* ``columns`` -- which DataFrame columns are shown, in order, with header label, number format
+  and whether red/green conditional formatting applies;
+* ``capacity`` -- data rows the block owns below its header. A refresh rewrites the title row,
+  the header and these rows in the block's columns, and nothing else;
+* ``chart`` -- an optional line or bar chart of some columns.
+
+A block with ``role="input"`` (Settings, watchlist) is written by the build only: the refresh
+reads it and never overwrites what the user typed. ``keep_rows`` names a column whose values
+mark the producer's own rows (e.g. Opinions' ``origin == "built-in"``): other rows in the block
+are the user's and are kept below the refreshed ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
+
+from . import sheets as p
+
+# Number formats (Excel codes).
+PCT = "0.0%"
+PCT2 = "0.00%"
+DATE = "yyyy-mm-dd"
+NUM2 = "0.00"
+NUM4 = "0.0000"
+INT = "0"
+THOUSANDS = "#,##0"
+USD = "#,##0.00"
+TEXT = "General"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a block: DataFrame key, header label key, number format, width hint.
+
+    ``signed`` columns get red (negative) / green (positive) conditional formatting;
+    ``wrap`` columns wrap their text (long Korean text) at ``width`` characters.
+    """
+
+    key: str
+    label: str = ""
+    fmt: str = TEXT
+    signed: bool = False
+    wrap: bool = False
+    width: float | None = None
+    fit: bool = True  # False: long text overflows to the right; the column is not widened for it
+
+    @property
+    def label_key(self) -> str:
+        return self.label or f"col.{self.key}"
+
+    def header(self, lang: str) -> str:
+        """The header text: a label from the translation table, or literal after ``=``."""
+        from .i18n import label
+
+        return self.label[1:] if self.label.startswith("=") else label(self.label_key, lang)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a block: ``kind`` line or bar, ``x`` the category column, ``series`` the
+    value columns, placed with its top-left corner at ``anchor`` (``width``/``height`` in cm).
+
+    ``marker`` names a column plotted as markers only (the event day on the price paths).
+    """
+
+    kind: str  # line | bar (vertical columns) | hbar (horizontal bars)
+    title: str
+    x: str
+    series: tuple[str, ...]
+    anchor: str
+    width: float = 16.0
+    height: float = 7.5
+    marker: str | None = None
+    y_format: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    anchor: str
+    producer: Callable
+    columns: tuple[Column, ...]
+    capacity: int
+    charts: tuple[Chart, ...] = ()
+    fallback: Callable | None = None
+    role: str = "data"  # data | input
+    keep_rows: tuple[str, str] | None = None  # (column, value that marks the producer's rows)
+    prices: bool = False  # needs price data (falls back "as published" without it)
+
+    @property
+    def title_key(self) -> str:
+        return f"block.{self.name}"
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        """``(row, column)`` of the header's first cell, one-based."""
+        letters, row = coordinate_from_string(self.anchor)
+        return row, column_index_from_string(letters)
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def owned(self) -> tuple[int, int, int, int]:
+        """``(top, left, bottom, right)``: the title row to the last capacity row, one-based."""
+        row, col = self.origin
+        return row - 1, col, row + self.capacity, col + self.width - 1
+
+    def owned_ref(self) -> str:
+        top, left, bottom, right = self.owned()
+        return f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"block {self.name} has no column {key!r}")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    blocks: tuple[Block, ...] = ()
+    buttons: bool = True
+    landscape: bool = True
+    freeze: str | None = None
+
+    @property
+    def title_key(self) -> str:
+        return f"sheet.{self.key}"
+
+
+def C(key, fmt=TEXT, **kw) -> Column:  # noqa: N802 - a compact constructor for the table below
+    return Column(key, fmt=fmt, **kw)
+
+
+_SIGNED_PCT = dict(fmt=PCT, signed=True)
+_EVENT_COLS = (
+    C("ticker"), C("name", width=22), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
+    C("ytd_incl", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT), C("since_asof", DATE),
+    C("sessions_to_recover", INT), C("recovered_on", DATE), C("beta", NUM2),
+    C("source", width=18), C("as_of", width=17), C("note", wrap=True, width=30),
+    C("error", wrap=True, width=30),
+)
+_RANK_COLS = (C("rank", INT), C("ticker"), C("name", width=22), C("sector", width=22),
+              C("return", **_SIGNED_PCT))
+_PATH_COLS = (C("date", DATE),) + tuple(C(t, NUM2, label="=" + t) for t in p.PATH_TICKERS) + (
+    C("event_marker", NUM2),)
+_PAIR_CHARTS = tuple(
+    Chart("line", f"chart.fig{6 + i}", "date", pair, anchor=f"{'A' if i % 2 == 0 else 'J'}{5 + 18 * (i // 2)}",
+          width=14, height=8.5, marker="event_marker", y_format="0", name=f"fig{6 + i}")
+    for i, pair in enumerate(p.PATH_PAIRS)
+)
+_CAR = (C("CAR[0,0]", label="col.car_0_0", **_SIGNED_PCT), C("t[0,0]", NUM2, label="col.t_0_0"),
+        C("CAR[-1,+1]", label="col.car_m1_p1", **_SIGNED_PCT), C("t[-1,+1]", NUM2, label="col.t_m1_p1"),
+        C("CAR[0,+5]", label="col.car_0_p5", **_SIGNED_PCT), C("t[0,+5]", NUM2, label="col.t_0_p5"),
+        C("CAR[0,+20]", label="col.car_0_p20", **_SIGNED_PCT), C("t[0,+20]", NUM2, label="col.t_0_p20"))
+
+
+def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None, capacity=16):
+    row = int(coordinate_from_string(anchor)[1])
+    return Block(name, anchor, producer, columns, capacity,
+                 charts=(Chart("hbar", chart_title, columns[0].key, series, anchor=f"F{row - 1}",
+                               width=16, height=9, y_format=y_format, name=name),))
+
+
+LAYOUT: tuple[Sheet, ...] = (
+    Sheet("dashboard", blocks=(
+        Block("sb_summary", "B5", p.summary, (C("item", width=26), C("value", width=30)), 8),
+        Block("sb_index_moves", "B17", p.index_moves,
+              (C("ticker"), C("name", width=22), C("event_return", **_SIGNED_PCT),
+               C("ytd_before", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT),
+               C("source", width=18), C("as_of", width=17)),
+              8, fallback=p.index_moves_published, prices=True),
+        Block("sb_breadth_summary", "B29", p.breadth_summary,
+              (C("up", INT), C("down", INT), C("unchanged", INT), C("missing", INT), C("total", INT),
+               C("index"), C("index_return", **_SIGNED_PCT)),
+              2, fallback=p.breadth_summary_published, prices=True),
+        Block("sb_key_numbers", "B34", p.key_numbers,
+              (C("item", width=26), C("published", wrap=True, width=22), C("recomputed", wrap=True, width=22),
+               C("mark", width=10),
+               C("published_value", TEXT), C("recomputed_value", TEXT), C("where", width=28),
+               C("note", wrap=True, width=30)), 14),
+        Block("sb_basket_spread", "B51", p.basket_spread,
+              (C("label", width=26), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
+               C("since_event", **_SIGNED_PCT), C("used", INT)), 4, prices=True),
+        Block("sb_strategy", "B58", p.strategy, (C("text", fit=False),), 6),
+    ), freeze=None),
+    Sheet("event_returns", blocks=(
+        Block("sb_event_returns", "A5", p.event_returns, _EVENT_COLS, 80,
+              charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="P4",
+                            width=18, height=10, y_format="0%", name="fig5"),),
+              fallback=p.event_returns_published, prices=True),
+    ), freeze="B6"),
+    Sheet("breadth", blocks=(
+        Block("sb_breadth_counts", "A5", p.breadth_summary,
+              (C("up", INT), C("down", INT), C("unchanged", INT), C("missing", INT), C("total", INT),
+               C("index"), C("index_return", **_SIGNED_PCT)),
+              2, fallback=p.breadth_summary_published, prices=True),
+        Block("sb_breadth_worst", "A11", p.breadth_worst, _RANK_COLS, 20,
+              charts=(Chart("bar", "chart.worst", "ticker", ("return",), anchor="M4", width=15, height=7.5,
+                            y_format="0%", name="worst"),),
+              fallback=p.breadth_worst_published, prices=True),
+        Block("sb_breadth_best", "G11", p.breadth_best, _RANK_COLS, 20,
+              charts=(Chart("bar", "chart.best", "ticker", ("return",), anchor="M20", width=15, height=7.5,
+                            y_format="0%", name="best"),), prices=True),
+    )),
+    Sheet("price_paths", blocks=(
+        Block("sb_price_paths", "A59", p.price_paths, _PATH_COLS, 520, charts=_PAIR_CHARTS, prices=True),
+    ), freeze=None),
+    Sheet("abnormal", blocks=(
+        Block("sb_group_tests", "A5", p.group_tests,
+              (C("group", width=20), C("window"), C("n", INT), C("mean_car", **_SIGNED_PCT),
+               C("t_bmp", NUM2), C("p_bmp", NUM4), C("t_kp", NUM2), C("p_kp", NUM4), C("note", wrap=True, width=24)),
+              12, prices=True),
+        Block("sb_abnormal", "A21", p.abnormal,
+              (C("ticker"), C("alpha", NUM4), C("beta", NUM2), C("sigma", PCT2), C("r_squared", NUM2),
+               C("n_obs", INT)) + _CAR + (C("note", wrap=True, width=24), C("error", wrap=True, width=24)),
+              80, charts=(Chart("bar", "chart.car", "ticker", ("CAR[0,0]",), anchor="S4", width=18, height=10,
+                                y_format="0%", name="car"),), prices=True),
+    )),
+    Sheet("baskets", blocks=(
+        Block("sb_baskets", "A5", p.baskets,
+              (C("label", width=24), C("theme", width=16), C("members", wrap=True, width=40),
+               C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT),
+               C("used", INT), C("missing"), C("source", wrap=True, width=40)),
+              20, charts=(Chart("bar", "chart.baskets", "label", ("event_return", "since_event"), anchor="K4",
+                                width=17, height=9, y_format="0%", name="baskets"),), prices=True),
+    )),
+    Sheet("opinions", blocks=(
+        Block("sb_opinions", "A5", p.opinions,
+              (C("id", width=16), C("stance"), C("source", width=18), C("source_type", width=12),
+               C("points", wrap=True, width=80), C("tickers", width=14), C("report_table"), C("report_page"),
+               C("note", wrap=True, width=30), C("origin", width=12)),
+              60, keep_rows=("origin", "built-in")),
+    ), freeze="C6"),
+    Sheet("scaling", blocks=(
+        Block("sb_scaling", "A5", p.scaling,
+              (C("aspect", width=14), C("training_scaling", wrap=True, width=36),
+               C("test_time_scaling", wrap=True, width=36), C("note", wrap=True, width=16),
+               C("source", wrap=True, width=24)), 6),
+        _fig("sb_fig1_quality", "A15", p.fig_quality, (C("model", width=24), C("variant", width=14),
+             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig1", ("value",)),
+        _fig("sb_fig2_api_price", "A35", p.fig_api_price, (C("model", width=24), C("input_price", USD),
+             C("output_price", USD), C("blended_price_3to1", USD), C("valid_from", width=12)),
+             "chart.fig2", ("input_price", "output_price"), y_format="0.00"),
+        _fig("sb_fig3_benchmarks", "A55", p.fig_benchmarks, (C("benchmark", width=24),
+             C("deepseek_r1", NUM2), C("openai_o1", NUM2)), "chart.fig3", ("deepseek_r1", "openai_o1")),
+        _fig("sb_fig4_training_cost", "A75", p.fig_training_cost, (C("model", width=24), C("variant", width=14),
+             C("value_musd", NUM2), C("source", width=30)), "chart.fig4", ("value_musd",), y_format="#,##0"),
+        _fig("sb_fig15_speed", "A95", p.fig_speed, (C("model", width=24), C("variant", width=14),
+             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig15", ("value",)),
+        _fig("sb_fig16_latency", "A115", p.fig_latency, (C("model", width=24), C("variant", width=14),
+             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig16", ("value",)),
+        Block("sb_model_metrics", "A160", p.model_metrics,
+              (C("model", width=24), C("variant", width=14), C("metric", width=26), C("value", "General"),
+               C("qualifier", width=12), C("unit", width=14), C("source", wrap=True, width=40),
+               C("source_date", width=11), C("valid_from", width=11), C("flags"), C("note", wrap=True, width=30),
+               C("origin", width=10)), 400),
+    )),
+    Sheet("calls", blocks=(
+        Block("sb_calls", "A5", p.calls,
+              (C("ticker"), C("company", width=14), C("group", width=12), C("revenue_printed", width=12),
+               C("revenue_usd", THOUSANDS), C("revenue_vs_consensus"), C("eps_usd", NUM2), C("eps_vs_consensus"),
+               C("guidance", wrap=True, width=30), C("key_comments", wrap=True, width=70),
+               C("deepseek_comment", wrap=True, width=45), C("flags"), C("note", wrap=True, width=20),
+               C("source", wrap=True, width=24)), 20),
+    ), freeze="B6"),
+    Sheet("calendar", blocks=(
+        Block("sb_calendar_grid", "A5", p.calendar_grid,
+              (C("week_of", DATE),) + tuple(C(d, wrap=True, width=26) for d in ("MON", "TUE", "WED", "THU", "FRI")), 8),
+        Block("sb_calendar_list", "A17", p.calendar_list,
+              (C("date", DATE), C("weekday"), C("ticker"), C("company", width=24), C("ai_theme", width=26),
+               C("flag"), C("note", wrap=True, width=40), C("source", wrap=True, width=26)), 40),
+    )),
+    Sheet("settings", blocks=(
+        Block("sb_settings", "A5", p.settings_rows, (C("key", width=18), C("value", width=40),
+              C("item", width=40)), 14, role="input"),
+        Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"),), 80, role="input"),
+    ), buttons=True),
+    Sheet("sources", blocks=(
+        Block("sb_sources", "A5", p.sources, (C("block", width=22), C("sheet", width=16), C("source", wrap=True, width=50),
+              C("as_of", width=20), C("event", width=11), C("note", wrap=True, width=50)), 60),
+    ), buttons=False),
+    Sheet("examples", blocks=(
+        Block("sb_examples", "A5", p.examples, (C("formula", width=60), C("explanation", wrap=True, width=70)), 20),
+    ), buttons=False),
+)
+
+#: Blocks that describe the others (their producers read what the others recorded): run last.
+LAST = ("sb_summary", "sb_sources")
+#: The title of the xlwings configuration sheet (fixed: xlwings looks it up by this name).
+XLWINGS_CONF = "xlwings.conf"
+#: Calculators on the Scaling sheet (native formulas; input cells are the user's).
+CALCULATOR_ANCHOR = "A135"
+
+
+def sheet(key: str) -> Sheet:
+    for s in LAYOUT:
+        if s.key == key:
+            return s
+    raise KeyError(f"no sheet {key!r}; valid: {', '.join(s.key for s in LAYOUT)}")
+
+
+def blocks() -> list[tuple[Sheet, Block]]:
+    return [(s, b) for s in LAYOUT for b in s.blocks]
+
+
+def block(name: str) -> tuple[Sheet, Block]:
+    for s, b in blocks():
+        if b.name == name:
+            return s, b
+    raise KeyError(f"no block {name!r}")
+
+
+def overlaps() -> list[tuple[str, str]]:
+    """Pairs of blocks (or block and calculator area) on one sheet whose owned ranges overlap."""
+    found = []
+    for s in LAYOUT:
+        for i, a in enumerate(s.blocks):
+            for b in s.blocks[i + 1:]:
+                at, al, ab, ar = a.owned()
+                bt, bl, bb, br = b.owned()
+                if at <= bb and bt <= ab and al <= br and bl <= ar:
+                    found.append((a.name, b.name))
+    return found

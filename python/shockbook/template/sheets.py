@@ -1,0 +1,515 @@
+"""Block producers: ``producer(ctx) -> DataFrame``, one per block of the layout.
+
+Each producer calls the tables layer (:mod:`shockbook.tables`) and shapes its answer for the
+sheet: translated texts, the columns the layout names, published values as a fallback. Nothing
+here knows about openpyxl or xlwings; :mod:`shockbook.template.builder` and
+:mod:`shockbook.excel.macros` write what these return.
+
+``Context`` carries what every producer needs (settings, event, watchlist, universe, lang) and
+memoises the tables layer so that e.g. the breadth summary, the worst-10 list and the key
+numbers share one breadth computation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..analytics.constants import DEFAULT_ESTIMATION_WINDOW
+from ..config import Settings
+from ..errors import NoDataError, ShockbookError
+from ..tables import content as ct
+from ..tables import events as ev
+from .i18n import label, published_values
+
+#: The report's event, the only one its published figures describe.
+REPORT_EVENT = dt.date(2025, 1, 27)
+#: The watchlist when none is given: the names the report discusses (figures 5-11, table 3).
+DEFAULT_WATCHLIST = (
+    "NVDA", "AVGO", "VST", "CEG", "GEV", "ANET", "PWR", "ETN", "ORCL", "NRG", "GLW", "MSFT",
+    "META", "AMZN", "AAPL", "GOOGL", "TSLA", "PLTR", "NOW", "IBM", "^GSPC", "^IXIC", "^SOX",
+)
+INDEX_TICKERS = ("^GSPC", "^IXIC", "^SOX", "^DJI")
+INDEX_NAMES = {"^GSPC": "S&P 500", "^IXIC": "Nasdaq Composite", "^SOX": "PHLX Semiconductor",
+               "^DJI": "Dow Jones Industrial Average"}
+#: Figures 6-11 of the report: pairs of rebased price paths.
+PATH_PAIRS = (("VST", "CEG"), ("GEV", "GLW"), ("AVGO", "NVDA"), ("ETN", "PWR"), ("PLTR", "NOW"),
+              ("AAPL", "TSLA"))
+PATH_TICKERS = tuple(t for pair in PATH_PAIRS for t in pair)
+BREADTH_N = 10
+PUBLISHED_SOURCE = "published"
+
+
+@dataclass
+class SourceRecord:
+    """One line of the Sources sheet: where a block's numbers came from."""
+
+    block: str
+    sheet: str
+    source: str
+    as_of: str
+    event: str
+    note: str
+
+
+@dataclass
+class Context:
+    """Everything a producer may use. Build it with :func:`make_context`."""
+
+    settings: Settings
+    event_text: str
+    watchlist: list[str]
+    universe: pd.DataFrame | None
+    lang: str
+    estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW
+    calendar_month: str = "2025-02"
+    universe_label: str = ""
+    memo: dict = field(default_factory=dict)
+    records: list[SourceRecord] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # blocks that fell back to the report
+
+    def t(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key; an error is remembered and raised again."""
+        if key not in self.memo:
+            try:
+                self.memo[key] = (True, compute())
+            except ShockbookError as exc:
+                self.memo[key] = (False, exc)
+        ok, value = self.memo[key]
+        if not ok:
+            raise value
+        return value
+
+    @property
+    def event(self) -> ev.Event:
+        return self.cached("event", lambda: ev.resolve_event(self.event_text))
+
+    @property
+    def is_report_event(self) -> bool:
+        try:
+            return self.event.session == REPORT_EVENT
+        except ShockbookError:
+            return False
+
+    def names(self) -> dict[str, str]:
+        out = dict(INDEX_NAMES)
+        if self.universe is not None and "name" in self.universe:
+            out.update(zip(self.universe["ticker"], self.universe["name"]))
+        return out
+
+
+def make_context(settings: Settings, *, event="2025-01-27", watchlist=None, universe=None,
+                 lang: str | None = None, estimation_window=None, calendar_month="2025-02",
+                 universe_label="") -> Context:
+    tickers = [str(t).strip().upper() for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
+    return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
+                   universe=universe, lang=lang or settings.lang,
+                   estimation_window=tuple(estimation_window or DEFAULT_ESTIMATION_WINDOW),
+                   calendar_month=calendar_month, universe_label=universe_label)
+
+
+# --- shared computations -----------------------------------------------------------------------
+
+
+def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
+    tickers = tuple(tickers)
+    return ctx.cached(("event_returns", tickers),
+                      lambda: ev.event_returns_table(list(tickers), ctx.event, ctx.settings))
+
+
+def _breadth(ctx: Context) -> ev.Breadth:
+    if ctx.universe is None:
+        raise NoDataError(ctx.t("note.no_universe"))
+    return ctx.cached("breadth", lambda: ev.breadth_table(ctx.universe, ctx.event, ctx.settings, n=BREADTH_N))
+
+
+def _with_names(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    names = ctx.names()
+    out = frame.copy()
+    out.insert(1, "name", [names.get(t, "") for t in out["ticker"]])
+    return out
+
+
+def _published_rows() -> dict[str, dict]:
+    return {row["key"]: row for row in published_values()}
+
+
+def _published(frame: pd.DataFrame, note: str) -> pd.DataFrame:
+    frame.attrs["provenance"] = {"report": PUBLISHED_SOURCE}
+    frame.attrs["as_published"] = True
+    frame.attrs["event"] = REPORT_EVENT.isoformat()
+    frame.attrs["note"] = note
+    return frame
+
+
+def _published_by_ticker() -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for row in published_values():
+        kind, _, ticker = row["recompute"].partition(":")
+        if kind in ("event_return", "ytd_before") and row["value"]:
+            out.setdefault(ticker, {})[kind] = float(row["value"])
+    return out
+
+
+def _as_published_rows(ctx: Context, tickers) -> pd.DataFrame:
+    values = _published_by_ticker()
+    where = {r["recompute"].partition(":")[2]: r["where"] for r in published_values()}
+    rows = [dict(ticker=t, event_return=values[t].get("event_return"), ytd_before=values[t].get("ytd_before"),
+                 source=f"{ctx.t('note.as_published').split(' (')[0]} ({where.get(t, '')})", as_of="2025-01-27")
+            for t in tickers if t in values]
+    if not rows:
+        raise NoDataError("the report publishes no figures for these tickers")
+    return _published(_with_names(ctx, pd.DataFrame(rows)), ctx.t("note.as_published"))
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+def summary(ctx: Context) -> pd.DataFrame:
+    """Event, benchmark, data as-of and mode (run after the other blocks: it reads their as-of)."""
+    try:
+        event, requested, note = ctx.event.session.isoformat(), ctx.event.requested.isoformat(), ctx.event.note
+    except ShockbookError as exc:
+        event, requested, note = exc.cell_text(), ctx.event_text, ""
+    as_of = sorted({r.as_of for r in ctx.records if r.as_of.endswith("Z")})
+    if ctx.published and not as_of:
+        mode = ctx.t("mode.published")
+    else:
+        mode = ctx.t("mode.offline" if ctx.settings.offline else "mode.live")
+    rows = [
+        (ctx.t("summary.event"), event),
+        (ctx.t("summary.requested"), requested),
+        (ctx.t("summary.session_note"), note or "-"),
+        (ctx.t("summary.benchmark"), ctx.settings.benchmark),
+        (ctx.t("summary.data_as_of"), as_of[-1] if as_of else ctx.t("mode.published")),
+        (ctx.t("summary.data_mode"), mode),
+        (ctx.t("summary.watchlist"), len(ctx.watchlist)),
+        (ctx.t("summary.universe"), ctx.universe_label or ctx.t("note.no_universe")),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def index_moves(ctx: Context) -> pd.DataFrame:
+    tickers = list(dict.fromkeys([*INDEX_TICKERS, ctx.settings.benchmark, "NVDA"]))
+    return _with_names(ctx, _event_returns(ctx, tickers))
+
+
+def index_moves_published(ctx: Context) -> pd.DataFrame:
+    return _as_published_rows(ctx, ["^GSPC", "^SOX", "NVDA"])
+
+
+def breadth_summary(ctx: Context) -> pd.DataFrame:
+    return _breadth(ctx).summary
+
+
+def breadth_summary_published(ctx: Context) -> pd.DataFrame:
+    rows = _published_rows()
+    frame = pd.DataFrame([dict(up=int(rows["breadth_up"]["value"]), down=int(rows["breadth_down"]["value"]),
+                               total=503, index="^GSPC", index_return=float(rows["spx_event"]["value"]))])
+    return _published(frame, ctx.t("note.as_published"))
+
+
+def breadth_worst(ctx: Context) -> pd.DataFrame:
+    return _breadth(ctx).worst
+
+
+def breadth_best(ctx: Context) -> pd.DataFrame:
+    return _breadth(ctx).best
+
+
+def breadth_worst_published(ctx: Context) -> pd.DataFrame:
+    tickers = [t.strip() for t in _published_rows()["bottom10"]["published"].split(",")]
+    frame = _with_names(ctx, pd.DataFrame({"ticker": tickers}))
+    frame.insert(0, "rank", range(1, len(tickers) + 1))
+    return _published(frame, ctx.t("note.as_published"))
+
+
+def _mark(ctx: Context, kind: str) -> str:
+    return ctx.t(f"mark.{kind}")
+
+
+def _fmt_pct(value: float, decimals: int) -> str:
+    return f"{value * 100:+.{decimals}f}%".replace("-", "−")
+
+
+def key_numbers(ctx: Context) -> pd.DataFrame:
+    """The report's key numbers, published vs recomputed, with a match mark."""
+    specs = list(published_values())
+    price_tickers = [s["recompute"].partition(":")[2] for s in specs
+                     if s["recompute"].startswith(("event_return:", "ytd_before:"))]
+    rows = []
+    for spec in specs:
+        kind, _, arg = spec["recompute"].partition(":")
+        decimals = int(spec["decimals"] or 0)
+        published_value = float(spec["value"]) if spec["value"] else None
+        recomputed, shown, note = None, "", ""
+        try:
+            if kind in ("event_return", "ytd_before"):
+                frame = _event_returns(ctx, list(dict.fromkeys(price_tickers))).set_index("ticker")
+                recomputed = float(frame.loc[arg, kind])
+                shown = _fmt_pct(recomputed, max(decimals + 1, 2))
+            elif kind == "breadth":
+                recomputed = int(_breadth(ctx).summary.iloc[0][arg])
+                shown = str(recomputed)
+            elif kind == "bottom10":
+                recomputed = ", ".join(_breadth(ctx).worst["ticker"])
+                shown = recomputed
+            elif kind == "api_multiple":
+                costs = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).set_index("model")
+                recomputed = float(costs.loc[arg, "reference_cost_multiple"])
+                shown = f"1/{recomputed:.1f}"
+                note = "1M in + 1M out tokens, list prices"
+            elif kind == "training_one_in":
+                costs = ctx.cached("training_cost", lambda: ct.training_cost_table(arg))
+                recomputed = float(costs["one_in"].iloc[0])
+                shown = f"1/{recomputed:.1f}"
+                note = f"vs {costs['reference_source'].iloc[0]}"
+        except (ShockbookError, KeyError) as exc:
+            note = exc.cell_text() if isinstance(exc, ShockbookError) else f"no value for {arg}"
+        if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
+            mark, recomputed = _mark(ctx, "na"), None
+        elif spec["compare"] == "rounded":
+            same = round(recomputed * 100, decimals) == round(published_value * 100, decimals)
+            mark = _mark(ctx, "match" if same else "mismatch")
+        elif spec["compare"] == "exact":
+            mark = _mark(ctx, "match" if recomputed == published_value else "mismatch")
+        elif spec["compare"] == "set":
+            same = {t.strip() for t in spec["published"].split(",")} == {t.strip() for t in recomputed.split(",")}
+            mark = _mark(ctx, "match" if same else "mismatch")
+        else:  # order: "about 1/20"
+            ratio = recomputed / published_value
+            mark = _mark(ctx, "approx" if 0.5 <= ratio <= 2 else "mismatch")
+        rows.append(dict(key=spec["key"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
+                         recomputed=shown or "-", mark=mark, published_value=published_value,
+                         recomputed_value=recomputed if not isinstance(recomputed, str) else None,
+                         where=spec["where"], note=note))
+    frame = pd.DataFrame(rows)
+    frame.attrs["provenance"] = {"report": "published.csv + recomputed"}
+    return frame
+
+
+def basket_spread(ctx: Context) -> pd.DataFrame:
+    frame = baskets(ctx)
+    themes = frame[frame["basket"].isin(["theme:infrastructure", "theme:usage", "spread"])].copy()
+    return themes
+
+
+def strategy(ctx: Context) -> pd.DataFrame:
+    keys = [f"strategy.{i}" for i in range(1, 6)]
+    frame = pd.DataFrame({"text": [ctx.t(k) for k in keys]})
+    frame.attrs["provenance"] = {"report": "Meritz Securities report, summary and strategy section"}
+    return frame
+
+
+# --- event sheets --------------------------------------------------------------------------------
+
+
+def event_returns(ctx: Context) -> pd.DataFrame:
+    return _with_names(ctx, _event_returns(ctx, ctx.watchlist))
+
+
+def event_returns_published(ctx: Context) -> pd.DataFrame:
+    return _as_published_rows(ctx, [t for t in ctx.watchlist if t in _published_by_ticker()]
+                              or list(_published_by_ticker()))
+
+
+def price_paths(ctx: Context) -> pd.DataFrame:
+    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
+    session = pd.Timestamp(ctx.event.session)
+    frame["event_marker"] = [100.0 if pd.Timestamp(d) == session else None for d in frame["date"]]
+    return frame
+
+
+def _groups(ctx: Context) -> dict[str, list[str]]:
+    from ..content.baskets import all_members, load_baskets
+
+    found = load_baskets()
+    return {ctx.t(f"group.{theme}"): all_members([b for b in found if b.theme == theme])
+            for theme in ("infrastructure", "usage")}
+
+
+def group_tests(ctx: Context) -> pd.DataFrame:
+    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings)
+
+
+def abnormal(ctx: Context) -> pd.DataFrame:
+    tickers = [t for t in ctx.watchlist if t != ctx.settings.benchmark]
+    return ev.abnormal_returns_table(tickers, ctx.event, ctx.settings,
+                                     estimation_window=ctx.estimation_window)
+
+
+def baskets(ctx: Context) -> pd.DataFrame:
+    frame = ctx.cached("baskets", lambda: ev.basket_table(ctx.event, ctx.settings, lang=ctx.lang)).copy()
+    labels = {"theme:infrastructure": ctx.t("theme.infrastructure"), "theme:usage": ctx.t("theme.usage"),
+              "spread": ctx.t("theme.spread")}
+    frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
+    frame["theme"] = [ctx.t(f"theme.{t}") if t in ("infrastructure", "usage") else t for t in frame["theme"]]
+    return frame
+
+
+# --- content sheets ------------------------------------------------------------------------------
+
+
+def opinions(ctx: Context) -> pd.DataFrame:
+    return ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file)
+
+
+def scaling(ctx: Context) -> pd.DataFrame:
+    return ct.scaling_table(ctx.lang)
+
+
+def _metrics(ctx: Context) -> pd.DataFrame:
+    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file))
+
+
+def _one_metric(ctx: Context, metric: str, ascending: bool = False) -> pd.DataFrame:
+    frame = _metrics(ctx)
+    frame = frame[(frame["metric"] == metric) & frame["value"].notna()]
+    frame = frame.drop_duplicates(["model", "variant"], keep="last")
+    return frame.sort_values("value", ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def fig_quality(ctx: Context) -> pd.DataFrame:
+    return _one_metric(ctx, "aa_quality_index")
+
+
+def fig_api_price(ctx: Context) -> pd.DataFrame:
+    frame = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6))
+    return frame[frame["input_price"].notna()].sort_values("blended_price_3to1", kind="stable").reset_index(drop=True)
+
+
+def fig_benchmarks(ctx: Context) -> pd.DataFrame:
+    frame = _metrics(ctx)
+    wanted = ["aime2024_pass1", "codeforces_percentile", "gpqa_diamond_pass1", "math500_pass1",
+              "mmlu_pass1", "swe_bench_verified_resolved"]
+    frame = frame[frame["metric"].isin(wanted) & frame["model"].isin(["DeepSeek R1", "OpenAI o1"])]
+    frame = frame.drop_duplicates(["model", "metric"], keep="first")
+    wide = frame.pivot(index="metric", columns="model", values="value").reindex(wanted).dropna(how="all")
+    out = pd.DataFrame({"benchmark": wide.index, "deepseek_r1": wide.get("DeepSeek R1"),
+                        "openai_o1": wide.get("OpenAI o1")}).reset_index(drop=True)
+    return out
+
+
+def fig_training_cost(ctx: Context) -> pd.DataFrame:
+    frame = _one_metric(ctx, "training_cost_usd").copy()
+    frame["value_musd"] = frame["value"] / 1e6
+    return frame
+
+
+def fig_speed(ctx: Context) -> pd.DataFrame:
+    return _one_metric(ctx, "output_speed")
+
+
+def fig_latency(ctx: Context) -> pd.DataFrame:
+    return _one_metric(ctx, "latency_first_token", ascending=True)
+
+
+def model_metrics(ctx: Context) -> pd.DataFrame:
+    return _metrics(ctx)
+
+
+def calls(ctx: Context) -> pd.DataFrame:
+    return ct.calls_table(ctx.lang)
+
+
+def calendar_grid(ctx: Context) -> pd.DataFrame:
+    """Table 4 as a month grid: the calendar helper's grid when available, else the report's."""
+    try:
+        from ..tables.calendar import earnings_calendar_grid
+    except ImportError:
+        earnings_calendar_grid = None
+    if earnings_calendar_grid is not None:
+        return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang)
+    return report_calendar_grid(ct.report_calendar_table())
+
+
+def report_calendar_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows = weeks (Monday), columns MON..FRI: ``"3\\nPalantir (PLTR)"`` per company-day."""
+    days = ["MON", "TUE", "WED", "THU", "FRI"]
+    frame = frame.assign(date=pd.to_datetime(frame["date"]))
+    first = frame["date"].min().replace(day=1)
+    last = (first + pd.offsets.MonthEnd(0))
+    while first.weekday() >= 5:  # a month starting on a weekend: its first week is the next one
+        first += pd.Timedelta(days=1)
+    weeks = pd.date_range(first - pd.Timedelta(days=first.weekday()), last, freq="7D")
+    rows = []
+    for monday in weeks:
+        row = {"week_of": monday}
+        for i, day in enumerate(days):
+            date = monday + pd.Timedelta(days=i)
+            if date.month != first.month or date < first.replace(day=1):
+                row[day] = ""
+                continue
+            names = [f"{r.company} ({r.ticker})" for r in frame[frame["date"] == date].itertuples()]
+            row[day] = "\n".join([str(date.day), *names])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs["source"] = "report table 4 (Nasdaq, Meritz)"
+    return out
+
+
+def calendar_list(ctx: Context) -> pd.DataFrame:
+    return ct.report_calendar_table()
+
+
+# --- settings, sources, examples -------------------------------------------------------------------
+
+SETTING_KEYS = ("event_date", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
+                "universe_file", "price_field", "calendar_month", "lang")
+
+
+def settings_rows(ctx: Context) -> pd.DataFrame:
+    s = ctx.settings
+    values = dict(event_date=ctx.event_text, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
+                  estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
+                  snapshot=_portable(s.snapshot), universe_file=_portable(s.universe_file),
+                  price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
+    return pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
+
+
+def _portable(path) -> str:
+    """A path as typed (relative paths stay relative, so a committed workbook has no home folder)."""
+    return "" if path is None else str(path).replace("\\", "/")
+
+
+def watchlist_rows(ctx: Context) -> pd.DataFrame:
+    return pd.DataFrame({"ticker": ctx.watchlist})
+
+
+def sources(ctx: Context) -> pd.DataFrame:
+    return pd.DataFrame([r.__dict__ for r in ctx.records],
+                        columns=["block", "sheet", "source", "as_of", "event", "note"])
+
+
+#: Example formulas per UDF (shown as text); explanation keys are ko/en pairs.
+UDF_EXAMPLES = {
+    "SB_REBASE": ("=SB_REBASE(B2:C40)", "B2:C40 두 가격 열을 첫 값=100으로 환산 (빈 칸은 빈 칸)",
+                  "Rebase the two price columns B2:C40 to 100 at their first value (gaps stay empty)"),
+    "SB_EVENT_RETURNS": ('=SB_EVENT_RETURNS({"NVDA","AVGO"},"2025-01-27")',
+                         "두 종목의 이벤트일 수익률 표가 아래로 펼쳐짐",
+                         "The event-return table of two tickers, spilled below the cell"),
+    "SB_BREADTH": ('=SB_BREADTH("2025-01-27")', "이벤트일 상승·하락 종목 수", "Advancers and decliners on the event day"),
+    "SB_OPINIONS": ('=SB_OPINIONS("ko","긍정")', "표1 중 긍정 의견만", "Table 1, positive opinions only"),
+}
+
+
+def examples(ctx: Context) -> pd.DataFrame:
+    """Example UDF formulas (as text) for every ``SB_`` function the UDF module defines."""
+    from ..excel import udfs
+
+    rows = []
+    for name in sorted(n for n in dir(udfs) if n.startswith("SB_") and callable(getattr(udfs, n))):
+        formula, ko, en = UDF_EXAMPLES.get(name, (f"={name}()", "", ""))
+        doc = (getattr(udfs, name).__doc__ or "").strip().splitlines()
+        explanation = (ko if ctx.lang == "ko" else en) or (doc[0] if doc else "")
+        rows.append(dict(formula=formula, explanation=explanation))
+    frame = pd.DataFrame(rows, columns=["formula", "explanation"])
+    frame.attrs["provenance"] = {"udfs": "shockbook.excel.udfs"}
+    return frame
