@@ -154,3 +154,15 @@ def test_a_warm_series_lookup_is_a_memory_read(make_service, fake_yahoo):
     series = service.series("NVDA", D(2025, 1, 24), D(2025, 1, 27))
     assert series.round(4).tolist() == [142.581, 118.3876]
     assert fake_yahoo.log == []
+
+
+def test_todays_bar_fetched_before_the_close_is_marked_intraday(make_yahoo_source, tmp_path, fake_yahoo):
+    # the fake's data ends 2025-06-30: pretend it is 14:00 in New York on that day
+    during = dt.datetime(2025, 6, 30, 18, 0, tzinfo=dt.timezone.utc)
+    service = PriceService(Settings.from_env(environ={}, cache_dir=tmp_path / "c"), live=make_yahoo_source(),
+                           cache=PriceCache(tmp_path / "c"), clock=lambda: during)
+    table = service.get(["NVDA"], D(2025, 6, 27), D(2025, 6, 30))
+    assert table.provenance["NVDA"].detail == "intraday (market open)"
+    from shockbook.tables.events import _source_text
+
+    assert _source_text(table.provenance["NVDA"]) == "yahoo (intraday)"

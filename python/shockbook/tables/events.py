@@ -121,9 +121,15 @@ def _attrs(frame: pd.DataFrame, data: EventData, **extra) -> pd.DataFrame:
     return frame
 
 
+def _source_text(p) -> str:
+    """``yahoo``, ``cache (stale)``, ``yahoo (intraday)``..."""
+    marks = [m for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday"))) if on]
+    return p.source + (f" ({', '.join(marks)})" if marks else "")
+
+
 def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
     prov = table.provenance
-    frame["source"] = [(prov[t].source + (" (stale)" if prov[t].stale else "")) if t in prov else "" for t in frame["ticker"]]
+    frame["source"] = [_source_text(prov[t]) if t in prov else "" for t in frame["ticker"]]
     frame["as_of"] = [prov[t].as_of.strftime("%Y-%m-%d %H:%MZ") if t in prov else "" for t in frame["ticker"]]
 
 
