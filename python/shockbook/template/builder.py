@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from copy import copy
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,11 +25,13 @@ from typing import Iterable, Protocol, Sequence
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import DateAxis
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -36,7 +39,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..config import Settings
 from ..errors import DataError, InputError, ShockbookError, shorten
 from . import layout as L
-from .buttons import ButtonSpec, column_points
+from .buttons import ButtonSpec, caption_points, column_points, row_points
 from .i18n import label
 from .sheets import Context, SourceRecord, make_context
 from .xlsm import save_xlsm
@@ -45,6 +48,7 @@ FONT_NAME = "Malgun Gothic"  # 맑은 고딕: Windows' Korean UI font; LibreOffi
 MAX_WIDTH = 60
 RED, GREEN = "C00000", "008000"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+RED_FONT, GREEN_FONT = Font(color=RED), Font(color=GREEN)
 CELL_LIMIT = 32767
 
 
@@ -78,6 +82,7 @@ class BlockResult:
     error: str = ""
     as_published: bool = False
     data_error: bool = False  # the error is missing data (DataError), not a bad input
+    formats: dict[str, list[str]] = field(default_factory=dict)  # column -> number format per row
 
 
 def _cell(value):
@@ -194,6 +199,7 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     if len(rows) > block.capacity:
         result.note = f"{result.note} {len(rows) - block.capacity} rows not shown (capacity {block.capacity})".strip()
         rows = rows[: block.capacity]
+    result.formats = _row_formats(block, frame, len(rows))
     heading = label(block.title_key, ctx.lang)
     notes = [n for n in (result.note, f"#SB! {result.error}" if result.error and not result.as_published else "") if n]
     title_cells = [heading + (f"  |  {' '.join(notes)}" if notes else "")] + [None] * (block.width - 1)
@@ -203,6 +209,16 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     last = header_row + max(1, len(rows))
     writer.set_table(title, block.name, f"{get_column_letter(left)}{header_row}:{get_column_letter(right)}{last}")
     result.rows = len(rows)
+
+
+def _row_formats(block: L.Block, frame, n: int) -> dict[str, list[str]]:
+    """Number formats per row of the columns whose format follows a unit column (``fmt_by``)."""
+    out = {}
+    for column in block.columns:
+        if column.fmt_by and frame is not None and column.fmt_by in frame.columns:
+            units = [str(u) for u in frame[column.fmt_by].tolist()[:n]]
+            out[column.key] = [UNIT_FORMATS.get(u, column.fmt) for u in units]
+    return out
 
 
 # --- the openpyxl writer ------------------------------------------------------------------------
@@ -229,8 +245,11 @@ class OpenpyxlWriter:
 
     def write(self, sheet, top, left, rows):
         ws = self.wb[sheet]
+        existing = ws._cells  # (row, column) -> cell; an empty cell that does not exist stays absent
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
+                if value is None and (top + r, left + c) not in existing:
+                    continue
                 cell = ws.cell(row=top + r, column=left + c)
                 cell.value = value
                 if isinstance(value, str) and value.startswith("="):
@@ -266,42 +285,95 @@ def _display_width(value, fmt: str) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> None:
-    """Formats, widths, wrap, row heights, conditional formatting, freeze panes, print setup."""
+class StyleCache:
+    """openpyxl style arrays made once per workbook and copied onto cells.
+
+    Setting ``cell.font`` / ``cell.number_format`` / ``cell.alignment`` looks every object up in
+    the workbook's style lists (hashing it) on each call; a sheet of thousands of cells spends
+    most of its styling time there. Each distinct combination is set once on a detached cell
+    through openpyxl's public setters, and its style array is copied to every cell that wants it.
+    """
+
+    def __init__(self, wb: Workbook) -> None:
+        self._scratch = wb.worksheets[0] if wb.worksheets else wb.active
+        self._arrays: dict[tuple, StyleArray] = {}
+
+    def apply(self, cell, **attrs) -> None:
+        """Give ``cell`` the style ``attrs`` (``font=``, ``number_format=``, ``alignment=``, ``fill=``)."""
+        key = tuple(sorted(attrs.items(), key=lambda kv: kv[0]))
+        array = self._arrays.get(key)
+        if array is None:
+            proto = Cell(self._scratch)
+            for name, value in attrs.items():
+                setattr(proto, name, value)
+            array = self._arrays[key] = proto._style
+        cell._style = copy(array)
+
+
+#: Shared style objects (openpyxl styles are immutable values; one object serves every cell).
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14, color="1F4E78")
+BLOCK_FONT = Font(name=FONT_NAME, bold=True, size=11, color="1F4E78")
+HEADER_FONT = Font(name=FONT_NAME, bold=True, size=10)
+NOTE_FONT = Font(name=FONT_NAME, italic=True, size=10, color="595959")
+BOLD_FONT = Font(name=FONT_NAME, bold=True, size=10)
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
+TOP_ALIGN = Alignment(vertical="top")
+#: Per-row number formats named by a block's ``fmt_by`` column (see :class:`layout.Column`).
+UNIT_FORMATS = {"pct": L.PCT2, "count": L.THOUSANDS, "one_in": '"1/"0.0', "multiple": '0.0"x"', "text": L.TEXT}
+
+
+def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
+                formats: dict[str, dict[str, list[str]]] | None = None) -> None:
+    """Formats, widths, wrap, row heights, conditional formatting, freeze panes, print setup.
+
+    Only the rows each table uses are styled (a refresh through openpyxl styles again);
+    ``formats`` gives per-row number formats of columns whose format depends on the row
+    (``{block: {column: [format per row]}}``).
+    """
+    styles = StyleCache(ws.parent)
+    formats = formats or {}
     widths: dict[int, float] = {}
     wrapped: dict[int, float] = {}
-    bold = Font(name=FONT_NAME, bold=True, size=10)
     for block in sheet.blocks:
         top, left, bottom, right = block.owned()
-        ws.cell(row=top, column=left).font = Font(name=FONT_NAME, bold=True, size=11, color="1F4E78")
+        styles.apply(ws.cell(row=top, column=left), font=BLOCK_FONT)
         n = rows_by_block.get(block.name, 0)
+        per_row = formats.get(block.name, {})
+        top_align = any(c.wrap for c in block.columns)
         for offset, column in enumerate(block.columns):
             col = left + offset
             letter = get_column_letter(col)
             header = ws.cell(row=top + 1, column=col)
-            header.font = bold
-            header.alignment = Alignment(wrap_text=True, vertical="center")
+            styles.apply(header, font=HEADER_FONT, alignment=HEADER_ALIGN)
             need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
-            for r in range(top + 2, bottom + 1):
+            row_fmts = per_row.get(column.key)
+            for i, r in enumerate(range(top + 2, top + 2 + n)):
                 cell = ws.cell(row=r, column=col)
-                if column.fmt != L.TEXT:
-                    cell.number_format = column.fmt
+                fmt = row_fmts[i] if row_fmts and i < len(row_fmts) else column.fmt
+                attrs = {}
+                if fmt != L.TEXT:
+                    attrs["number_format"] = fmt
                 if column.wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                elif column.fit and r < top + 2 + max(n, 1):
-                    need = max(need, _display_width(cell.value, column.fmt) + 2)
+                    attrs["alignment"] = WRAP_ALIGN
+                elif top_align:
+                    attrs["alignment"] = TOP_ALIGN
+                if attrs:
+                    styles.apply(cell, **attrs)
+                if column.fit and not column.wrap:
+                    need = max(need, _display_width(cell.value, fmt) + 2)
             if column.wrap:
                 wrapped[col] = max(wrapped.get(col, 0), column.width or 40)
             else:
                 widths[col] = max(widths.get(col, 0), min(max(need, column.width or 0), MAX_WIDTH))
             if column.signed:
                 ref = f"{letter}{top + 2}:{letter}{bottom}"
-                ws.conditional_formatting.add(ref, CellIsRule(operator="lessThan", formula=["0"],
-                                                              font=Font(color=RED)))
-                ws.conditional_formatting.add(ref, CellIsRule(operator="greaterThan", formula=["0"],
-                                                              font=Font(color=GREEN)))
+                ws.conditional_formatting.add(ref, CellIsRule(operator="lessThan", formula=["0"], font=RED_FONT))
+                ws.conditional_formatting.add(ref, CellIsRule(operator="greaterThan", formula=["0"], font=GREEN_FONT))
     for col in set(widths) | set(wrapped):
         ws.column_dimensions[get_column_letter(col)].width = max(widths.get(col, 0), wrapped.get(col, 0), 6)
+    for letter, width in sheet.widths:
+        ws.column_dimensions[letter].width = width
     _row_heights(ws, sheet, rows_by_block)
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
@@ -309,14 +381,35 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) ->
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    chart_rows = [int(range_boundaries(c.anchor + ":" + c.anchor)[1] + c.height / 2.54 * 72 / 15) + 1
-                  for b in sheet.blocks for c in b.charts if rows_by_block.get(b.name)]
-    last_row = max([b.origin[0] + max(rows_by_block.get(b.name, 1), 1) for b in sheet.blocks]
-                   + chart_rows + [ws.max_row if not sheet.blocks else 1])
+    ws.page_setup.fitToHeight = sheet.pages_high
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    if sheet.print_rows is not None:
+        ws.print_area = [f"A{a}:{get_column_letter(_last_column(ws, sheet))}{b}" for a, b in sheet.print_rows]
+        return
+    ws.print_area = f"A1:{get_column_letter(_last_column(ws, sheet))}{_last_row(ws, sheet, rows_by_block)}"
+
+
+def _last_row(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> int:
+    chart_rows = [_chart_bottom(ws, c) for b in sheet.blocks for c in b.charts if rows_by_block.get(b.name)]
+    return max([b.origin[0] + max(rows_by_block.get(b.name, 1), 1) for b in sheet.blocks]
+               + chart_rows + [ws.max_row if not sheet.blocks else 1])
+
+
+def _last_column(ws, sheet: L.Sheet) -> int:
     last_col = max([b.owned()[3] for b in sheet.blocks] + [2])
-    chart_cols = [_chart_right(ws, c) for b in sheet.blocks for c in b.charts]
-    ws.print_area = f"A1:{get_column_letter(max([last_col] + chart_cols))}{last_row}"
+    return max([last_col] + [_chart_right(ws, c) - 1 for b in sheet.blocks for c in b.charts])
+
+
+def _chart_bottom(ws, chart: L.Chart) -> int:
+    """The row under a chart's bottom edge."""
+    row = range_boundaries(chart.anchor + ":" + chart.anchor)[1]
+    points, target = 0.0, chart.height / 2.54 * 72
+    while points < target:
+        points += row_points(ws, row)
+        row += 1
+    return row
 
 
 def _chart_right(ws, chart: L.Chart) -> int:
@@ -521,29 +614,45 @@ def write_xlwings_conf(wb: Workbook) -> None:
     ws.column_dimensions["B"].width = 40
 
 
+#: Refresh buttons: caption size (pt), height (pt), padding around the caption and the gap between them.
+BUTTON_FONT, BUTTON_HEIGHT, BUTTON_PADDING, BUTTON_GAP = 10.0, 20.0, 14.0, 8.0
+
+
 def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
-    """A "refresh all" and a "refresh this sheet" button on every data sheet, in rows 2-3."""
+    """A "refresh all" and a "refresh this sheet" button on every data sheet, in rows 2-3,
+    side by side, each sized to its caption."""
     out = []
     for sheet in L.LAYOUT:
         if not sheet.buttons:
             continue
         title = label(sheet.title_key, lang)
         ws = wb[title]
-        first = _span(ws, 1, 110)
-        second = _span(ws, first[1] + 1, 110)
-        for (a, b), macro, text in ((first, "RefreshAll", "button.refresh_all"),
-                                   (second, "RefreshActiveSheet", "button.refresh_sheet")):
-            out.append(ButtonSpec(sheet=title, macro=macro, text=label(text, lang),
-                                  cells=f"{get_column_letter(a)}2:{get_column_letter(b)}3"))
+        left = 4.0
+        top = row_points(ws, 1) + (row_points(ws, 2) + row_points(ws, 3) - BUTTON_HEIGHT) / 2
+        for macro, text in (("RefreshAll", "button.refresh_all"), ("RefreshActiveSheet", "button.refresh_sheet")):
+            caption = label(text, lang)
+            width = max(72.0, caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING)
+            cells = _cells_under(ws, left, top, width, BUTTON_HEIGHT)
+            out.append(ButtonSpec(sheet=title, macro=macro, text=caption, cells=cells,
+                                  box=(left, top, width, BUTTON_HEIGHT), font_size=BUTTON_FONT))
+            left += width + BUTTON_GAP
     return out
 
 
-def _span(ws, start: int, points: float) -> tuple[int, int]:
-    end, total = start, column_points(ws, start)
-    while total < points:
-        end += 1
-        total += column_points(ws, end)
-    return start, end
+def _cells_under(ws, left: float, top: float, width: float, height: float) -> str:
+    """The cell range a box (in points) covers."""
+    def index(size_of, points):
+        i, start = 1, 0.0
+        while start + size_of(i) <= points:
+            start += size_of(i)
+            i += 1
+        return i
+
+    first_col = index(lambda c: column_points(ws, c), left)
+    last_col = index(lambda c: column_points(ws, c), left + width)
+    first_row = index(lambda r: row_points(ws, r), top)
+    last_row = index(lambda r: row_points(ws, r), top + height)
+    return f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
 
 
 # --- settings read back from the workbook ---------------------------------------------------------------
@@ -648,8 +757,10 @@ class BuildReport:
                 if r.error and not (self.no_data and (r.data_error or r.as_published))}
 
 
-def _finish(wb: Workbook, ctx: Context, path: Path, *, stamp: dt.datetime | None) -> int:
+def _finish(wb: Workbook, ctx: Context, path: Path, results: list[BlockResult], *,
+            stamp: dt.datetime | None) -> int:
     charts = 0
+    formats = {r.name: r.formats for r in results if r.formats}
     for sheet in L.LAYOUT:
         title = None
         for s, b in L.blocks():
@@ -659,7 +770,7 @@ def _finish(wb: Workbook, ctx: Context, path: Path, *, stamp: dt.datetime | None
         title = title or label(sheet.title_key, ctx.lang)
         ws = wb[title]
         rows = {b.name: table_rows(ws, b.name) for b in sheet.blocks}
-        style_sheet(ws, sheet, ctx.lang, rows)
+        style_sheet(ws, sheet, ctx.lang, rows, formats)
         ws._charts = []
         charts += add_charts(ws, sheet, ctx.lang, rows)
     wb.properties.creator = "shockbook"
@@ -726,7 +837,7 @@ def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> B
                 for r in range(top + 2, bottom + 1):
                     ws.cell(row=r, column=value_col).fill = INPUT_FILL
     wb.move_sheet(L.XLWINGS_CONF, offset=len(wb.sheetnames))
-    charts = _finish(wb, ctx, path, stamp=_stamp(ctx))
+    charts = _finish(wb, ctx, path, results, stamp=_stamp(ctx))
     module = path.with_suffix(".py")
     if not module.exists():
         module.write_text(run_main_module(path.stem), encoding="utf-8")
@@ -747,7 +858,7 @@ def refresh_file(path: str | os.PathLike, *, base: Settings | None = None, progr
     ctx = context_from_sheet(writer, base, lang)
     results = refresh_blocks(writer, ctx, progress=progress)
     target = check_out_path(Path(out) if out else source)
-    charts = _finish(wb, ctx, target, stamp=_stamp(ctx))
+    charts = _finish(wb, ctx, target, results, stamp=_stamp(ctx))
     return BuildReport(target, results, charts, list(ctx.published))
 
 

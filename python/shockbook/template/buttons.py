@@ -56,6 +56,12 @@ class ButtonSpec:
     printed:
         Whether the button appears when the sheet is printed or exported to PDF (Excel's
         default for a new button is yes).
+    box:
+        ``(left, top, width, height)`` in points from the sheet's top-left corner: the button's
+        exact place and size (e.g. sized to its caption, see :func:`caption_points`). When
+        given it replaces ``cells`` for placing the button.
+    font_size:
+        The caption's size in points (Excel's default for a button is 10-11 pt).
     """
 
     sheet: str
@@ -63,6 +69,8 @@ class ButtonSpec:
     text: str
     cells: str = "A1:B2"
     printed: bool = True
+    box: tuple[float, float, float, float] | None = None
+    font_size: float = 10.0
 
     def __post_init__(self) -> None:
         if not _MACRO_NAME.match(self.macro):
@@ -112,6 +120,27 @@ def row_points(sheet: Worksheet, row: int) -> float:
     return dimension.height if dimension is not None and dimension.height else DEFAULT_ROW_POINTS
 
 
+def caption_points(text: str, font_size: float = 10.0) -> float:
+    """Approximate width in points of ``text`` at ``font_size``: wide (CJK) characters are one
+    em, others about 0.55 em."""
+    import unicodedata
+
+    return sum(font_size if unicodedata.east_asian_width(ch) in "WF" else 0.55 * font_size for ch in text)
+
+
+def _locate(size_of, points: float) -> tuple[int, int]:
+    """``(zero-based index, offset in pixels)`` of the column or row holding ``points`` from the
+    sheet's edge, where ``size_of(i)`` is the size in points of the one-based column/row ``i``."""
+    index, start = 1, 0.0
+    while index < 16384:
+        size = size_of(index)
+        if start + size > points:
+            break
+        start += size
+        index += 1
+    return index - 1, round((points - start) / 0.75)
+
+
 def _ascii_xml(text: str) -> str:
     """``text`` escaped for XML with every non-ASCII character as a character reference.
 
@@ -130,11 +159,20 @@ def vml_drawing(sheet: Worksheet, buttons: list[ButtonSpec], *, block: int) -> s
     """
     shapes = []
     for number, button in enumerate(buttons, start=1):
-        left_col, top_row, right_col, bottom_row = button.anchor()
-        left = sum(column_points(sheet, c) for c in range(1, left_col + 1))
-        top = sum(row_points(sheet, r) for r in range(1, top_row + 1))
-        width = sum(column_points(sheet, c) for c in range(left_col + 1, right_col + 1))
-        height = sum(row_points(sheet, r) for r in range(top_row + 1, bottom_row + 1))
+        if button.box is not None:
+            left, top, width, height = button.box
+            left_col, left_px = _locate(lambda c: column_points(sheet, c), left)
+            right_col, right_px = _locate(lambda c: column_points(sheet, c), left + width)
+            top_row, top_px = _locate(lambda r: row_points(sheet, r), top)
+            bottom_row, bottom_px = _locate(lambda r: row_points(sheet, r), top + height)
+        else:
+            left_col, top_row, right_col, bottom_row = button.anchor()
+            left_px = top_px = right_px = bottom_px = 0
+            left = sum(column_points(sheet, c) for c in range(1, left_col + 1))
+            top = sum(row_points(sheet, r) for r in range(1, top_row + 1))
+            width = sum(column_points(sheet, c) for c in range(left_col + 1, right_col + 1))
+            height = sum(row_points(sheet, r) for r in range(top_row + 1, bottom_row + 1))
+        font_size = round(button.font_size * 20)  # VML font sizes are in twentieths of a point
         print_object = "" if button.printed else "<x:PrintObject>False</x:PrintObject>"
         shapes.append(
             f'<v:shape id="ShockbookButton{number}" o:spid="_x0000_s{1024 * block + number}"'
@@ -145,10 +183,10 @@ def vml_drawing(sheet: Worksheet, buttons: list[ButtonSpec], *, block: int) -> s
             '<v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>'
             '<o:lock v:ext="edit" rotation="t"/>'
             "<v:textbox style='mso-direction-alt:auto' o:singleclick='f'>"
-            f"<div style='text-align:center'><font face=\"Calibri\" size=\"220\" color=\"#000000\">"
+            f"<div style='text-align:center'><font face=\"Calibri\" size=\"{font_size}\" color=\"#000000\">"
             f"{_ascii_xml(button.text)}</font></div></v:textbox>"
             '<x:ClientData ObjectType="Button">'
-            f"<x:Anchor>{left_col}, 0, {top_row}, 0, {right_col}, 0, {bottom_row}, 0</x:Anchor>"
+            f"<x:Anchor>{left_col}, {left_px}, {top_row}, {top_px}, {right_col}, {right_px}, {bottom_row}, {bottom_px}</x:Anchor>"
             f"{print_object}<x:AutoFill>False</x:AutoFill>"
             f"<x:FmlaMacro>[0]!{_ascii_xml(button.macro)}</x:FmlaMacro>"
             "<x:TextHAlign>Center</x:TextHAlign><x:TextVAlign>Center</x:TextVAlign>"

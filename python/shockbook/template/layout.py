@@ -58,6 +58,7 @@ class Column:
     wrap: bool = False
     width: float | None = None
     fit: bool = True  # False: long text overflows to the right; the column is not widened for it
+    fmt_by: str | None = None  # a frame column naming each row's unit (pct, count, one_in...): its format
 
     @property
     def label_key(self) -> str:
@@ -140,6 +141,9 @@ class Sheet:
     buttons: bool = True
     landscape: bool = True
     freeze: str | None = None
+    pages_high: int = 0  # print: fit to one page wide and this many pages high (0: as many as needed)
+    print_rows: tuple[tuple[int, int], ...] | None = None  # print only these row ranges (default: all)
+    widths: tuple[tuple[str, float], ...] = ()  # fixed column widths (e.g. a spacer between panels)
 
     @property
     def title_key(self) -> str:
@@ -181,27 +185,28 @@ def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None,
 
 
 LAYOUT: tuple[Sheet, ...] = (
+    # A one-page summary: the left panel (B:H) holds the market tables, the right panel (J:Q)
+    # the report's key numbers; column I is a spacer so the panels do not share widths.
     Sheet("dashboard", blocks=(
-        Block("sb_summary", "B5", p.summary, (C("item", width=26), C("value", width=30)), 8),
-        Block("sb_index_moves", "B17", p.index_moves,
-              (C("ticker"), C("name", width=22), C("event_return", **_SIGNED_PCT),
-               C("ytd_before", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT),
-               C("source", width=18), C("as_of", width=17)),
-              8, fallback=p.index_moves_published, prices=True),
-        Block("sb_breadth_summary", "B29", p.breadth_summary,
+        Block("sb_summary", "B5", p.summary, (C("item", width=22), C("value", width=24, fit=False)), 8),
+        Block("sb_index_moves", "B16", p.index_moves,
+              (C("ticker"), C("name", width=24), C("event_return", **_SIGNED_PCT),
+               C("ytd_before", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT)),
+              6, fallback=p.index_moves_published, prices=True),
+        Block("sb_breadth_summary", "B25", p.breadth_summary,
               (C("up", INT), C("down", INT), C("unchanged", INT), C("missing", INT), C("total", INT),
                C("index"), C("index_return", **_SIGNED_PCT)),
-              2, fallback=p.breadth_summary_published, prices=True),
-        Block("sb_key_numbers", "B34", p.key_numbers,
-              (C("item", width=26), C("published", wrap=True, width=22), C("recomputed", wrap=True, width=22),
-               C("mark", width=10),
-               C("published_value", TEXT), C("recomputed_value", TEXT), C("where", width=28),
-               C("note", wrap=True, width=30)), 14),
-        Block("sb_basket_spread", "B51", p.basket_spread,
-              (C("label", width=26), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
+              1, fallback=p.breadth_summary_published, prices=True),
+        Block("sb_basket_spread", "B30", p.basket_spread,
+              (C("label", width=22), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
                C("since_event", **_SIGNED_PCT), C("used", INT)), 4, prices=True),
-        Block("sb_strategy", "B58", p.strategy, (C("text", fit=False),), 6),
-    ), freeze=None),
+        Block("sb_strategy", "B37", p.strategy, (C("text", fit=False),), 6),
+        Block("sb_key_numbers", "J5", p.key_numbers,
+              (C("item", wrap=True, width=24), C("published", wrap=True, width=17), C("recomputed", wrap=True, width=17),
+               C("mark", width=8), C("published_value", NUM2, fmt_by="unit", width=10),
+               C("recomputed_value", NUM2, fmt_by="unit", width=10), C("where", wrap=True, width=24),
+               C("note", wrap=True, width=22)), 14),
+    ), pages_high=1, widths=(("A", 2), ("I", 3))),
     Sheet("event_returns", blocks=(
         Block("sb_event_returns", "A5", p.event_returns, _EVENT_COLS, 80,
               charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="P4",
@@ -223,7 +228,7 @@ LAYOUT: tuple[Sheet, ...] = (
     )),
     Sheet("price_paths", blocks=(
         Block("sb_price_paths", "A59", p.price_paths, _PATH_COLS, 520, charts=_PAIR_CHARTS, prices=True),
-    ), freeze=None),
+    ), freeze=None, print_rows=((1, 57),)),  # the charts; the data table below is for reference
     Sheet("abnormal", blocks=(
         Block("sb_group_tests", "A5", p.group_tests,
               (C("group", width=20), C("window"), C("n", INT), C("mean_car", **_SIGNED_PCT),
@@ -252,35 +257,35 @@ LAYOUT: tuple[Sheet, ...] = (
     ), freeze="C6"),
     Sheet("scaling", blocks=(
         Block("sb_scaling", "A5", p.scaling,
-              (C("aspect", width=14), C("training_scaling", wrap=True, width=36),
-               C("test_time_scaling", wrap=True, width=36), C("note", wrap=True, width=16),
-               C("source", wrap=True, width=24)), 6),
+              (C("aspect", width=14), C("training_scaling", wrap=True, width=30),
+               C("test_time_scaling", wrap=True, width=30), C("note", wrap=True, width=16),
+               C("source", wrap=True, width=26)), 6),
         _fig("sb_fig1_quality", "A15", p.fig_quality, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig1", ("value",)),
+             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig1", ("value",)),
         _fig("sb_fig2_api_price", "A35", p.fig_api_price, (C("model", width=24), C("input_price", USD),
              C("output_price", USD), C("blended_price_3to1", USD), C("valid_from", width=12)),
              "chart.fig2", ("input_price", "output_price"), y_format="0.00"),
         _fig("sb_fig3_benchmarks", "A55", p.fig_benchmarks, (C("benchmark", width=24),
              C("deepseek_r1", NUM2), C("openai_o1", NUM2)), "chart.fig3", ("deepseek_r1", "openai_o1")),
         _fig("sb_fig4_training_cost", "A75", p.fig_training_cost, (C("model", width=24), C("variant", width=14),
-             C("value_musd", NUM2), C("source", width=30)), "chart.fig4", ("value_musd",), y_format="#,##0"),
+             C("value_musd", NUM2), C("source", wrap=True, width=30)), "chart.fig4", ("value_musd",), y_format="#,##0"),
         _fig("sb_fig15_speed", "A95", p.fig_speed, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig15", ("value",)),
+             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig15", ("value",)),
         _fig("sb_fig16_latency", "A115", p.fig_latency, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", width=30)), "chart.fig16", ("value",)),
+             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig16", ("value",)),
         Block("sb_model_metrics", "A160", p.model_metrics,
-              (C("model", width=24), C("variant", width=14), C("metric", width=26), C("value", "General"),
-               C("qualifier", width=12), C("unit", width=14), C("source", wrap=True, width=40),
-               C("source_date", width=11), C("valid_from", width=11), C("flags"), C("note", wrap=True, width=30),
+              (C("model", wrap=True, width=24), C("variant", width=14), C("metric", wrap=True, width=24), C("value", "General"),
+               C("qualifier", width=12), C("unit", wrap=True, width=14), C("source", wrap=True, width=30),
+               C("source_date", width=11), C("valid_from", width=11), C("flags"), C("note", wrap=True, width=26),
                C("origin", width=10)), 400),
-    )),
+    ), print_rows=((1, 158),)),  # table 2, the figures and the calculators; the metrics table is reference
     Sheet("calls", blocks=(
         Block("sb_calls", "A5", p.calls,
               (C("ticker"), C("company", width=14), C("group", width=12), C("revenue_printed", width=12),
                C("revenue_usd", THOUSANDS), C("revenue_vs_consensus"), C("eps_usd", NUM2), C("eps_vs_consensus"),
                C("guidance", wrap=True, width=30), C("key_comments", wrap=True, width=70),
-               C("deepseek_comment", wrap=True, width=45), C("flags"), C("note", wrap=True, width=20),
-               C("source", wrap=True, width=24)), 20),
+               C("deepseek_comment", wrap=True, width=45), C("flags"), C("note", wrap=True, width=30),
+               C("source", wrap=True, width=26)), 20),
     ), freeze="B6"),
     Sheet("calendar", blocks=(
         Block("sb_calendar_grid", "A5", p.calendar_grid,

@@ -190,7 +190,7 @@ def summary(ctx: Context) -> pd.DataFrame:
         (ctx.t("summary.benchmark"), ctx.settings.benchmark),
         (ctx.t("summary.data_as_of"), as_of[-1] if as_of else ctx.t("mode.published")),
         (ctx.t("summary.data_mode"), mode),
-        (ctx.t("summary.watchlist"), len(ctx.watchlist)),
+        (ctx.t("summary.watchlist"), str(len(ctx.watchlist))),
         (ctx.t("summary.universe"), ctx.universe_label or ctx.t("note.no_universe")),
     ]
     return pd.DataFrame(rows, columns=["item", "value"])
@@ -286,7 +286,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         else:  # order: "about 1/20"
             ratio = recomputed / published_value
             mark = _mark(ctx, "approx" if 0.5 <= ratio <= 2 else "mismatch")
-        rows.append(dict(key=spec["key"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
+        rows.append(dict(key=spec["key"], unit=spec["unit"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
                          where=spec["where"], note=note))

@@ -15,12 +15,15 @@ The result is written to a temporary file beside the target and moved over it wi
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 from pyopenvba import ExcelFile
 
 from shockbook.errors import InputError
@@ -51,7 +54,10 @@ def xlsm_bytes(wb: Workbook, *, buttons: Sequence[ButtonSpec] = ()) -> bytes:
         raise InputError("The workbook was loaded with keep_vba=True; its old VBA would be "
                          "written beside ours. Load it without keep_vba.")
     buffer = io.BytesIO()
-    wb.save(buffer)
+    # openpyxl's own save deflates every part, and the package below is deflated again when it
+    # is written: write it stored (uncompressed) here so the parts are compressed once.
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     package = Package(buffer.getvalue())
     package.set_override(WORKBOOK_PART, XLSM_WORKBOOK)
     add_buttons(package, {sheet.title: sheet for sheet in wb.worksheets}, list(buttons))
