@@ -56,7 +56,21 @@ def add_format_option(p: argparse.ArgumentParser) -> None:
                    help="output format (default: table)")
 
 
+SNAPSHOT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def _check_snapshot_path(path: Path | None, must_exist: bool) -> None:
+    if path is None:
+        return
+    if not str(path).lower().endswith(SNAPSHOT_SUFFIXES):
+        raise InputError(f"snapshot {path} must end in {', '.join(SNAPSHOT_SUFFIXES)}", path=str(path))
+    if must_exist and not Path(path).expanduser().is_file():
+        raise InputError(f"snapshot file {path} does not exist", path=str(path))
+
+
 def settings_from(args: argparse.Namespace, **extra) -> Settings:
+    """Settings from the data options (flags win over SHOCKBOOK_* variables)."""
+    _check_snapshot_path(getattr(args, "snapshot", None), must_exist=True)
     return Settings.from_env(
         offline=getattr(args, "offline", None),
         snapshot=getattr(args, "snapshot", None),
@@ -69,6 +83,7 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
 def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
     """Print ``frame`` in ``fmt`` (json: a list of row objects)."""
     out = out or sys.stdout
+    frame = _dates_as_text(frame)
     if fmt == "csv":
         frame.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     elif fmt == "json":
@@ -79,10 +94,33 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
         out.write("\n")
 
 
-def report_errors(errors: dict[str, ShockbookError], err=None) -> None:
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date-only datetime columns as ``YYYY-MM-DD`` (json would add a time of day)."""
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dt, "tz", None) is None:
+            stamps = values.dropna()
+            if len(stamps) and (stamps == stamps.dt.normalize()).all():
+                if out is frame:
+                    out = frame.copy()
+                out[col] = values.dt.strftime("%Y-%m-%d").where(values.notna(), None)
+    return out
+
+
+def report_errors(errors: dict[str, ShockbookError], err=None, most: int = 8) -> None:
+    """One line per distinct problem: tickers that failed the same way share a line."""
     err = err or sys.stderr
+    groups: dict[str, list[str]] = {}
     for key, exc in errors.items():
-        err.write(f"shockbook: {key}: {exc.one_line()}\n")
+        text = exc.one_line()
+        groups.setdefault(text, []).append(key)
+    for text, keys in groups.items():
+        if len(keys) == 1 and keys[0] in text:
+            err.write(f"shockbook: {text}\n")
+            continue
+        shown = ", ".join(keys[:most]) + (f" (+{len(keys) - most} more)" if len(keys) > most else "")
+        err.write(f"shockbook: {shown}: {text}\n")
 
 
 def progress(total: int, desc: str):
@@ -125,12 +163,15 @@ def fetch_prices(service, tickers: list[str], start, end, chunk: int = 50):
 
 
 def run_prices(args: argparse.Namespace) -> int:
-    from .data.prices import clean_tickers, service_for
+    from .data.prices import service_for, split_tickers
 
     settings = settings_from(args)
     service = service_for(settings)
-    tickers = clean_tickers(args.tickers)
+    tickers, bad = split_tickers(args.tickers)
+    if not tickers and bad:
+        raise next(iter(bad.values()))
     table = fetch_prices(service, tickers, args.start, args.end)
+    table.errors.update(bad)
     for warning in service.cache.warnings:
         sys.stderr.write(f"shockbook: warning: {warning}\n")
     long = table.to_long()[["date", "ticker", "close", "adj_close", "source", "as_of"]]
@@ -170,6 +211,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
     from .data.prices import clean_tickers, service_for
     from .data.snapshot import write_snapshot
 
+    _check_snapshot_path(args.out, must_exist=False)
     service = service_for(settings_from(args))
     table = fetch_prices(service, clean_tickers(args.tickers), args.start, args.end)
     if table.close.empty:
@@ -210,7 +252,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """Never crash on a character the console cannot show (e.g. a cp949 or cp1252 pipe)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):  # not a text stream we can reconfigure
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

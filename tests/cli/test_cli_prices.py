@@ -54,7 +54,8 @@ def test_json_is_a_list_of_row_objects(run):
 @pytest.mark.parametrize(
     "args, code, stderr, tickers",
     [
-        (["NVDA", "XYZ"], 1, "shockbook: XYZ: XYZ is not in the snapshot prices.csv.gz", {"NVDA"}),
+        (["NVDA", "XYZ"], 1, "shockbook: XYZ is not in the snapshot prices.csv.gz", {"NVDA"}),
+        (["NVDA", "N V"], 1, "'N V' is not a Yahoo ticker", {"NVDA"}),
         (["brk.b", "bf.b"], 0, "", {"BRK-B", "BF-B"}),
         (["nvda", "NVDA", " nvda "], 0, "", {"NVDA"}),
         (["GEV", "--start", "2023-01-03", "--end", "2023-12-29"], 3,
@@ -67,6 +68,7 @@ def test_json_is_a_list_of_row_objects(run):
          "2025-01-09 .. 2025-01-09 holds no NYSE session", set()),
         (["NVDA", "--start", "27/01/2025"], 2, "'27/01/2025' is not a date; use YYYY-MM-DD", set()),
         (["NVDA,AMD"], 2, "'NVDA,AMD' is not a Yahoo ticker", set()),
+        (["XYZ", "QQQQ1", "ZZZZ"], 3, "shockbook: ZZZZ is not in the snapshot", set()),
         (["   "], 2, "no tickers given", set()),
     ],
 )
@@ -76,7 +78,7 @@ def test_bad_input_table(run, args, code, stderr, tickers):
     got_code, out, err = run(*args, "--format", "csv")
     assert got_code == code
     assert stderr in err
-    assert len(err.strip().splitlines()) <= 2  # one line per problem, no traceback
+    assert len(err.strip().splitlines()) <= 3 and "Traceback" not in err  # a line per problem
     assert {r["ticker"] for r in rows(out)} == tickers if out.strip() else tickers == set()
 
 
@@ -96,6 +98,30 @@ def test_frozen_snapshot_reads_back(prices_path, tmp_path, capsys):
     code = main(["prices", "NVDA", "--start", "2025-01-27", "--end", "2025-01-27", "--offline",
                  "--snapshot", str(frozen), "--cache-dir", str(tmp_path / "c2"), "--format", "csv"])
     assert code == 0 and "118.3876" in capsys.readouterr().out
+
+
+def test_a_missing_snapshot_file_is_one_line_and_bad_input(tmp_path, capsys):
+    code = main(["prices", "NVDA", "AAPL", "MSFT", "--start", "2025-01-24", "--offline",
+                 "--snapshot", str(tmp_path / "nope.csv.gz"), "--cache-dir", str(tmp_path / "c")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "nope.csv.gz does not exist" in err
+
+
+def test_a_cache_folder_that_is_a_file_is_bad_input(tmp_path, prices_path, capsys):
+    (tmp_path / "file").write_text("x")
+    code = main(["prices", "NVDA", "--start", "2025-01-24", "--offline", "--snapshot", str(prices_path),
+                 "--cache-dir", str(tmp_path / "file")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cache folder" in err and "Traceback" not in err
+
+
+def test_a_console_that_cannot_show_korean_does_not_crash(prices_path, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "shockbook", "content", "opinions", "--format", "table"],
+        capture_output=True, timeout=120, env={**__import__("os").environ, "PYTHONIOENCODING": "cp1252"},
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert b"DeepSeek" in proc.stdout
 
 
 def test_offline_without_snapshot_says_how_to_get_data(tmp_path, capsys):

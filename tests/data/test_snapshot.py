@@ -52,3 +52,28 @@ def test_broken_snapshot_files_say_what_is_wrong(tmp_path, content, error, messa
     with pytest.raises(error) as info:
         SnapshotSource(path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27))
     assert message in info.value.one_line()
+
+
+def test_a_truncated_csv_is_refused(prices_path, tmp_path):
+    original = SnapshotSource(prices_path).fetch(["ABT", "NVDA"], D(2024, 8, 1), D(2024, 8, 6))
+    path = write_snapshot(original, tmp_path / "frozen.csv")
+    text = path.read_bytes()
+    path.write_bytes(text[: len(text) - 25])  # cut in the middle of the last row
+    with pytest.raises(SourceFormatError, match="ends in the middle of a row"):
+        SnapshotSource(path).fetch(["NVDA"], D(2024, 8, 1), D(2024, 8, 6))
+
+
+def test_a_row_without_a_close_is_named_by_line(tmp_path):
+    path = tmp_path / "holes.csv"
+    path.write_text("date,ticker,close\n2025-01-24,NVDA,142.58\n2025-01-27,NVDA,\n")
+    with pytest.raises(SourceFormatError, match="line 3: a row without date, ticker or close"):
+        SnapshotSource(path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27))
+
+
+def test_data_that_ends_before_the_asked_end_is_stale(prices_path):
+    table = SnapshotSource(prices_path).fetch(["NVDA", "DFS"], D(2025, 5, 1), D(2025, 6, 30))
+    assert table.provenance["NVDA"].stale is False
+    dfs = table.provenance["DFS"]  # acquired by COF, last traded 2025-05-16
+    assert dfs.stale is True and "no data after 2025-05-16" in dfs.detail
+    later = SnapshotSource(prices_path).fetch(["NVDA"], D(2025, 6, 1), D(2025, 9, 30))
+    assert later.provenance["NVDA"].stale is True

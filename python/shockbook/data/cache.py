@@ -96,7 +96,16 @@ class PriceCache:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None:
             return self._conn
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from ..errors import InputError
+
+            raise InputError(
+                f"cache folder {self.folder} cannot be used ({exc.strerror or exc}); "
+                "pass --cache-dir DIR or set SHOCKBOOK_CACHE_DIR to a folder",
+                path=str(self.folder),
+            ) from None
         try:
             conn = self._open_checked()
         except sqlite3.DatabaseError as exc:
@@ -133,8 +142,8 @@ class PriceCache:
             if part.exists():
                 part.replace(Path(str(aside) + suffix))
         message = f"price cache {self.path} was unreadable ({why}); moved to {aside.name} and rebuilt"
-        self.warnings.append(message)
-        log.warning(message)
+        self.warnings.append(message)  # adapters show it (CLI: stderr; workbook: Sources sheet)
+        log.info(message)
 
     def close(self) -> None:
         with self._lock:

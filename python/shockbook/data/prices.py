@@ -51,18 +51,31 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def clean_tickers(tickers: Iterable) -> list[str]:
+def split_tickers(tickers: Iterable) -> tuple[list[str], dict[str, ShockbookError]]:
     """Yahoo symbols (:func:`~shockbook.data.symbols.yahoo_symbol`: ``brk.b`` -> ``BRK-B``,
-    ``005930.ks`` -> ``005930.KS``), empty entries skipped, duplicates dropped (first wins).
-    Non-text or malformed entries raise :class:`InputError`."""
-    out: list[str] = []
+    ``005930.ks`` -> ``005930.KS``) in order, empty entries skipped, duplicates dropped (first
+    wins); and the entries that cannot be tickers, each with its :class:`InputError`."""
+    good: list[str] = []
+    bad: dict[str, ShockbookError] = {}
     for raw in tickers:
         if isinstance(raw, str) and not raw.strip():
             continue
-        t = yahoo_symbol(raw)
-        if t not in out:
-            out.append(t)
-    return out
+        try:
+            t = yahoo_symbol(raw)
+        except InputError as exc:
+            bad[raw.strip() if isinstance(raw, str) else repr(raw)] = exc
+            continue
+        if t not in good:
+            good.append(t)
+    return good, bad
+
+
+def clean_tickers(tickers: Iterable) -> list[str]:
+    """Like :func:`split_tickers`, but the first bad entry raises its :class:`InputError`."""
+    good, bad = split_tickers(tickers)
+    if bad:
+        raise next(iter(bad.values()))
+    return good
 
 
 # -- freshness -------------------------------------------------------------------------------
@@ -241,7 +254,11 @@ class PriceService:
         empty ranges and source failures are per-ticker errors in the result; reversed dates
         raise :class:`DateRangeError`.
         """
-        names = clean_tickers(tickers)
+        names, bad = split_tickers(tickers)
+        if not names:
+            if bad:
+                raise next(iter(bad.values()))
+            raise InputError("no tickers given", tickers=list(tickers) if tickers else [])
         first = cal.to_date(start)
         now = self._clock()
         today = now.astimezone(dt.timezone.utc).date()
@@ -253,8 +270,6 @@ class PriceService:
                 f"start {first} is in the future (today is {today})", start=first, end=last
             )
         last = min(last, today)
-        if not names:
-            raise InputError("no tickers given", tickers=list(tickers) if tickers else [])
         served = PriceTable()
         todo = list(names)
         first_error: dict[str, ShockbookError] = {}
@@ -279,6 +294,7 @@ class PriceService:
                 f"no source could serve {t} (sources tried: {', '.join(self.chain()) or 'none'})",
                 ticker=t,
             )
+        served.errors.update(bad)
         served.close = served.close.reindex(columns=[t for t in names if t in served.close.columns])
         served.adj_close = served.adj_close.reindex(columns=served.close.columns)
         return served

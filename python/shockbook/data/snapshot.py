@@ -41,6 +41,7 @@ class _Loaded:
     adj_close: pd.DataFrame
     as_of: dict[str, dt.datetime]
     detail: dict[str, str]
+    last: dict[str, dt.date]
 
 
 class SnapshotSource:
@@ -72,6 +73,12 @@ class SnapshotSource:
             raise SourceFormatError(
                 f"snapshot file {self.path} cannot be read: {exc}", path=str(self.path)
             ) from exc
+        if self.path.name.lower().endswith(".csv") and not _ends_with_newline(self.path):
+            raise SourceFormatError(
+                f"snapshot file {self.path} ends in the middle of a row (truncated?); "
+                "freeze it again with `python -m shockbook snapshot`",
+                path=str(self.path),
+            )
         missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
         if missing:
             raise SourceFormatError(
@@ -79,7 +86,18 @@ class SnapshotSource:
                 f"needs {', '.join(REQUIRED_COLUMNS)} (+ adj_close)",
                 path=str(self.path),
             )
-        raw["date"] = pd.to_datetime(raw["date"]).dt.tz_localize(None).dt.normalize()
+        broken = raw["close"].isna() | raw["date"].isna() | raw["ticker"].isna()
+        if broken.any():
+            line = int(broken.to_numpy().nonzero()[0][0]) + 2  # 1-based, after the header
+            raise SourceFormatError(
+                f"snapshot file {self.path}, line {line}: a row without date, ticker or close "
+                f"({int(broken.sum())} such rows)",
+                path=str(self.path), line=line,
+            )
+        try:
+            raw["date"] = pd.to_datetime(raw["date"]).dt.tz_localize(None).dt.normalize()
+        except (ValueError, TypeError) as exc:
+            raise SourceFormatError(f"snapshot file {self.path} has a malformed date: {exc}", path=str(self.path)) from exc
         raw["ticker"] = raw["ticker"].astype(str)
         if "adj_close" not in raw.columns:
             raw["adj_close"] = raw["close"]
@@ -102,7 +120,7 @@ class SnapshotSource:
             if basis is not None and isinstance(basis.get(t), str):
                 text += f", {basis[t]}"
             detail[t] = text
-        return _Loaded(close, adj, as_of, detail)
+        return _Loaded(close, adj, as_of, detail, {t: last[t].date() for t in close.columns})
 
     # -- the source interface ------------------------------------------------------------
 
@@ -142,10 +160,32 @@ class SnapshotSource:
                 )
                 continue
             keep.append(t)
-            out.provenance[t] = Provenance("snapshot", data.as_of[t], False, data.detail[t])
+            last = data.last[t]
+            stale = last < _last_session_by(end)
+            detail = data.detail[t] + (f"; no data after {last}" if stale else "")
+            out.provenance[t] = Provenance("snapshot", data.as_of[t], stale, detail)
         out.close = block_c[keep].dropna(how="all")
         out.adj_close = block_a[keep].reindex(out.close.index)
         return out
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return True
+        fh.seek(-1, 2)
+        return fh.read(1) in (b"\n", b"\r")
+
+
+def _last_session_by(day: dt.date) -> dt.date:
+    """The last NYSE session on or before ``day`` and today (whichever is earlier)."""
+    from .calendar import last_completed_session, resolve_session
+
+    try:
+        return min(resolve_session(day, "previous").session, last_completed_session())
+    except Exception:  # outside the calendar: no claim about staleness
+        return dt.date.min
 
 
 def write_snapshot(table: PriceTable, path: str | Path) -> Path:

@@ -63,6 +63,7 @@ import pandas as pd
 import xlwings as xw
 
 from ..errors import InputError, ShockbookError, shorten
+from ..data.symbols import yahoo_symbol
 
 log = logging.getLogger("shockbook.excel")
 
@@ -343,7 +344,10 @@ def _ticker_entry(cell: Any, where: str) -> TickerEntry:
     if isinstance(cell, str):
         text = cell.strip().upper()
         if _TICKER.fullmatch(text):
-            return TickerEntry(text)
+            try:  # Yahoo's form, as every table keys its rows: BRK.B -> BRK-B
+                return TickerEntry(yahoo_symbol(text))
+            except InputError:
+                pass
         hint = "; put one ticker per cell" if re.search(r"[\s,;/]", text) else ""
         return TickerEntry(
             shorten(cell.strip(), 40),
