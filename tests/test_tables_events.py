@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from shockbook.data.universe import load_universe_file
-from shockbook.errors import DateRangeError, InputError
+from shockbook.errors import DateRangeError, InputError, NoDataError
 from shockbook.tables import events
 
 IN_TWO_MONTHS = (dt.date.today() + dt.timedelta(days=60)).isoformat()
@@ -27,7 +27,7 @@ def test_event_day_returns_of_the_report(offline_settings):
     table = events.event_returns_table(["NVDA", "^GSPC", "^SOX", "PLTR"], "2025-01-27", offline_settings)
     got = dict(zip(table["ticker"], table["event_return"].map(pct)))
     assert got == {"NVDA": -16.97, "^GSPC": -1.46, "^SOX": -9.15, "PLTR": -4.48}
-    assert set(table["source"]) == {"snapshot"}
+    assert set(table["source"]) == {"snapshot (stale)"}  # "since the event" runs to today; the data ends 2025-06-30
     assert table.attrs["event"] == "2025-01-27" and table.attrs["benchmark"] == "^GSPC"
 
 
@@ -110,3 +110,23 @@ def test_holiday_period_return_through_1_30(offline_settings):
     value, note = events.period_return("NVDA", "2025-01-25", "2025-01-30", offline_settings)
     assert "2025-01-25 is not an NYSE session" in note  # mapped to the close before: 1/24
     assert pct(value) == -12.6  # 1/30 close 124.63 over 1/24 close 142.58
+
+
+def test_an_unknown_benchmark_keeps_the_returns_and_says_why(offline_settings):
+    table = events.event_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ")
+    assert pct(table.loc[0, "event_return"]) == -16.97
+    assert "benchmark XYZQ has no prices (XYZQ is not in the snapshot" in table.loc[0, "note"]
+    with pytest.raises(NoDataError, match="pass a benchmark with data"):
+        events.abnormal_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ")
+
+
+def test_a_period_without_a_session_is_an_error_not_zero(offline_settings):
+    with pytest.raises(DateRangeError, match="holds no NYSE session"):
+        events.period_return("NVDA", "2025-01-25", "2025-01-26", offline_settings)
+    value, _ = events.period_return("NVDA", "2025-01-24", "2025-01-24", offline_settings)
+    assert value == 0.0  # the same session twice is a real zero
+
+
+def test_sessions_to_recover_is_a_count(offline_settings):
+    table = events.event_returns_table(["PLTR"], "2025-01-27", offline_settings)
+    assert str(table["sessions_to_recover"].dtype) == "Int64" and table.loc[0, "sessions_to_recover"] == 1

@@ -27,7 +27,7 @@ from .cli import (
     settings_from,
 )
 from .config import Settings
-from .errors import DateRangeError, InputError, NoDataError
+from .errors import InputError, ShockbookError
 
 #: How many worst and best names a universe run shows.
 RANKED = 10
@@ -127,15 +127,20 @@ def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
     base = ev.event_returns_table(tickers, event, settings)
     try:
         car = ev.abnormal_returns_table(tickers, event, settings)
-    except (NoDataError, DateRangeError) as exc:
+    except ShockbookError as exc:
         base["note"] = [_join(n, f"no CARs: {exc.one_line()}") for n in base["note"]]
         return base
     if base["beta"].notna().any():
         car = car.drop(columns=["beta"])
     else:
         base = base.drop(columns=["beta"])
+    model_notes = dict(zip(car["ticker"], car["note"].fillna("")))
     car = car[[c for c in car.columns if c not in ("note", "error")]]
     out = base.merge(car, on="ticker", how="left")
+    out["note"] = [
+        _join(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
+        for t, n in zip(out["ticker"], out["note"])
+    ]
     tail = ["source", "as_of", "note", "error"]
     head = [c for c in ev.EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]

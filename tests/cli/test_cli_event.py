@@ -170,3 +170,17 @@ def test_the_entry_point_runs_the_done_when_command(prices_path, constituents_pa
     assert proc.returncode == 0, proc.stderr
     assert "351 up / 152 down" in proc.stdout
     assert all(t in proc.stdout for t in WORST_10)
+
+
+def test_the_market_model_notes_reach_the_cli(run):
+    code, out, _ = run("--date", "2025-01-27", "--tickers", "GEV", "--format", "json")
+    (gev,) = json.loads(out)["rows"]
+    assert code == EXIT_OK and gev["n_obs"] == 197
+    assert "listed 2024-03-27, after the estimation window starts" in gev["note"]
+
+
+def test_an_unknown_benchmark_still_prints_the_returns(run):
+    code, out, _ = run("--date", "2025-01-27", "--tickers", "NVDA", "--benchmark", "XYZQ", "--format", "json")
+    (nvda,) = json.loads(out)["rows"]
+    assert nvda["event_return"] == pytest.approx(-0.1697, abs=5e-5)
+    assert "benchmark XYZQ has no prices" in nvda["note"]

@@ -129,7 +129,9 @@ BAD_ROWS = [
     ("ticker read as yes/no", GOOD_USER_ROW.replace("[NVDA, AVGO]", "[ON]"), "tickers", "quote"),
     ("misspelt field", GOOD_USER_ROW.replace("tickers:", "tikers:"), "tikers", "not a known field"),
     ("duplicate id", GOOD_USER_ROW.replace("my-view", "nvidia"), "id", "already used"),
-    ("empty points", GOOD_USER_ROW.replace("[Inference demand rises]", "[]"), "points_en", "missing"),
+    ("no points in either language",
+     GOOD_USER_ROW.replace("[Inference demand rises]", "[]").replace("[추론 수요 증가]", "[]"),
+     "points_ko", "both missing"),
 ]
 
 
@@ -147,6 +149,22 @@ def test_malformed_user_row_is_reported_and_other_rows_still_load(tmp_path, what
     assert error.line == 2  # the row's first line in the file
     assert "mine.yaml row 1 (line 2)" in error.message and f"field '{field}'" in error.message
     assert words in error.message
+
+
+def test_a_user_row_in_one_language_is_shown_in_both(tmp_path):
+    english_only = GOOD_USER_ROW.replace("    points_ko: [추론 수요 증가]\n", "")
+    loaded = load_opinions(user_yaml(tmp_path, english_only))
+    assert not loaded.errors
+    mine = loaded.rows[-1]
+    assert mine.points_ko == mine.points_en == ("Inference demand rises",)
+
+
+def test_user_csv_tickers_may_be_separated_by_bars(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,stance,source,source_type,points_en,tickers\n"
+                    "desk-1,positive,My desk,research,More inference,NVDA | amd\n", encoding="utf-8")
+    loaded = load_opinions(path)
+    assert not loaded.errors and loaded.rows[-1].tickers == ("NVDA", "AMD")
 
 
 def test_strict_mode_raises_the_first_error_and_counts_the_others(tmp_path):

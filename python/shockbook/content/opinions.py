@@ -98,13 +98,18 @@ def _parse(origin: str, taken: set[str]):
             source_type=reader.choice(
                 "source_type", SOURCE_TYPES, aliases={"sellside": "sell-side", "sell side": "sell-side"}
             ),
-            points_ko=reader.text_list("points_ko"),
-            points_en=reader.text_list("points_en"),
+            points_ko=reader.text_list("points_ko", required=False),
+            points_en=reader.text_list("points_en", required=False),
             tickers=reader.tickers("tickers"),
             report_table=_optional_int(reader, "report_table"),
             report_page=_optional_int(reader, "report_page"),
             note=reader.text("note", required=False),
         )
+        if row["points_ko"] == () and row["points_en"] == ():
+            reader.fail("points_ko", "", "and points_en are both missing (give the points in at least one language)")
+        elif row["points_ko"] == () or row["points_en"] == ():  # one language: show it in both
+            row["points_ko"] = row["points_ko"] or row["points_en"]
+            row["points_en"] = row["points_en"] or row["points_ko"]
         if row["id"] is not None and row["id"] in taken:
             reader.fail("id", row["id"], "is already used by another row; give this row a new id")
         if reader.errors:

@@ -75,7 +75,9 @@ class EventData:
     def check_event_in_data(self) -> None:
         idx = self.prices.index
         if len(idx) == 0:
-            raise NoDataError(f"no prices around the event {self.event.session}")
+            causes = {e.one_line() for e in self.table.errors.values()}
+            why = f": {sorted(causes)[0]}" if len(causes) == 1 else (f" ({len(causes)} different errors, e.g. {sorted(causes)[0]})" if causes else "")
+            raise NoDataError(f"no prices around the event {self.event.session}{why}")
         if self.event.timestamp < idx[0]:
             raise DateRangeError(
                 f"event {self.event.session} is before the data starts ({idx[0].date()})",
@@ -106,6 +108,19 @@ def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
     data = EventData(ev, table, prices, bench, settings.price_field)
     data.check_event_in_data()
     return data
+
+
+def _require_benchmark(data: EventData) -> None:
+    """The market model needs the benchmark's prices: say why they are missing."""
+    if data.benchmark in data.prices.columns:
+        return
+    why = data.table.errors.get(data.benchmark)
+    raise NoDataError(
+        f"benchmark {data.benchmark} has no prices"
+        + (f" ({why.one_line()})" if why else "")
+        + "; pass a benchmark with data, e.g. ^GSPC",
+        ticker=data.benchmark,
+    )
 
 
 def _attrs(frame: pd.DataFrame, data: EventData, **extra) -> pd.DataFrame:
@@ -162,6 +177,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
             out[col] = rec[col]
         notes = rec["note"].fillna("")
         try:
+            _require_benchmark(data)
             model = an.market_model(data.prices, data.benchmark, ev, tickers=[t for t in served if t != data.benchmark])
             out["beta"] = model.params["beta"].reindex(out.index)
         except ShockbookError as exc:
@@ -176,6 +192,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
             rows[col] = np.nan if col not in ("note", "error", "source", "as_of") else ""
     rows["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in rows["ticker"]]
     rows["note"] = rows["note"].fillna("")
+    rows["sessions_to_recover"] = rows["sessions_to_recover"].astype("Int64")
     _provenance_columns(rows, data.table)
     return _attrs(rows[EVENT_COLUMNS], data)
 
@@ -250,6 +267,7 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
+    _require_benchmark(data)
     study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
                            estimation_window=estimation_window, car_windows=car_windows, tickers=served)
     table = study.table().reindex(names)
@@ -269,6 +287,7 @@ def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings
     everyone = list(dict.fromkeys(t for m in members.values() for t in m))
     data = load_event_data(everyone, event, settings, benchmark)
     served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
+    _require_benchmark(data)
     study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
     parts = []
     for group, names in members.items():
@@ -332,8 +351,13 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     settings = settings or Settings.from_env()
     s = cal.resolve_session(start, "previous")
     e = cal.resolve_session(end, "previous") if end is not None else None
-    if e is not None and e.session < s.session:
+    if e is not None and e.requested < s.requested:
         raise DateRangeError(f"end {e.requested} is before start {s.requested}; swap them")
+    if e is not None and e.requested > s.requested and len(cal.sessions(s.requested, e.requested)) == 0:
+        raise DateRangeError(
+            f"{s.requested} .. {e.requested} holds no NYSE session (weekend or holiday)",
+            start=s.requested, end=e.requested,
+        )
     series = service_for(settings).series(ticker, s.session, e.session if e else None)
     if series.empty:
         raise NoDataError(f"no {ticker} prices from {s.session}", ticker=ticker)
