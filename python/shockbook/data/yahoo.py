@@ -50,6 +50,7 @@ from ..errors import (
     SourceUnavailableError,
     UnknownTickerError,
 )
+from .calendar import to_date
 from .symbols import yahoo_symbol
 from .types import PriceTable, Provenance
 
@@ -98,21 +99,6 @@ def _symbols(tickers: Iterable[str]) -> list[str]:
     if not out:
         raise InputError("no tickers given")
     return out
-
-
-def _as_date(value: Any, name: str) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise DateRangeError(f"{name} must be a date (YYYY-MM-DD), not {value!r}", **{name: value})
 
 
 # -- failure classification ----------------------------------------------------------------
@@ -449,7 +435,7 @@ class YahooSource:
             per-ticker work.
         """
         symbols = _symbols(tickers)
-        first, last = _as_date(start, "start"), _as_date(end, "end")
+        first, last = to_date(start), to_date(end)
         if last < first:
             raise DateRangeError(f"end {last} is before start {first}", start=first, end=last)
         self._require_online()
@@ -610,7 +596,7 @@ class YahooSource:
         (``'BMO'``/``'AMC'``/``''``), ``eps_estimate``, ``eps_reported``, ``surprise_pct``;
         sorted by date then ticker. At most ``limit`` (<= 100, Yahoo's cap) rows.
         """
-        first, last = _as_date(start, "start"), _as_date(end, "end")
+        first, last = to_date(start), to_date(end)
         if last < first:
             raise DateRangeError(f"end {last} is before start {first}", start=first, end=last)
         self._require_online()
