@@ -115,3 +115,21 @@ def test_a_bad_setting_is_one_clear_error(built, tmp_path):
                         cwd=ROOT, env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "c")})
     assert code == 2
     assert "data_mode='sometimes'" in err and "live, offline" in err
+
+
+def test_flags_given_to_refresh_beat_the_settings_sheet(built, tmp_path, prices_path):
+    """A nightly job's --snapshot wins over the snapshot the Settings sheet names."""
+    import datetime as dt
+
+    from shockbook.data.snapshot import SnapshotSource, write_snapshot
+
+    small = write_snapshot(
+        SnapshotSource(prices_path).fetch(["NVDA", "^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30)),
+        tmp_path / "only_nvda.csv",
+    )
+    path = tmp_path / "deepseek_shock.xlsm"
+    shutil.copy(built, path)
+    env = {"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    code, err = run_cli(["refresh", "--workbook", str(path), "--offline", "--snapshot", str(small)], cwd=ROOT, env=env)
+    assert code == 1  # the other watchlist names are not in the small snapshot
+    assert "only_nvda.csv" in err

@@ -11,6 +11,8 @@ the tests exercise this code without Excel.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 from ..template import layout as L
 from ..template.builder import context_from_sheet, refresh_blocks
@@ -42,6 +44,19 @@ class XlwingsWriter:
                     (dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v) for v in row] for row in rows]
         self.book.sheets[sheet].range((top, left)).value = cleaned
 
+    def set_number_formats(self, sheet, ranges):
+        """One ``Range.number_format`` per rectangle (the layout's formats; rows a refresh adds
+        past the built ones would otherwise show raw numbers)."""
+        target = self.book.sheets[sheet]
+        for top, left, bottom, right, fmt in ranges:
+            target.range((top, left), (bottom, right)).number_format = fmt
+
+    @property
+    def folder(self) -> Path | None:
+        """The workbook's folder (where relative Settings paths are read from); ``None`` unsaved."""
+        full = getattr(self.book, "fullname", "") or ""
+        return Path(full).parent if os.path.isabs(full) else None
+
     def set_table(self, sheet, name, ref):
         target = self.book.sheets[sheet]
         for table in target.tables:
@@ -60,7 +75,7 @@ def _caller():
 def _refresh(sheets=None) -> None:
     book = _caller()
     writer = XlwingsWriter(book)
-    ctx = context_from_sheet(writer)
+    ctx = context_from_sheet(writer, folder=writer.folder)
     refresh_blocks(writer, ctx, sheets=sheets)
 
 
@@ -75,5 +90,5 @@ def refresh_active_sheet() -> None:
     active = book.sheets.active.name
     writer = XlwingsWriter(book)
     keys = [s.key for s in L.LAYOUT for b in s.blocks if writer.sheet_for(b.name, "") == active]
-    ctx = context_from_sheet(writer)
+    ctx = context_from_sheet(writer, folder=writer.folder)
     refresh_blocks(writer, ctx, sheets=keys or [])

@@ -70,6 +70,9 @@ class BookWriter(Protocol):
     def set_table(self, sheet: str, name: str, ref: str) -> None:
         """Make the Excel table ``name`` cover ``ref`` (header row first), creating it if needed."""
 
+    def set_number_formats(self, sheet: str, ranges: list[tuple[int, int, int, int, str]]) -> None:
+        """Give each ``(top, left, bottom, right, format)`` rectangle its Excel number format."""
+
 
 # --- producing a block ------------------------------------------------------------------------
 
@@ -83,6 +86,8 @@ class BlockResult:
     as_published: bool = False
     data_error: bool = False  # the error is missing data (DataError), not a bad input
     formats: dict[str, list[str]] = field(default_factory=dict)  # column -> number format per row
+    prices: bool = False  # the block needs price data (see :attr:`layout.Block.prices`)
+    ticker_errors: dict[str, str] = field(default_factory=dict)  # ticker -> error shown in its row
 
 
 def _cell(value):
@@ -128,26 +133,42 @@ def _provenance(frame: pd.DataFrame) -> tuple[str, str]:
     return str(frame.attrs.get("source", "shockbook")), "content"
 
 
-def produce(block: L.Block, ctx: Context) -> tuple[pd.DataFrame | None, BlockResult]:
-    """Run a block's producer; on a data failure use its published fallback (report event only).
+def row_errors(frame: pd.DataFrame | None) -> dict[str, str]:
+    """``ticker -> error`` of the rows whose ``error`` column is filled (without the ``#SB!`` mark)."""
+    if frame is None or "ticker" not in frame.columns or "error" not in frame.columns:
+        return {}
+    out = {}
+    for ticker, error in zip(frame["ticker"], frame["error"]):
+        if isinstance(error, str) and error.strip():
+            text = error.strip()
+            out[str(ticker)] = text[len(ShockbookError.cell_prefix):].strip() if text.startswith(
+                ShockbookError.cell_prefix) else text
+    return out
 
-    Never raises for a data problem: the error text is in the result.
+
+def produce(block: L.Block, ctx: Context) -> tuple[pd.DataFrame | None, BlockResult]:
+    """Run a block's producer; when its data is missing, use its published fallback (report
+    event only).
+
+    Never raises for a data problem: the error text is in the result. Only missing data
+    (:class:`DataError`) falls back to the published values; a bad input (a malformed ticker,
+    a bad setting) shows its error, so it is never mistaken for "no data".
     """
     try:
         frame = block.producer(ctx)
-        return frame, BlockResult(block.name, len(frame))
+        return frame, BlockResult(block.name, len(frame), prices=block.prices, ticker_errors=row_errors(frame))
     except ShockbookError as exc:
         error = exc.one_line()
         missing = isinstance(exc, DataError)
-        if block.fallback is not None and ctx.is_report_event:
+        if missing and block.fallback is not None and ctx.is_report_event:
             try:
                 frame = block.fallback(ctx)
                 ctx.published.append(block.name)
                 return frame, BlockResult(block.name, len(frame), note=ctx.t("note.as_published"),
-                                          error=error, as_published=True, data_error=missing)
+                                          error=error, as_published=True, data_error=missing, prices=block.prices)
             except ShockbookError:
                 pass
-        return None, BlockResult(block.name, 0, error=error, data_error=missing)
+        return None, BlockResult(block.name, 0, error=error, data_error=missing, prices=block.prices)
 
 
 def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | None = None,
@@ -200,6 +221,7 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
         result.note = f"{result.note} {len(rows) - block.capacity} rows not shown (capacity {block.capacity})".strip()
         rows = rows[: block.capacity]
     result.formats = _row_formats(block, frame, len(rows))
+    writer.set_number_formats(title, number_format_ranges(block, len(rows), result.formats))
     heading = label(block.title_key, ctx.lang)
     notes = [n for n in (result.note, f"#SB! {result.error}" if result.error and not result.as_published else "") if n]
     title_cells = [heading + (f"  |  {' '.join(notes)}" if notes else "")] + [None] * (block.width - 1)
@@ -209,6 +231,37 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     last = header_row + max(1, len(rows))
     writer.set_table(title, block.name, f"{get_column_letter(left)}{header_row}:{get_column_letter(right)}{last}")
     result.rows = len(rows)
+
+
+def number_format_ranges(block: L.Block, n: int, formats: dict[str, list[str]] | None = None
+                         ) -> list[tuple[int, int, int, int, str]]:
+    """The ``(top, left, bottom, right, format)`` rectangles that give the block's first ``n``
+    data rows their number formats (one-based, inclusive).
+
+    A column's format comes from the layout, or per row from ``formats`` (``{column: [format
+    per row]}``, see :func:`_row_formats`). Text (``General``) columns without per-row formats
+    are left alone. Runs of rows with one format become one rectangle, and neighbouring columns
+    with the same rows and format are merged, so a live writer (xlwings) makes few calls.
+    """
+    formats = formats or {}
+    header_row, left = block.origin
+    runs: list[list] = []
+    for offset, column in enumerate(block.columns):
+        per_row = formats.get(column.key)
+        if n <= 0 or (not per_row and column.fmt == L.TEXT):
+            continue
+        fmts = [per_row[i] if per_row and i < len(per_row) else column.fmt for i in range(n)]
+        start = 0
+        for i in range(1, n + 1):
+            if i == n or fmts[i] != fmts[start]:
+                top, bottom, col = header_row + 1 + start, header_row + i, left + offset
+                last = runs[-1] if runs else None
+                if last and (last[0], last[2], last[3] + 1, last[4]) == (top, bottom, col, fmts[start]):
+                    last[3] = col
+                else:
+                    runs.append([top, col, bottom, col, fmts[start]])
+                start = i
+    return [tuple(r) for r in runs]
 
 
 def _row_formats(block: L.Block, frame, n: int) -> dict[str, list[str]]:
@@ -234,7 +287,7 @@ class OpenpyxlWriter:
         for ws in self.wb.worksheets:
             if block in ws.tables:
                 return ws.title
-        if default_title not in self.wb.sheetnames:
+        if default_title and default_title not in self.wb.sheetnames:
             self.wb.create_sheet(default_title)
         return default_title
 
@@ -262,6 +315,15 @@ class OpenpyxlWriter:
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
+
+    def set_number_formats(self, sheet, ranges):
+        ws = self.wb[sheet]
+        styles = self._styles = getattr(self, "_styles", None) or StyleCache(self.wb)
+        for top, left, bottom, right, fmt in ranges:
+            array = styles.array(number_format=fmt)
+            for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right):
+                for cell in row:
+                    cell._style = copy(array)
 
 
 # --- presentation (build and headless refresh) -----------------------------------------------------
@@ -298,8 +360,8 @@ class StyleCache:
         self._scratch = wb.worksheets[0] if wb.worksheets else wb.active
         self._arrays: dict[tuple, StyleArray] = {}
 
-    def apply(self, cell, **attrs) -> None:
-        """Give ``cell`` the style ``attrs`` (``font=``, ``number_format=``, ``alignment=``, ``fill=``)."""
+    def array(self, **attrs) -> StyleArray:
+        """The style array of ``attrs`` (made once; copy it onto cells, never share it)."""
         key = tuple(sorted(attrs.items(), key=lambda kv: kv[0]))
         array = self._arrays.get(key)
         if array is None:
@@ -307,7 +369,11 @@ class StyleCache:
             for name, value in attrs.items():
                 setattr(proto, name, value)
             array = self._arrays[key] = proto._style
-        cell._style = copy(array)
+        return array
+
+    def apply(self, cell, **attrs) -> None:
+        """Give ``cell`` the style ``attrs`` (``font=``, ``number_format=``, ``alignment=``, ``fill=``)."""
+        cell._style = copy(self.array(**attrs))
 
 
 #: Shared style objects (openpyxl styles are immutable values; one object serves every cell).
@@ -666,7 +732,11 @@ def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, 
     values = {}
     for row in writer.read(title, top + 2, left, bottom, right):
         if row[0] not in (None, ""):
-            values[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+            value = row[1]
+            if isinstance(value, dt.datetime) and value == dt.datetime.combine(value.date(), dt.time()):
+                value = value.date()  # a date typed into the cell: Excel keeps it as a datetime
+            values[str(row[0]).strip()] = "" if value is None else (
+                value.isoformat() if isinstance(value, dt.date) else str(value).strip())
     _, wl = L.block("sb_watchlist")
     top, left, bottom, right = wl.owned()
     watch = [str(r[0]).strip().upper() for r in writer.read(title, top + 2, left, bottom, right)
@@ -674,15 +744,49 @@ def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, 
     return values, watch
 
 
-def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko") -> Context:
-    """A :class:`Context` from the workbook's Settings sheet over ``base`` settings.
+def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path | None:
+    """The file named by Settings ``key``: relative paths are read from ``folder`` (the
+    workbook's own folder), so a refresh finds them from whatever folder it runs in.
 
     Raises
     ------
     InputError
-        A malformed value (the message names the setting and what is valid).
+        The file does not exist (the message names the setting and the path tried).
     """
+    text = values.get(key, "")
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    if not path.is_absolute() and folder is not None:
+        path = Path(os.path.normpath(Path(folder) / path))
+    if not path.is_file():
+        where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
+        raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
+                         f"Settings sheet{where}", key=key, path=str(path))
+    return path
+
+
+def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko",
+                       folder: str | os.PathLike | None = None, overrides: dict | None = None) -> Context:
+    """A :class:`Context` from the workbook's Settings sheet over ``base`` settings.
+
+    ``folder`` is the workbook's folder: relative ``snapshot`` and ``universe_file`` paths are
+    read from there (``None``: from the current folder).
+
+    Raises
+    ------
+    InputError
+        A malformed value or a missing file (the message names the setting and what is valid).
+    """
+    from ..tables.events import resolve_event
+
     values, watch = read_settings(writer, lang_hint)
+    event_text = values.get("event_date") or "2025-01-27"
+    try:
+        resolve_event(event_text)
+    except ShockbookError as exc:
+        raise InputError(f"Settings event_date: {exc.one_line()}", key="event_date") from None
+    folder = Path(folder) if folder is not None else None
     base = base or Settings.from_env()
 
     def integer(key, default):
@@ -699,17 +803,19 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     settings = base.replace(
         benchmark=values.get("benchmark") or None,
         offline=(mode == "offline") if mode else None,
-        snapshot=Path(values["snapshot"]) if values.get("snapshot") else None,
-        universe_file=Path(values["universe_file"]) if values.get("universe_file") else None,
+        snapshot=setting_path(values, "snapshot", folder),
+        universe_file=setting_path(values, "universe_file", folder),
         price_field=values.get("price_field") or None,
         lang=lang,
     )
+    if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
+        settings = settings.replace(**overrides)
     from .sheets import DEFAULT_ESTIMATION_WINDOW
 
     window = (integer("estimation_start", DEFAULT_ESTIMATION_WINDOW[0]),
               integer("estimation_end", DEFAULT_ESTIMATION_WINDOW[1]))
     universe, universe_label = load_universe(settings)
-    return make_context(settings, event=values.get("event_date") or "2025-01-27", watchlist=watch or None,
+    return make_context(settings, event=event_text, watchlist=watch or None,
                         universe=universe, lang=lang, estimation_window=window,
                         calendar_month=values.get("calendar_month") or "2025-02", universe_label=universe_label)
 
@@ -741,6 +847,7 @@ class BuildReport:
     results: list[BlockResult]
     charts: int
     published: list[str] = field(default_factory=list)
+    settings: Settings | None = None  # the settings the tables were made with
 
     @property
     def errors(self) -> dict[str, str]:
@@ -748,13 +855,23 @@ class BuildReport:
 
     @property
     def no_data(self) -> bool:
-        """No price data at all: every price block fell back to published values or failed for data."""
-        return bool(self.published)
+        """No price data at all: every block that needs prices fell back to the published values
+        or failed for missing data (a bad input elsewhere does not count)."""
+        priced = [r for r in self.results if r.prices]
+        return bool(priced) and all(r.as_published or (r.error and r.data_error) for r in priced)
 
     def failures(self) -> dict[str, str]:
         """Errors worth a line each: all of them, except missing data when there is no data at all."""
         return {r.name: r.error for r in self.results
                 if r.error and not (self.no_data and (r.data_error or r.as_published))}
+
+    def ticker_errors(self) -> dict[str, str]:
+        """``ticker -> error`` of every row that shows an error (first block's text wins)."""
+        out: dict[str, str] = {}
+        for r in self.results:
+            for ticker, error in r.ticker_errors.items():
+                out.setdefault(ticker, error)
+        return out
 
 
 def _finish(wb: Workbook, ctx: Context, path: Path, results: list[BlockResult], *,
@@ -823,6 +940,7 @@ def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> B
     event, the published values, labelled "as published").
     """
     path = check_out_path(Path(path))
+    ctx.workbook_folder = path.resolve().parent
     wb = Workbook()
     _korean_default_font(wb)
     wb.remove(wb.active)
@@ -837,29 +955,68 @@ def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> B
                 for r in range(top + 2, bottom + 1):
                     ws.cell(row=r, column=value_col).fill = INPUT_FILL
     wb.move_sheet(L.XLWINGS_CONF, offset=len(wb.sheetnames))
+    make_folder(path)
     charts = _finish(wb, ctx, path, results, stamp=_stamp(ctx))
     module = path.with_suffix(".py")
     if not module.exists():
         module.write_text(run_main_module(path.stem), encoding="utf-8")
-    return BuildReport(path, results, charts, list(ctx.published))
+    return BuildReport(path, results, charts, list(ctx.published), ctx.settings)
+
+
+def make_folder(path: Path) -> None:
+    """Create the folder ``path`` goes into (like ``snapshot --out``)."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder of {path}: {exc.strerror or exc}", path=str(path)) from None
+
+
+#: What ``refresh`` reads: the Excel formats openpyxl opens (an .xlsx is a workbook saved without macros).
+READABLE_SUFFIXES = (".xlsm", ".xlsx")
+
+
+def open_shockbook_workbook(path: Path) -> Workbook:
+    """Load a workbook that ``build`` made, or raise one clear :class:`InputError`.
+
+    Refused: a missing file, another format (``.csv``, ``.xls``), a file that is not a valid
+    workbook (truncated, text), and a workbook without shockbook's layout (no ``sb_settings``
+    table), which a refresh would otherwise fill with a dozen new sheets.
+    """
+    if not path.exists():
+        raise InputError(f"workbook {path} does not exist", path=str(path))
+    if not path.is_file():
+        raise InputError(f"workbook {path} is a folder, not a file", path=str(path))
+    if path.suffix.lower() not in READABLE_SUFFIXES:
+        raise InputError(f"{path.name} is not an Excel workbook (.xlsm or .xlsx); pass the .xlsm that "
+                         "`python -m shockbook build` wrote", path=str(path))
+    try:
+        wb = load_workbook(path)
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "not a workbook we can read"
+        why = shorten(" ".join(str(exc).split()), 80) or type(exc).__name__
+        raise InputError(f"{path} cannot be read as an Excel workbook ({why}); is it truncated or "
+                         "another kind of file?", path=str(path)) from None
+    _, settings = L.block("sb_settings")
+    if not any(settings.name in ws.tables for ws in wb.worksheets):
+        raise InputError(f"{path} is not a shockbook workbook (it has no {settings.name} Settings table); "
+                         "make one with `python -m shockbook build --out FILE`", path=str(path))
+    return wb
 
 
 def refresh_file(path: str | os.PathLike, *, base: Settings | None = None, progress=None,
-                 out: str | os.PathLike | None = None) -> BuildReport:
+                 out: str | os.PathLike | None = None, overrides: dict | None = None) -> BuildReport:
     """Refresh a saved workbook headlessly: read its Settings sheet, rewrite the owned ranges,
     keep everything else (user notes, extra columns, own opinion rows), keep the VBA, save
     atomically (to ``out``, default in place)."""
     source = Path(path)
-    if not source.exists():
-        raise InputError(f"workbook {source} does not exist", path=str(source))
-    wb = load_workbook(source)
+    wb = open_shockbook_workbook(source)
+    target = check_out_path(Path(out) if out else source)
     writer = OpenpyxlWriter(wb)
     lang = _lang_of(wb)
-    ctx = context_from_sheet(writer, base, lang)
+    ctx = context_from_sheet(writer, base, lang, folder=source.resolve().parent, overrides=overrides)
     results = refresh_blocks(writer, ctx, progress=progress)
-    target = check_out_path(Path(out) if out else source)
+    make_folder(target)
     charts = _finish(wb, ctx, target, results, stamp=_stamp(ctx))
-    return BuildReport(target, results, charts, list(ctx.published))
+    return BuildReport(target, results, charts, list(ctx.published), ctx.settings)
 
 
 def _lang_of(wb: Workbook) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -21,6 +23,7 @@ import pandas as pd
 
 from ..analytics.constants import DEFAULT_ESTIMATION_WINDOW
 from ..config import Settings
+from ..data.prices import split_tickers
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
@@ -71,6 +74,7 @@ class Context:
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
+    workbook_folder: Path | None = None  # where the workbook is written (paths are stored relative to it)
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -311,8 +315,48 @@ def strategy(ctx: Context) -> pd.DataFrame:
 # --- event sheets --------------------------------------------------------------------------------
 
 
+def split_in_order(entries) -> tuple[list[str], list[str], dict[str, ShockbookError]]:
+    """``(order, good, bad)`` of watchlist entries: every entry's key in the order given (its
+    Yahoo symbol, or the entry itself when it cannot be a ticker), the symbols, and the entries
+    that cannot be tickers with their :class:`InputError` (see :func:`split_tickers`)."""
+    order: list[str] = []
+    good: list[str] = []
+    bad: dict[str, ShockbookError] = {}
+    for entry in entries:
+        ok, failed = split_tickers([entry])
+        for key in [*ok, *failed]:
+            if key not in order:
+                order.append(key)
+        good += [t for t in ok if t not in good]
+        bad.update(failed)
+    return order, good, bad
+
+
+def _watchlist_table(entries, table: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
+    """``table(symbols)`` for the entries that are tickers, plus one error row per entry that
+    cannot be one, in the order the entries were given.
+
+    A malformed entry never costs the others their rows: the tables layer refuses a list with
+    one bad symbol, so the bad ones are split off first and shown in the ``error`` column.
+    """
+    order, good, bad = split_in_order(entries)
+    frame = table(good) if good else None
+    if not bad:
+        return frame
+    errors = pd.DataFrame({"ticker": list(bad), "error": [exc.cell_text() for exc in bad.values()]})
+    if frame is None:
+        return errors
+    attrs = dict(frame.attrs)
+    out = pd.concat([frame.astype(object), errors.astype(object)], ignore_index=True)
+    position = {key: i for i, key in enumerate(order)}
+    out = out.iloc[sorted(range(len(out)), key=lambda i: position.get(out["ticker"].iat[i], len(order)))]
+    out = out.reset_index(drop=True)
+    out.attrs.update(attrs)
+    return out
+
+
 def event_returns(ctx: Context) -> pd.DataFrame:
-    return _with_names(ctx, _event_returns(ctx, ctx.watchlist))
+    return _with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good)))
 
 
 def event_returns_published(ctx: Context) -> pd.DataFrame:
@@ -341,8 +385,8 @@ def group_tests(ctx: Context) -> pd.DataFrame:
 
 def abnormal(ctx: Context) -> pd.DataFrame:
     tickers = [t for t in ctx.watchlist if t != ctx.settings.benchmark]
-    return ev.abnormal_returns_table(tickers, ctx.event, ctx.settings,
-                                     estimation_window=ctx.estimation_window)
+    return _watchlist_table(tickers, lambda good: ev.abnormal_returns_table(
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window))
 
 
 def baskets(ctx: Context) -> pd.DataFrame:
@@ -469,14 +513,35 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
     s = ctx.settings
     values = dict(event_date=ctx.event_text, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
-                  snapshot=_portable(s.snapshot), universe_file=_portable(s.universe_file),
+                  snapshot=stored_path(s.snapshot, ctx.workbook_folder),
+                  universe_file=stored_path(s.universe_file, ctx.workbook_folder),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
     return pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
 
 
-def _portable(path) -> str:
-    """A path as typed (relative paths stay relative, so a committed workbook has no home folder)."""
-    return "" if path is None else str(path).replace("\\", "/")
+def stored_path(path, folder: Path | None) -> str:
+    """How the Settings sheet stores a file path: relative to the workbook's folder when the
+    workbook is written next to it (a refresh reads relative paths from that folder, so a
+    project folder can be moved or cloned elsewhere), else absolute."""
+    if path is None:
+        return ""
+    full = absolute_path(path)
+    if folder is None:
+        return full
+    try:
+        rel = os.path.relpath(full, os.path.abspath(folder))
+    except ValueError:  # another drive on Windows
+        return full
+    return full if rel.count(os.pardir) > 3 else rel.replace(os.sep, "/")
+
+
+def absolute_path(path) -> str:
+    """``path`` made absolute against the current folder (the build's), ``""`` for none.
+
+    The Settings sheet stores absolute paths so that a refresh run from any folder (a nightly
+    job, Excel's own working folder) finds the same files the build used.
+    """
+    return "" if path is None else os.path.abspath(os.path.expanduser(str(path)))
 
 
 def watchlist_rows(ctx: Context) -> pd.DataFrame:
