@@ -130,3 +130,33 @@ def test_a_period_without_a_session_is_an_error_not_zero(offline_settings):
 def test_sessions_to_recover_is_a_count(offline_settings):
     table = events.event_returns_table(["PLTR"], "2025-01-27", offline_settings)
     assert str(table["sessions_to_recover"].dtype) == "Int64" and table.loc[0, "sessions_to_recover"] == 1
+
+
+def test_one_shared_fetch_gives_the_same_tables(offline_settings):
+    """The build fetches once for every table; each table must equal its own fetch."""
+    tickers = ["NVDA", "VST", "NOPE", "GEV"]
+    shared = events.preload_event_prices(tickers + ["^SOX"], "2025-01-27", offline_settings)
+    alone = events.event_returns_table(tickers, "2025-01-27", offline_settings)
+    preloaded = events.event_returns_table(tickers, "2025-01-27", offline_settings, preloaded=shared)
+    pd.testing.assert_frame_equal(alone, preloaded)
+    assert alone.attrs["provenance"] == preloaded.attrs["provenance"]
+    car_alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    car_shared = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings, preloaded=shared)
+    pd.testing.assert_frame_equal(car_alone, car_shared)
+
+
+def test_the_cache_reads_tickers_with_different_dates_into_one_frame(tmp_path):
+    import datetime as dt
+
+    from shockbook.data.cache import PriceCache
+    from shockbook.data.types import PriceTable
+
+    cache = PriceCache(tmp_path)
+    a = pd.DataFrame({"AAA": [1.0, 2.0, 3.0]}, index=pd.DatetimeIndex(["2025-01-02", "2025-01-03", "2025-01-06"], name="date"))
+    b = pd.DataFrame({"BBB": [10.0]}, index=pd.DatetimeIndex(["2025-01-03"], name="date"))
+    for frame in (a, b):
+        cache.store(PriceTable(close=frame, adj_close=frame), {})
+    got = cache.read(["BBB", "AAA", "ZZZ"], dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert list(got.close.columns) == ["BBB", "AAA"]
+    assert got.close.index.strftime("%m-%d").tolist() == ["01-02", "01-03", "01-06"]
+    assert got.close["BBB"].isna().tolist() == [True, False, True]

@@ -4,7 +4,8 @@
 the price cache warm: the cache folder is filled from the snapshot once, the sources are the
 cache only (offline, no snapshot), and one untimed build loads the cache into the service's
 memory, as a second build in the same process would find it. Everything else (content files,
-analytics, styling, charts, the VBA project, the buttons) is done by every timed build.
+analytics, styling, charts, the VBA project, the buttons) is done by every timed build, and
+nothing is kept from one build to the next but the service's in-memory cache.
 
 **The floor** writes the very cells of the built workbook with openpyxl -- values, number
 formats, fonts, fills, alignment, column widths, row heights, tables, conditional formats,

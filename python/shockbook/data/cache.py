@@ -194,19 +194,34 @@ class PriceCache:
             self._mem.clear()
 
     def read(self, tickers: list[str], start: dt.date, end: dt.date) -> PriceTable:
-        """Whatever is cached for ``tickers`` in ``[start, end]`` (no provenance, no errors)."""
-        closes, adjs = {}, {}
+        """Whatever is cached for ``tickers`` in ``[start, end]`` (no provenance, no errors).
+
+        The frames are built at once from the cached arrays: one session index (the sorted
+        union of the tickers' dates) and one block per field, NaN where a ticker has no bar.
+        """
+        windows = []
         for t in tickers:
             dates, close, adj = self.entry(t).window(start, end)
             if len(dates):
-                idx = pd.DatetimeIndex(dates, name="date")
-                closes[t] = pd.Series(close, index=idx)
-                adjs[t] = pd.Series(adj, index=idx)
+                windows.append((t, dates, close, adj))
         out = PriceTable()
-        if closes:
-            out.close = pd.DataFrame(closes).sort_index()
-            out.adj_close = pd.DataFrame(adjs).reindex_like(out.close)
-            out.close.index.name = out.adj_close.index.name = "date"
+        if not windows:
+            return out
+        first = windows[0][1]
+        aligned = all(len(w[1]) == len(first) and np.array_equal(w[1], first) for w in windows)
+        if aligned:
+            dates = first
+        else:
+            dates = np.unique(np.concatenate([w[1] for w in windows]))
+        close = np.full((len(dates), len(windows)), np.nan)
+        adj = np.full((len(dates), len(windows)), np.nan)
+        for j, (_, own, c, a) in enumerate(windows):
+            rows = slice(None) if aligned else np.searchsorted(dates, own)
+            close[rows, j] = c
+            adj[rows, j] = a
+        columns = [w[0] for w in windows]
+        out.close = pd.DataFrame(close, index=pd.DatetimeIndex(dates, name="date"), columns=columns)
+        out.adj_close = pd.DataFrame(adj, index=pd.DatetimeIndex(dates, name="date"), columns=columns)
         return out
 
     # -- writing ---------------------------------------------------------------------------

@@ -277,7 +277,7 @@ class PriceService:
             if not todo:
                 break
             part = getattr(self, f"_step_{step}")(todo, first, last, now)
-            served = PriceTable.merge([served, part])
+            served = _merged(served, part)
             for t, err in part.errors.items():
                 first_error.setdefault(t, err)
             todo = [t for t in todo if t not in part.provenance]
@@ -405,6 +405,22 @@ class PriceService:
             out = PriceTable()
             out.errors = {t: exc for t in tickers}
             return out
+
+
+def _merged(served: PriceTable, part: PriceTable) -> PriceTable:
+    """``PriceTable.merge([served, part])``; when nothing was served before (a warm cache
+    serves everything in one step), ``part`` itself, without copying its frames."""
+    if not (served.close.empty and served.adj_close.empty and not served.provenance and not served.errors):
+        return PriceTable.merge([served, part])
+    if part.close.empty or part.adj_close.empty or not (
+            part.close.index.is_monotonic_increasing and part.adj_close.index.is_monotonic_increasing
+            and part.close.columns.is_unique and part.adj_close.columns.is_unique):
+        return PriceTable.merge([served, part])
+    out = PriceTable()
+    out.close, out.adj_close = part.close, part.adj_close
+    out.provenance.update(part.provenance)
+    out.errors.update({t: e for t, e in part.errors.items() if t not in part.close.columns})
+    return out
 
 
 def _final_any(spans: list[Span], day: dt.date) -> bool:

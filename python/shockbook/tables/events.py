@@ -92,16 +92,61 @@ class EventData:
             raise NoDataError(f"no prices on the event session {self.event.session}")
 
 
+def history_start(event: Event) -> dt.date:
+    """The first day :func:`load_event_data` fetches by default: a year before the event (and
+    no later than the previous December, so YTD has the previous year-end)."""
+    return min(event.session - dt.timedelta(days=HISTORY_DAYS), dt.date(event.session.year - 1, 12, 1))
+
+
+def preload_event_prices(tickers: Iterable, event, settings: Settings | None = None,
+                         benchmark: str | None = None) -> PriceTable:
+    """One fetch of ``tickers`` + benchmark from :func:`history_start` to today, for several
+    tables over the same event to share (their ``preloaded`` argument).
+
+    Entries that cannot be tickers are errors in the result, as the price service reports them.
+    """
+    settings = settings or Settings.from_env()
+    ev = event if isinstance(event, Event) else resolve_event(event)
+    bench = clean_tickers([benchmark or settings.benchmark])[0]
+    names = list(dict.fromkeys([*tickers, bench]))
+    return service_for(settings).get(names, history_start(ev), None)
+
+
+def _subset(table: PriceTable, names: list[str]) -> PriceTable | None:
+    """``table`` cut to ``names`` (as the service would have answered for them alone), or
+    ``None`` when it does not know every name or serves none of them."""
+    served = [t for t in names if t in table.close.columns]
+    if not served or any(t not in table.close.columns and t not in table.errors for t in names):
+        return None
+    out = PriceTable()
+    close, adj = table.close[served], table.adj_close.reindex(columns=served)
+    has_bar = close.notna().any(axis=1).to_numpy()
+    if not has_bar.all():  # sessions only other tickers have
+        close, adj = close[has_bar], adj[has_bar]
+    out.close, out.adj_close = close, adj
+    out.provenance = {t: table.provenance[t] for t in names if t in table.provenance}
+    out.errors = {t: table.errors[t] for t in names if t in table.errors}
+    return out
+
+
 def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
-                    benchmark: str | None = None, start=None) -> EventData:
-    """Fetch ``tickers`` + benchmark from a year before the event to today."""
+                    benchmark: str | None = None, start=None, *,
+                    preloaded: PriceTable | None = None) -> EventData:
+    """Fetch ``tickers`` + benchmark from a year before the event to today.
+
+    ``preloaded``: a table from :func:`preload_event_prices` for the same event, settings and
+    benchmark; the prices are taken from it when it holds every ticker (served or as an
+    error) and ``start`` is not given, else fetched.
+    """
     settings = settings or Settings.from_env()
     ev = event if isinstance(event, Event) else resolve_event(event)
     bench = clean_tickers([benchmark or settings.benchmark])[0]
     names = clean_tickers(list(tickers))
-    first = start or min(ev.session - dt.timedelta(days=HISTORY_DAYS), dt.date(ev.session.year - 1, 12, 1))
-    service = service_for(settings)
-    table = service.get(list(dict.fromkeys(names + [bench])), first, None)
+    wanted = list(dict.fromkeys(names + [bench]))
+    table = _subset(preloaded, wanted) if preloaded is not None and start is None else None
+    if table is None:
+        first = start or history_start(ev)
+        table = service_for(settings).get(wanted, first, None)
     prices = table.field(settings.price_field)
     if len(prices.index):
         prices = prices.reindex(pd.DatetimeIndex(prices.index, name="date"))
@@ -149,13 +194,14 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None) -> pd.DataFrame:
+                        benchmark: str | None = None, *,
+                        preloaded: PriceTable | None = None) -> pd.DataFrame:
     """Per ticker: event-day return, YTD before and including the event, return since the
     event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
     names = clean_tickers(list(tickers))
     if not names:
         raise InputError("no tickers given")
-    data = load_event_data(names, event, settings, benchmark)
+    data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
     served = [t for t in names if t in data.prices.columns]
     frame = data.prices[served]
     ev = data.event.timestamp
@@ -239,13 +285,14 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
 
 
 def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = None,
-                        base_date=None, level: float = 100.0) -> pd.DataFrame:
+                        base_date=None, level: float = 100.0, *,
+                        preloaded: PriceTable | None = None) -> pd.DataFrame:
     """Prices / price on the base date x 100, from the base date to the latest session.
 
     The base defaults to the last session of the year before the event (the report's
     "연초 주가"). Columns: ``date`` then one per ticker."""
     names = clean_tickers(list(tickers))
-    data = load_event_data(names, event, settings)
+    data = load_event_data(names, event, settings, preloaded=preloaded)
     served = [t for t in names if t in data.prices.columns]
     if not served:
         raise NoDataError(f"no prices for {', '.join(names)}", tickers=names)
@@ -262,10 +309,11 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
 def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None = None,
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
-                           car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS) -> pd.DataFrame:
+                           car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
+                           preloaded: PriceTable | None = None) -> pd.DataFrame:
     """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997)."""
     names = clean_tickers(list(tickers))
-    data = load_event_data(names, event, settings, benchmark)
+    data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
     study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
@@ -281,11 +329,12 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
 
 
 def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
-                     benchmark: str | None = None) -> pd.DataFrame:
+                     benchmark: str | None = None, *,
+                     preloaded: PriceTable | None = None) -> pd.DataFrame:
     """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window."""
     members = {g: clean_tickers(list(m)) for g, m in groups.items()}
     everyone = list(dict.fromkeys(t for m in members.values() for t in m))
-    data = load_event_data(everyone, event, settings, benchmark)
+    data = load_event_data(everyone, event, settings, benchmark, preloaded=preloaded)
     served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
     study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
@@ -297,7 +346,8 @@ def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings
     return _attrs(pd.concat(parts, ignore_index=True), data)
 
 
-def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None) -> pd.DataFrame:
+def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None, *,
+                 preloaded: PriceTable | None = None) -> pd.DataFrame:
     """Equal-weighted basket returns (event day, YTD before, since the event), theme averages
     and the infrastructure - usage spread: the report's thesis in one line."""
     from ..content.baskets import all_members, load_baskets
@@ -305,7 +355,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     settings = settings or Settings.from_env()
     lang = lang or settings.lang
     baskets = baskets or load_baskets()
-    data = load_event_data(all_members(baskets), event, settings)
+    data = load_event_data(all_members(baskets), event, settings, preloaded=preloaded)
     ev = data.event.timestamp
     frame = data.prices
     measures = {
@@ -314,23 +364,26 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
         "since_event": an.since_event_returns(frame, ev),
     }
     membership = {b.key: list(b.members) for b in baskets}
+    # one call per measure for all baskets (each basket is averaged on its own); "used" and
+    # "missing" are those of the last measure, the return since the event
+    per_basket = {name: an.basket_returns(values, membership) for name, values in measures.items()}
     rows = []
     for b in baskets:
         row = {"basket": b.key, "theme": b.theme, "label": b.label(lang), "members": ", ".join(b.members)}
-        for name, values in measures.items():
-            res = an.basket_returns(values, {b.key: membership[b.key]})
+        for name, res in per_basket.items():
             row[name] = res.loc[b.key, "return"]
             row["used"] = int(res.loc[b.key, "used"])
             row["missing"] = res.loc[b.key, "missing"]
         row["source"] = b.source
         rows.append(row)
     out = pd.DataFrame(rows)
+    theme_members = {theme: all_members([b for b in baskets if b.theme == theme])
+                     for theme in ("infrastructure", "usage")}
+    per_theme = {name: an.basket_returns(values, theme_members) for name, values in measures.items()}
     themes = []
-    for theme in ("infrastructure", "usage"):
-        members = all_members([b for b in baskets if b.theme == theme])
+    for theme, members in theme_members.items():
         row = {"basket": f"theme:{theme}", "theme": theme, "label": theme, "members": ", ".join(members)}
-        for name, values in measures.items():
-            res = an.basket_returns(values, {theme: members})
+        for name, res in per_theme.items():
             row[name] = res.loc[theme, "return"]
             row["used"] = int(res.loc[theme, "used"])
             row["missing"] = res.loc[theme, "missing"]

@@ -92,6 +92,13 @@ class BlockResult:
 
 def _cell(value):
     """A DataFrame value as a plain Python cell value (NaN/NaT -> empty)."""
+    kind = type(value)  # fast paths for the plain values most cells hold (same answers as below)
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    if kind is str:
+        return shorten(value, CELL_LIMIT) if len(value) > CELL_LIMIT else value
+    if kind is int or kind is bool:
+        return value
     if value is None:
         return None
     if isinstance(value, (list, tuple, set)):
@@ -112,7 +119,10 @@ def _cell(value):
 def project(frame: pd.DataFrame, columns: Sequence[L.Column]) -> list[list]:
     """The frame's rows restricted to ``columns`` in order (missing columns are empty)."""
     out = []
-    data = {c.key: (frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)) for c in columns}
+    # the same data without the attrs, which pandas deep-copies on every column access
+    plain = pd.DataFrame(frame)
+    plain.attrs = {}
+    data = {c.key: (plain[c.key].tolist() if c.key in plain.columns else [None] * len(plain)) for c in columns}
     for i in range(len(frame)):
         out.append([_cell(data[c.key][i]) for c in columns])
     return out
@@ -941,10 +951,15 @@ def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> B
     """
     path = check_out_path(Path(path))
     ctx.workbook_folder = path.resolve().parent
+    return _build_workbook(ctx, path, progress)
+
+
+def _build_workbook(ctx: Context, path: Path, progress) -> BuildReport:
     wb = Workbook()
     _korean_default_font(wb)
     wb.remove(wb.active)
     write_static(wb, ctx)
+    ctx.share_prices = True  # every block is produced: one price fetch serves the event tables
     results = refresh_blocks(OpenpyxlWriter(wb), ctx, inputs=True, progress=progress)
     for sheet in L.LAYOUT:  # input cells look like input cells
         for block in sheet.blocks:

@@ -75,6 +75,9 @@ class Context:
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
     workbook_folder: Path | None = None  # where the workbook is written (paths are stored relative to it)
+    #: Fetch the prices of every event table at once and share them (see :func:`_preloaded`):
+    #: right when all blocks are produced (the build), wasteful when only a few are.
+    share_prices: bool = False
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -122,10 +125,43 @@ def make_context(settings: Settings, *, event="2025-01-27", watchlist=None, univ
 # --- shared computations -----------------------------------------------------------------------
 
 
+def _basket_content(ctx: Context) -> list:
+    """The curated baskets, read once per build."""
+    from ..content.baskets import load_baskets
+
+    return ctx.cached("basket_content", load_baskets)
+
+
+def _event_tickers(ctx: Context) -> list[str]:
+    """Every ticker the event tables of a build read (all but the breadth universe)."""
+    from ..content.baskets import all_members
+
+    published = [s["recompute"].partition(":")[2] for s in published_values()
+                 if s["recompute"].startswith(("event_return:", "ytd_before:"))]
+    _, good, _ = split_in_order(ctx.watchlist)
+    wanted = [*good, *INDEX_TICKERS, ctx.settings.benchmark, "NVDA", *PATH_TICKERS, *published,
+              *all_members(_basket_content(ctx))]
+    return list(dict.fromkeys(split_tickers(wanted)[0]))
+
+
+def _preloaded(ctx: Context):
+    """The prices of :func:`_event_tickers`, fetched once per build (per context) and shared
+    by the event tables; ``None`` when the context does not share prices or that fetch fails
+    (each table then fetches for itself and reports its own error)."""
+    if not ctx.share_prices:
+        return None
+    try:
+        return ctx.cached("preloaded", lambda: ev.preload_event_prices(_event_tickers(ctx), ctx.event,
+                                                                       ctx.settings))
+    except ShockbookError:
+        return None
+
+
 def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
     tickers = tuple(tickers)
     return ctx.cached(("event_returns", tickers),
-                      lambda: ev.event_returns_table(list(tickers), ctx.event, ctx.settings))
+                      lambda: ev.event_returns_table(list(tickers), ctx.event, ctx.settings,
+                                                     preloaded=_preloaded(ctx)))
 
 
 def _breadth(ctx: Context) -> ev.Breadth:
@@ -365,32 +401,33 @@ def event_returns_published(ctx: Context) -> pd.DataFrame:
 
 
 def price_paths(ctx: Context) -> pd.DataFrame:
-    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
+    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
     session = pd.Timestamp(ctx.event.session)
     frame["event_marker"] = [100.0 if pd.Timestamp(d) == session else None for d in frame["date"]]
     return frame
 
 
 def _groups(ctx: Context) -> dict[str, list[str]]:
-    from ..content.baskets import all_members, load_baskets
+    from ..content.baskets import all_members
 
-    found = load_baskets()
+    found = _basket_content(ctx)
     return {ctx.t(f"group.{theme}"): all_members([b for b in found if b.theme == theme])
             for theme in ("infrastructure", "usage")}
 
 
 def group_tests(ctx: Context) -> pd.DataFrame:
-    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings)
+    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
 
 
 def abnormal(ctx: Context) -> pd.DataFrame:
     tickers = [t for t in ctx.watchlist if t != ctx.settings.benchmark]
     return _watchlist_table(tickers, lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window))
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, preloaded=_preloaded(ctx)))
 
 
 def baskets(ctx: Context) -> pd.DataFrame:
-    frame = ctx.cached("baskets", lambda: ev.basket_table(ctx.event, ctx.settings, lang=ctx.lang)).copy()
+    frame = ctx.cached("baskets", lambda: ev.basket_table(
+        ctx.event, ctx.settings, baskets=_basket_content(ctx), lang=ctx.lang, preloaded=_preloaded(ctx))).copy()
     labels = {"theme:infrastructure": ctx.t("theme.infrastructure"), "theme:usage": ctx.t("theme.usage"),
               "spread": ctx.t("theme.spread")}
     frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
