@@ -228,7 +228,7 @@ LAYOUT: tuple[Sheet, ...] = (
     )),
     Sheet("price_paths", blocks=(
         Block("sb_price_paths", "A59", p.price_paths, _PATH_COLS, 520, charts=_PAIR_CHARTS, prices=True),
-    ), freeze=None, print_rows=((1, 57),)),  # the charts; the data table below is for reference
+    ), freeze=None, print_rows=((1, 57),), pages_high=1),  # the six charts on one page; the data table is for reference
     Sheet("abnormal", blocks=(
         Block("sb_group_tests", "A5", p.group_tests,
               (C("group", width=20), C("window"), C("n", INT), C("mean_car", **_SIGNED_PCT),
