@@ -950,7 +950,6 @@ def build_workbook(ctx: Context, path: str | os.PathLike, *, progress=None) -> B
     event, the published values, labelled "as published").
     """
     path = check_out_path(Path(path))
-    ctx.workbook_folder = path.resolve().parent
     return _build_workbook(ctx, path, progress)
 
 

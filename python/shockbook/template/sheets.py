@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -74,7 +73,6 @@ class Context:
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
-    workbook_folder: Path | None = None  # where the workbook is written (paths are stored relative to it)
     #: Fetch the prices of every event table at once and share them (see :func:`_preloaded`):
     #: right when all blocks are produced (the build), wasteful when only a few are.
     share_prices: bool = False
@@ -550,26 +548,9 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
     s = ctx.settings
     values = dict(event_date=ctx.event_text, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
-                  snapshot=stored_path(s.snapshot, ctx.workbook_folder),
-                  universe_file=stored_path(s.universe_file, ctx.workbook_folder),
+                  snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
     return pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
-
-
-def stored_path(path, folder: Path | None) -> str:
-    """How the Settings sheet stores a file path: relative to the workbook's folder when the
-    workbook is written next to it (a refresh reads relative paths from that folder, so a
-    project folder can be moved or cloned elsewhere), else absolute."""
-    if path is None:
-        return ""
-    full = absolute_path(path)
-    if folder is None:
-        return full
-    try:
-        rel = os.path.relpath(full, os.path.abspath(folder))
-    except ValueError:  # another drive on Windows
-        return full
-    return full if rel.count(os.pardir) > 3 else rel.replace(os.sep, "/")
 
 
 def absolute_path(path) -> str:
