@@ -281,8 +281,9 @@ def _settings_values(path: Path) -> dict:
 
 def test_build_stores_absolute_paths(built, prices_path, constituents_path):
     values = _settings_values(built)
-    assert Path(values["snapshot"]) == prices_path.resolve()
-    assert Path(values["universe_file"]) == constituents_path.resolve()
+    for key, expected in (("snapshot", prices_path), ("universe_file", constituents_path)):
+        stored = Path(values[key])
+        assert stored.is_absolute() and stored.resolve() == expected.resolve()  # symlinks allowed
 
 
 def test_refresh_runs_from_any_folder(built, tmp_path):
