@@ -160,3 +160,11 @@ def test_the_cache_reads_tickers_with_different_dates_into_one_frame(tmp_path):
     assert list(got.close.columns) == ["BBB", "AAA"]
     assert got.close.index.strftime("%m-%d").tolist() == ["01-02", "01-03", "01-06"]
     assert got.close["BBB"].isna().tolist() == [True, False, True]
+
+
+def test_recovered_shares_of_a_tiny_drop_are_not_shown(offline_settings):
+    table = events.event_returns_table(["A", "NVDA"], "2025-01-27", offline_settings).set_index("ticker")
+    assert pct(table.loc["A", "event_return"]) == -0.32
+    assert table.loc["A", ["recovered_1", "recovered_5", "recovered_20"]].isna().all()
+    assert "drop under 1%: recovered shares not shown" in table.loc["A", "note"]
+    assert table.loc["NVDA", "recovered_1"] == pytest.approx(0.4368, abs=1e-4)

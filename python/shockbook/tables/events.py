@@ -30,6 +30,9 @@ from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
 #: needs about a year of sessions, and YTD needs the previous year-end.
 HISTORY_DAYS = 400
 
+#: Smallest event-day drop for which "share of the drop recovered" is shown (a fraction).
+MIN_DROP_FOR_SHARE = 0.01
+
 EVENT_COLUMNS = [
     "ticker", "event_return", "ytd_before", "ytd_incl", "since_event", "since_asof",
     "sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20",
@@ -239,6 +242,12 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     rows["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in rows["ticker"]]
     rows["note"] = rows["note"].fillna("")
     rows["sessions_to_recover"] = rows["sessions_to_recover"].astype("Int64")
+    # the share of a drop recovered is noise when the drop itself is tiny (-0.3% -> -3,500%)
+    tiny = (rows["event_return"] < 0) & (rows["event_return"] > -MIN_DROP_FOR_SHARE)
+    if tiny.any():
+        rows.loc[tiny, ["recovered_1", "recovered_5", "recovered_20"]] = np.nan
+        why = f"drop under {MIN_DROP_FOR_SHARE:.0%}: recovered shares not shown"
+        rows.loc[tiny, "note"] = [f"{n}; {why}" if n else why for n in rows.loc[tiny, "note"]]
     _provenance_columns(rows, data.table)
     return _attrs(rows[EVENT_COLUMNS], data)
 
