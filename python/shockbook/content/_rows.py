@@ -342,16 +342,24 @@ class RowReader:
             items.append(str(item).strip())
         return tuple(items)
 
-    def tickers(self, field: str = "tickers") -> tuple[str, ...] | None:
-        """Zero or more upper-case tickers (list, or text split on commas, spaces, ';' or '|')."""
+    def _items(self, field: str, kind: str) -> list | tuple | None:
+        """The field as a list: a YAML list, or text split on commas, spaces, ';' or '|'.
+        ``()`` when empty; ``None`` (and an error recorded) when it is neither."""
         value = self.get(field)
         if value is None or value == "" or value == []:
             return ()
         if isinstance(value, str):
             value = [part for part in re.split(r"[,\s;|]+", value) if part]
         if not isinstance(value, list):
-            self.fail(field, value, "must be a list of tickers")
+            self.fail(field, value, f"must be a list of {kind}")
             return None
+        return value
+
+    def tickers(self, field: str = "tickers") -> tuple[str, ...] | None:
+        """Zero or more upper-case tickers (list, or text split on commas, spaces, ';' or '|')."""
+        value = self._items(field, "tickers")
+        if not value:
+            return value
         out = []
         for item in value:
             if isinstance(item, bool):
@@ -394,15 +402,10 @@ class RowReader:
         return dt.date.fromisoformat(text)
 
     def flags(self, field: str, valid: Sequence[str]) -> tuple[str, ...] | None:
-        """Zero or more of ``valid`` (list, or text split on spaces/commas/semicolons)."""
-        value = self.get(field)
-        if value is None or value == "" or value == []:
-            return ()
-        if isinstance(value, str):
-            value = [part for part in re.split(r"[,\s;|]+", value) if part]
-        if not isinstance(value, list):
-            self.fail(field, value, "must be a list of flags")
-            return None
+        """Zero or more of ``valid`` (list, or text split on commas, spaces, ';' or '|')."""
+        value = self._items(field, "flags")
+        if not value:
+            return value
         out = []
         for item in value:
             flag = str(item).strip().upper()
