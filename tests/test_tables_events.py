@@ -168,3 +168,27 @@ def test_recovered_shares_of_a_tiny_drop_are_not_shown(offline_settings):
     assert table.loc["A", ["recovered_1", "recovered_5", "recovered_20"]].isna().all()
     assert "drop under 1%: recovered shares not shown" in table.loc["A", "note"]
     assert table.loc["NVDA", "recovered_1"] == pytest.approx(0.4368, abs=1e-4)
+
+
+def test_shared_event_returns_equal_each_list_computed_alone(offline_settings):
+    lists = [["NVDA", "VST", "NOPE"], ["^GSPC", "^SOX"], ["CEG", "NVDA", "PLTR"]]
+    union = sorted({t for group in lists for t in group})
+    shared = events.preload_event_prices(union, "2025-01-27", offline_settings)
+    tables = events.shared_event_returns(lists, "2025-01-27", offline_settings, preloaded=shared)
+    assert tables, "no list was served from the shared computation"
+    for key, table in tables.items():
+        alone = events.event_returns_table(list(key), "2025-01-27", offline_settings)
+        pd.testing.assert_frame_equal(table.reset_index(drop=True), alone.reset_index(drop=True))
+
+
+def test_a_shared_study_serves_only_the_same_windows(offline_settings):
+    shared_prices = events.preload_event_prices(["NVDA", "GEV", "AAPL"], "2025-01-27", offline_settings)
+    study = events.share_event_study(["NVDA", "GEV", "AAPL"], "2025-01-27", offline_settings, preloaded=shared_prices)
+    data = events.load_event_data(["NVDA"], "2025-01-27", offline_settings, preloaded=shared_prices)
+    assert study.serves(data, ["NVDA"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
+    assert not study.serves(data, ["NVDA"], (-200, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
+    assert not study.serves(data, ["MSFT"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
+    shared_table = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings, shared=study)
+    alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    cols = [c for c in alone.columns if c != "note"]
+    pd.testing.assert_frame_equal(shared_table[cols], alone[cols])

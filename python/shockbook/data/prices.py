@@ -55,7 +55,7 @@ def split_tickers(tickers: Iterable) -> tuple[list[str], dict[str, ShockbookErro
     """Yahoo symbols (:func:`~shockbook.data.symbols.yahoo_symbol`: ``brk.b`` -> ``BRK-B``,
     ``005930.ks`` -> ``005930.KS``) in order, empty entries skipped, duplicates dropped (first
     wins); and the entries that cannot be tickers, each with its :class:`InputError`."""
-    good: list[str] = []
+    good: dict[str, None] = {}  # ordered and O(1) to test (universes have 500+ names)
     bad: dict[str, ShockbookError] = {}
     for raw in tickers:
         if isinstance(raw, str) and not raw.strip():
@@ -65,9 +65,8 @@ def split_tickers(tickers: Iterable) -> tuple[list[str], dict[str, ShockbookErro
         except InputError as exc:
             bad[raw.strip() if isinstance(raw, str) else repr(raw)] = exc
             continue
-        if t not in good:
-            good.append(t)
-    return good, bad
+        good.setdefault(t, None)
+    return list(good), bad
 
 
 def clean_tickers(tickers: Iterable) -> list[str]:

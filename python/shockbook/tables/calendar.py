@@ -139,18 +139,18 @@ def _report_rows() -> pd.DataFrame:
     return report_calendar_table()
 
 
-def _ai_infrastructure_tickers() -> set[str]:
+def _ai_infrastructure_tickers(report: pd.DataFrame | None = None, baskets=None) -> set[str]:
     from ..content.baskets import load_baskets
 
-    report = _report_rows()
+    report = _report_rows() if report is None else report
     tagged = set(report.loc[report["ai_infrastructure"].astype(bool), "ticker"])
-    for b in load_baskets():
+    for b in (load_baskets() if baskets is None else baskets):
         if b.theme == "infrastructure":
             tagged.update(b.members)
     return tagged
 
 
-def _company_names(settings: Settings) -> dict[str, str]:
+def _company_names(settings: Settings, report: pd.DataFrame | None = None) -> dict[str, str]:
     names: dict[str, str] = {}
     if settings.universe_file is not None:
         try:
@@ -165,7 +165,7 @@ def _company_names(settings: Settings) -> dict[str, str]:
     from ..content.calls import load_calls
 
     names.update({c.ticker: c.company_en for c in load_calls().rows})
-    report = _report_rows()
+    report = _report_rows() if report is None else report
     names.update(dict(zip(report["ticker"], report["company"])))
     return names
 
@@ -273,6 +273,7 @@ def earnings_calendar_rows(
     settings: Settings | None = None,
     *,
     source=None,
+    baskets=None,
 ) -> pd.DataFrame:
     """One row per company-day of earnings in ``month``, in date then ticker order.
 
@@ -288,6 +289,9 @@ def earnings_calendar_rows(
     source:
         An object with ``fetch_earnings(ticker)`` to use instead of the shared Yahoo source
         (tests).
+    baskets:
+        The curated baskets (:func:`shockbook.content.baskets.load_baskets`), whose
+        infrastructure members are marked AI infrastructure; None: loaded here.
 
     Returns
     -------
@@ -317,10 +321,13 @@ def earnings_calendar_rows(
     watch = _clean(tickers)
     report = _report_rows()
     in_month = report[(report["date"].dt.year == year) & (report["date"].dt.month == mon)]
-    report_by_ticker = {t: g for t, g in report.groupby("ticker", sort=False)}
+    month_rows: dict[str, list] = {}
+    for r in in_month.itertuples(index=False):
+        month_rows.setdefault(r.ticker, []).append(r)
+    report_by_ticker = set(report["ticker"])
     universe = list(dict.fromkeys([*report["ticker"], *watch]))
-    ai = _ai_infrastructure_tickers()
-    names = _company_names(settings)
+    ai = _ai_infrastructure_tickers(report, baskets)
+    names = _company_names(settings, report)
 
     rows: list[dict] = []
     flags: list[str] = []
@@ -333,17 +340,17 @@ def earnings_calendar_rows(
             frame = None
             if not (not live and isinstance(exc, NoDataError)):
                 errors[t] = exc.one_line()
-        report_days = in_month[in_month["ticker"] == t]
+        report_days = month_rows.get(t, [])
         if frame is not None:
             days = frame[(frame["date"].dt.date >= first) & (frame["date"].dt.date <= last)]
-            if not days.empty or report_days.empty:
+            if not days.empty or not report_days:
                 for r in days.itertuples(index=False):
                     rows.append(_row_from_yahoo(r, t, names, frame.attrs, report_days, ai, watch))
                 continue
             # Yahoo knows the company but lists no date in this month; the report does.
             flags.append(f"{t}: no {label} earnings date at {frame.attrs['source']}; "
                          f"the report's date is shown")
-        for r in report_days.itertuples(index=False):
+        for r in report_days:
             rows.append(_row_from_report(r, ai, watch))
     for r in rows:
         if r["flag"] and r["note"]:
@@ -384,14 +391,15 @@ def _row_from_report(r, ai: set[str], watch: list[str]) -> dict:
     )
 
 
-def _row_from_yahoo(r, ticker: str, names: dict, attrs: dict, report_days: pd.DataFrame,
+def _row_from_yahoo(r, ticker: str, names: dict, attrs: dict, report_days: list,
                     ai: set[str], watch: list[str]) -> dict:
+    """``report_days``: the report's rows (named tuples) for ``ticker`` in the month."""
     day = pd.Timestamp(r.date)
     flag, note = "", ""
-    if not report_days.empty:
-        rep = report_days.iloc[0]
-        flag, note = rep["flag"], rep["note"]
-        printed = pd.Timestamp(rep["date"])
+    if report_days:
+        rep = report_days[0]
+        flag, note = rep.flag, rep.note
+        printed = pd.Timestamp(rep.date)
         if printed.normalize() != day.normalize():
             flag = " ".join(f for f in (flag, "DATE") if f)
             moved = f"Report date {printed.date()}; Yahoo lists {day.date()}."
@@ -425,6 +433,7 @@ def earnings_calendar_grid(
     lang: str = "ko",
     *,
     source=None,
+    baskets=None,
 ) -> pd.DataFrame:
     """The month as a grid like the report's table 4: one row per week, MON..FRI columns.
 
@@ -449,7 +458,7 @@ def earnings_calendar_grid(
     lang = str(lang).strip().lower()
     if lang not in _LEGEND:
         raise InputError(f"unknown language {lang!r}; valid: ko, en", name=lang)
-    rows = earnings_calendar_rows(month, tickers, settings, source=source)
+    rows = earnings_calendar_rows(month, tickers, settings, source=source, baskets=baskets)
     year, mon = parse_month(month)
     last_day = _pycal.monthrange(year, mon)[1]
     first = dt.date(year, mon, 1)

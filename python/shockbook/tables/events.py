@@ -252,6 +252,52 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     return _attrs(rows[EVENT_COLUMNS], data)
 
 
+def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Settings | None = None,
+                         benchmark: str | None = None, *,
+                         preloaded: PriceTable) -> dict[tuple[str, ...], pd.DataFrame]:
+    """:func:`event_returns_table` of several ticker lists from one computation over their union.
+
+    Every column of that table is computed per ticker, on the sessions the prices cover; a
+    list's rows are cut from the union's when its prices (cut from ``preloaded`` as
+    :func:`load_event_data` cuts them) cover the very sessions the union's do, so they are
+    the rows that list alone would get. Returns ``{tuple(list): table}`` for the lists served
+    that way (with their own provenance in ``attrs``); the others, and every list when the
+    union cannot be computed, are left for the caller to compute alone.
+    """
+    wanted = [tuple(g) for g in groups]
+    try:
+        bench = clean_tickers([benchmark or (settings or Settings.from_env()).benchmark])[0]
+        cleaned = {g: clean_tickers(list(g)) for g in wanted}
+        union = list(dict.fromkeys(t for names in cleaned.values() for t in names))
+        if not union:
+            return {}
+        sessions = _served_sessions(preloaded, list(dict.fromkeys(union + [bench])))
+        if sessions is None:  # the union is not served from preloaded: nothing to share
+            return {}
+        whole = event_returns_table(union, event, settings, benchmark, preloaded=preloaded)
+    except ShockbookError:
+        return {}
+    at = {t: i for i, t in enumerate(whole["ticker"])}
+    out = {}
+    for group, names in cleaned.items():
+        wanted = list(dict.fromkeys(names + [bench]))
+        if not names or _served_sessions(preloaded, wanted) != sessions:
+            continue
+        rows = whole.iloc[[at[t] for t in names]].reset_index(drop=True)
+        rows.attrs = {**whole.attrs, "provenance": {t: preloaded.provenance[t].label() for t in wanted
+                                                    if t in preloaded.provenance}}
+        out[group] = rows
+    return out
+
+
+def _served_sessions(table: PriceTable, names: list[str]) -> int | None:
+    """How many sessions :func:`_subset` keeps for ``names``; ``None`` when it serves nothing."""
+    served = [t for t in names if t in table.close.columns]
+    if not served or any(t not in table.close.columns and t not in table.errors for t in names):
+        return None
+    return int(table.close[served].notna().to_numpy().any(axis=1).sum())
+
+
 @dataclass
 class Breadth:
     """Breadth and ranking on an event session for a universe."""
@@ -277,7 +323,10 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     served = [t for t in tickers if t in data.prices.columns]
     returns = an.event_day_returns(data.prices[served], ev.timestamp).reindex(tickers)
     counts = an.breadth(returns)
-    names = members.set_index(members["ticker"].map(lambda t: clean_tickers([t])[0]))
+    if len(tickers) == len(members):  # no entry dropped: the symbols line up with the rows
+        names = members.set_index(pd.Index(tickers, name=members["ticker"].name))
+    else:
+        names = members.set_index(members["ticker"].map(lambda t: clean_tickers([t])[0]))
     index_ret = an.event_day_returns(data.prices[[data.benchmark]], ev.timestamp).iloc[0] if data.benchmark in data.prices else np.nan
     summary = pd.DataFrame([{
         "session": ev.session, "up": int(counts["up"]), "down": int(counts["down"]),
@@ -288,8 +337,9 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     worst = an.rank_returns(returns.dropna(), n=n, worst=True, **kwargs)
     best = an.rank_returns(returns.dropna(), n=n, worst=False, **kwargs)
     errors = {t: e.cell_text() for t, e in data.table.errors.items() if t in tickers}
-    for frame in (summary, worst, best):
-        _attrs(frame, data, universe_size=len(tickers))
+    _attrs(summary, data, universe_size=len(tickers))
+    for frame in (worst, best):  # the same context; the provenance labels are made once
+        frame.attrs.update({**summary.attrs, "provenance": dict(summary.attrs["provenance"])})
     return Breadth(summary, worst, best, returns, errors)
 
 
@@ -315,18 +365,67 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
                   errors={t: e.cell_text() for t, e in data.table.errors.items()})
 
 
+@dataclass(frozen=True, eq=False)
+class SharedStudy:
+    """One market-model event study over the tickers of several tables (see
+    :func:`share_event_study`); each ticker's fit, abnormal returns and CARs are its own, so a
+    table may read its tickers' rows when its prices cover the very same sessions."""
+
+    study: an.EventStudy
+    event: pd.Timestamp
+    benchmark: str
+    sessions: pd.DatetimeIndex
+    estimation_window: tuple[int, int]
+    car_windows: tuple[tuple[int, int], ...]
+
+    def serves(self, data: EventData, tickers: list[str], estimation_window, car_windows) -> bool:
+        """Whether the study is what ``tickers`` over ``data`` with these windows would get."""
+        return (data.event.timestamp == self.event and data.benchmark == self.benchmark
+                and tuple(estimation_window) == self.estimation_window
+                and tuple(tuple(w) for w in car_windows) == self.car_windows
+                and data.prices.index.equals(self.sessions)
+                and all(t in self.study.car.index for t in tickers))
+
+
+def share_event_study(tickers: Iterable, event, settings: Settings | None = None,
+                      benchmark: str | None = None, *, preloaded: PriceTable,
+                      estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
+                      car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS) -> SharedStudy | None:
+    """One event study of ``tickers`` (the union of several tables') for their ``shared``
+    argument; ``None`` when it cannot be made (each table then makes its own and reports)."""
+    try:
+        names = clean_tickers(list(tickers))
+        data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
+        served = [t for t in names if t in data.prices.columns and t != data.benchmark]
+        _require_benchmark(data)
+        study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
+                               estimation_window=estimation_window, car_windows=car_windows, tickers=served)
+    except ShockbookError:
+        return None
+    return SharedStudy(study, data.event.timestamp, data.benchmark, data.prices.index,
+                       tuple(estimation_window), tuple(tuple(w) for w in car_windows))
+
+
 def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None = None,
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
-                           preloaded: PriceTable | None = None) -> pd.DataFrame:
-    """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997)."""
+                           preloaded: PriceTable | None = None,
+                           shared: SharedStudy | None = None) -> pd.DataFrame:
+    """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997).
+
+    ``shared``: a study from :func:`share_event_study`, used when it covers these tickers
+    (see :meth:`SharedStudy.serves`), else a study of these tickers is made here.
+    """
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
-    study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
-                           estimation_window=estimation_window, car_windows=car_windows, tickers=served)
+    if shared is not None and shared.serves(data, served, estimation_window, car_windows):
+        study = shared.study
+    else:
+        study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
+                               estimation_window=estimation_window, car_windows=car_windows, tickers=served)
     table = study.table().reindex(names)
     table.index.name = "ticker"
     out = table.reset_index()
@@ -339,14 +438,21 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
 
 def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
                      benchmark: str | None = None, *,
-                     preloaded: PriceTable | None = None) -> pd.DataFrame:
-    """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window."""
+                     preloaded: PriceTable | None = None,
+                     shared: SharedStudy | None = None) -> pd.DataFrame:
+    """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window.
+
+    ``shared``: as for :func:`abnormal_returns_table` (the default windows).
+    """
     members = {g: clean_tickers(list(m)) for g, m in groups.items()}
     everyone = list(dict.fromkeys(t for m in members.values() for t in m))
     data = load_event_data(everyone, event, settings, benchmark, preloaded=preloaded)
     served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
-    study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
+    if shared is not None and shared.serves(data, served, DEFAULT_ESTIMATION_WINDOW, DEFAULT_CAR_WINDOWS):
+        study = shared.study
+    else:
+        study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
     parts = []
     for group, names in members.items():
         test = study.group_test([t for t in names if t in served]).reset_index()
@@ -376,13 +482,14 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     # one call per measure for all baskets (each basket is averaged on its own); "used" and
     # "missing" are those of the last measure, the return since the event
     per_basket = {name: an.basket_returns(values, membership) for name, values in measures.items()}
+    per_basket = {name: res.to_dict("index") for name, res in per_basket.items()}  # plain lookups
     rows = []
     for b in baskets:
         row = {"basket": b.key, "theme": b.theme, "label": b.label(lang), "members": ", ".join(b.members)}
         for name, res in per_basket.items():
-            row[name] = res.loc[b.key, "return"]
-            row["used"] = int(res.loc[b.key, "used"])
-            row["missing"] = res.loc[b.key, "missing"]
+            row[name] = res[b.key]["return"]
+            row["used"] = int(res[b.key]["used"])
+            row["missing"] = res[b.key]["missing"]
         row["source"] = b.source
         rows.append(row)
     out = pd.DataFrame(rows)

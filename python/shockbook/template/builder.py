@@ -290,8 +290,12 @@ def _row_formats(block: L.Block, frame, n: int) -> dict[str, list[str]]:
 class OpenpyxlWriter:
     """:class:`BookWriter` over an openpyxl workbook (the build and the nightly refresh)."""
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, *, number_formats: bool = True) -> None:
         self.wb = wb
+        #: False when :func:`style_sheet` styles every written data cell afterwards (the build):
+        #: it sets each cell's whole style, number format included, so formats set here are
+        #: overwritten (a ``General`` cell it leaves alone has the default style either way).
+        self.number_formats = number_formats
 
     def sheet_for(self, block: str, default_title: str) -> str:
         for ws in self.wb.worksheets:
@@ -327,6 +331,8 @@ class OpenpyxlWriter:
         ws.add_table(table)
 
     def set_number_formats(self, sheet, ranges):
+        if not self.number_formats:
+            return
         ws = self.wb[sheet]
         styles = self._styles = getattr(self, "_styles", None) or StyleCache(self.wb)
         for top, left, bottom, right, fmt in ranges:
@@ -354,6 +360,8 @@ def _display_width(value, fmt: str) -> float:
         return min(len(repr(value)), 12)
     text = str(value)
     longest = max((len(line), line) for line in text.split("\n"))[1] if text else ""
+    if longest.isascii():  # no wide characters
+        return len(longest)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
@@ -366,12 +374,24 @@ class StyleCache:
     through openpyxl's public setters, and its style array is copied to every cell that wants it.
     """
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, *, shared_objects: bool = False) -> None:
+        """``shared_objects``: the callers pass the same few style objects (module constants)
+        over and over; they are then looked up by identity first (hashing a Font or an
+        Alignment walks all its fields), which only pays when the objects repeat."""
         self._scratch = wb.worksheets[0] if wb.worksheets else wb.active
         self._arrays: dict[tuple, StyleArray] = {}
+        #: The same arrays keyed by the style objects' identities; each entry keeps its
+        #: objects alive, so no id is reused while it is there.
+        self._by_id: dict[tuple, tuple[StyleArray, tuple]] | None = {} if shared_objects else None
 
     def array(self, **attrs) -> StyleArray:
         """The style array of ``attrs`` (made once; copy it onto cells, never share it)."""
+        fast = None
+        if self._by_id is not None:
+            fast = tuple((name, value if isinstance(value, str) else id(value)) for name, value in attrs.items())
+            hit = self._by_id.get(fast)
+            if hit is not None:
+                return hit[0]
         key = tuple(sorted(attrs.items(), key=lambda kv: kv[0]))
         array = self._arrays.get(key)
         if array is None:
@@ -379,6 +399,8 @@ class StyleCache:
             for name, value in attrs.items():
                 setattr(proto, name, value)
             array = self._arrays[key] = proto._style
+        if fast is not None:
+            self._by_id[fast] = (array, tuple(attrs.values()))
         return array
 
     def apply(self, cell, **attrs) -> None:
@@ -407,7 +429,7 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
     ``formats`` gives per-row number formats of columns whose format depends on the row
     (``{block: {column: [format per row]}}``).
     """
-    styles = StyleCache(ws.parent)
+    styles = StyleCache(ws.parent, shared_objects=True)  # the fonts and alignments below
     formats = formats or {}
     widths: dict[int, float] = {}
     wrapped: dict[int, float] = {}
@@ -959,7 +981,8 @@ def _build_workbook(ctx: Context, path: Path, progress) -> BuildReport:
     wb.remove(wb.active)
     write_static(wb, ctx)
     ctx.share_prices = True  # every block is produced: one price fetch serves the event tables
-    results = refresh_blocks(OpenpyxlWriter(wb), ctx, inputs=True, progress=progress)
+    # style_sheet (in _finish) gives every data cell its number format
+    results = refresh_blocks(OpenpyxlWriter(wb, number_formats=False), ctx, inputs=True, progress=progress)
     for sheet in L.LAYOUT:  # input cells look like input cells
         for block in sheet.blocks:
             if block.role == "input":

@@ -214,8 +214,7 @@ def with_legacy_drawing(sheet_xml: str, relationship_id: str, *, sheet: str = "?
         If the sheet already has a legacy drawing (openpyxl writes one for cell comments):
         comments and buttons on one sheet would have to share a VML part, which is not done.
     """
-    root = ElementTree.fromstring(sheet_xml)
-    names = [child.tag.rpartition("}")[2] for child in root]
+    names = [child.tag.rpartition("}")[2] for child in _sheet_children(sheet_xml)]
     if "legacyDrawing" in names:
         raise InputError(f"Sheet {sheet!r} has cell comments (a legacy drawing); put its buttons "
                          "on a sheet without comments.", sheet=sheet)
@@ -228,10 +227,22 @@ def with_legacy_drawing(sheet_xml: str, relationship_id: str, *, sheet: str = "?
     else:
         at = re.search(rf"<(?:\w+:)?{successor}\b", sheet_xml).start()
     result = sheet_xml[:at] + element + sheet_xml[at:]
-    children = [child.tag for child in ElementTree.fromstring(result)]
+    children = [child.tag for child in _sheet_children(result)]
     if f"{{{_MAIN_NS}}}legacyDrawing" not in children:  # pragma: no cover - guards the splice
         raise InputError(f"Could not place the button drawing in sheet {sheet!r}.", sheet=sheet)
     return result
+
+
+_SHEET_DATA = re.compile(r"<(?:\w+:)?sheetData\b(?:[^>]*/>|.*?</(?:\w+:)?sheetData>)", re.DOTALL)
+
+
+def _sheet_children(sheet_xml: str) -> ElementTree.Element:
+    """The worksheet's root element, parsed without the cells: ``sheetData`` (most of the
+    text) is cut out first, since only the root's other children are looked at."""
+    found = _SHEET_DATA.search(sheet_xml)
+    if found is not None:
+        sheet_xml = sheet_xml[:found.start()] + sheet_xml[found.end():]
+    return ElementTree.fromstring(sheet_xml)
 
 
 def used_shape_blocks(package: Package) -> set[int]:

@@ -155,11 +155,39 @@ def _preloaded(ctx: Context):
         return None
 
 
+def _index_move_tickers(ctx: Context) -> list[str]:
+    return list(dict.fromkeys([*INDEX_TICKERS, ctx.settings.benchmark, "NVDA"]))
+
+
+def _key_number_tickers() -> list[str]:
+    return list(dict.fromkeys(s["recompute"].partition(":")[2] for s in published_values()
+                              if s["recompute"].startswith(("event_return:", "ytd_before:"))))
+
+
+def _shared_event_returns(ctx: Context) -> dict:
+    """The event-return tables of the watchlist, the index moves and the key numbers, computed
+    once for their union (see :func:`ev.shared_event_returns`); empty when prices are not shared."""
+    preloaded = _preloaded(ctx)
+    if preloaded is None:
+        return {}
+    groups = [split_in_order(ctx.watchlist)[1], _index_move_tickers(ctx), _key_number_tickers()]
+    try:
+        return ctx.cached("event_returns_shared", lambda: ev.shared_event_returns(
+            groups, ctx.event, ctx.settings, preloaded=preloaded))
+    except ShockbookError:
+        return {}
+
+
 def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
     tickers = tuple(tickers)
-    return ctx.cached(("event_returns", tickers),
-                      lambda: ev.event_returns_table(list(tickers), ctx.event, ctx.settings,
-                                                     preloaded=_preloaded(ctx)))
+
+    def compute() -> pd.DataFrame:
+        shared = _shared_event_returns(ctx).get(tickers)
+        if shared is not None:
+            return shared
+        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
+
+    return ctx.cached(("event_returns", tickers), compute)
 
 
 def _breadth(ctx: Context) -> ev.Breadth:
@@ -235,8 +263,7 @@ def summary(ctx: Context) -> pd.DataFrame:
 
 
 def index_moves(ctx: Context) -> pd.DataFrame:
-    tickers = list(dict.fromkeys([*INDEX_TICKERS, ctx.settings.benchmark, "NVDA"]))
-    return _with_names(ctx, _event_returns(ctx, tickers))
+    return _with_names(ctx, _event_returns(ctx, _index_move_tickers(ctx)))
 
 
 def index_moves_published(ctx: Context) -> pd.DataFrame:
@@ -280,9 +307,15 @@ def _fmt_pct(value: float, decimals: int) -> str:
 def key_numbers(ctx: Context) -> pd.DataFrame:
     """The report's key numbers, published vs recomputed, with a match mark."""
     specs = list(published_values())
-    price_tickers = [s["recompute"].partition(":")[2] for s in specs
-                     if s["recompute"].startswith(("event_return:", "ytd_before:"))]
+    price_tickers = _key_number_tickers()
     rows = []
+    by_ticker: list[pd.DataFrame] = []  # the event returns by ticker, made once
+
+    def event_frame() -> pd.DataFrame:
+        if not by_ticker:
+            by_ticker.append(_event_returns(ctx, price_tickers).set_index("ticker"))
+        return by_ticker[0]
+
     for spec in specs:
         kind, _, arg = spec["recompute"].partition(":")
         decimals = int(spec["decimals"] or 0)
@@ -290,8 +323,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         recomputed, shown, note = None, "", ""
         try:
             if kind in ("event_return", "ytd_before"):
-                frame = _event_returns(ctx, list(dict.fromkeys(price_tickers))).set_index("ticker")
-                recomputed = float(frame.loc[arg, kind])
+                recomputed = float(event_frame().loc[arg, kind])
                 shown = _fmt_pct(recomputed, max(decimals + 1, 2))
             elif kind == "breadth":
                 recomputed = int(_breadth(ctx).summary.iloc[0][arg])
@@ -413,14 +445,34 @@ def _groups(ctx: Context) -> dict[str, list[str]]:
             for theme in ("infrastructure", "usage")}
 
 
+def _abnormal_tickers(ctx: Context) -> list[str]:
+    return [t for t in ctx.watchlist if t != ctx.settings.benchmark]
+
+
+def _shared_study(ctx: Context):
+    """One event study for the abnormal-returns table and the group tests (when their windows
+    agree; see :func:`ev.share_event_study`), ``None`` when prices are not shared."""
+    preloaded = _preloaded(ctx)
+    if preloaded is None or tuple(ctx.estimation_window) != tuple(DEFAULT_ESTIMATION_WINDOW):
+        return None
+    try:
+        groups = _groups(ctx)
+        tickers = [*split_in_order(_abnormal_tickers(ctx))[1], *(t for m in groups.values() for t in m)]
+        return ctx.cached("event_study_shared", lambda: ev.share_event_study(
+            list(dict.fromkeys(tickers)), ctx.event, ctx.settings, preloaded=preloaded))
+    except ShockbookError:
+        return None
+
+
 def group_tests(ctx: Context) -> pd.DataFrame:
-    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
+    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, preloaded=_preloaded(ctx),
+                               shared=_shared_study(ctx))
 
 
 def abnormal(ctx: Context) -> pd.DataFrame:
-    tickers = [t for t in ctx.watchlist if t != ctx.settings.benchmark]
-    return _watchlist_table(tickers, lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, preloaded=_preloaded(ctx)))
+    return _watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, preloaded=_preloaded(ctx),
+        shared=_shared_study(ctx)))
 
 
 def baskets(ctx: Context) -> pd.DataFrame:
@@ -505,7 +557,8 @@ def calendar_grid(ctx: Context) -> pd.DataFrame:
     except ImportError:
         earnings_calendar_grid = None
     if earnings_calendar_grid is not None:
-        return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang)
+        return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang,
+                                      baskets=_basket_content(ctx))
     return report_calendar_grid(ct.report_calendar_table())
 
 
