@@ -27,45 +27,13 @@ from .cli import (
     settings_from,
 )
 from .config import Settings
+from .data.universe import universe_members
 from .errors import InputError, ShockbookError
 
 #: How many worst and best names a universe run shows.
 RANKED = 10
 #: The universes ``--universe`` accepts.
 UNIVERSES = ("sp500",)
-
-
-def universe_members(universe_file=None, as_of=None, settings: Settings | None = None) -> pd.DataFrame:
-    """Members of the universe (``ticker``, ``name``, ``gics_sector``...).
-
-    ``universe_file`` first, then ``settings.universe_file``; without either, the S&P 500 on
-    ``as_of`` from the maintained public list (:func:`shockbook.data.universe.fetch_sp500_as_of`,
-    cached for a day). Offline that needs a cached copy of the list.
-
-    Raises
-    ------
-    InputError
-        The file is missing, empty or has no ticker column; offline with no file and no
-        cached list.
-    SourceUnavailableError
-        The public list cannot be read and none is cached.
-    """
-    from .data.universe import fetch_sp500_as_of, load_universe_file
-
-    settings = settings or Settings.from_env()
-    path = universe_file or settings.universe_file
-    if path:
-        return load_universe_file(path)
-    cache = Path(settings.cache_dir)
-    if settings.offline and not (cache / "sp500_wikipedia.html").exists():
-        raise InputError(
-            "offline with no universe file: pass --universe-file FILE (a CSV with a ticker "
-            "column, e.g. ../shared/data/sp500_constituents_2025-01-27.csv) or set "
-            "SHOCKBOOK_UNIVERSE_FILE",
-        )
-    hours = math.inf if settings.offline else 24.0
-    return fetch_sp500_as_of(as_of or dt.date.today(), cache, max_age_hours=hours,
-                             timeout=settings.yahoo_timeout)
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -99,7 +67,7 @@ def run_event(args: argparse.Namespace) -> int:
         sys.stderr.write(f"shockbook: {event.note}\n")
     breadth = None
     if args.universe:
-        members = universe_members(args.universe_file, event.session, settings)
+        members = universe_members(settings, args.universe_file, event.session)
         tickers = list(members["ticker"])
         breadth = ev.breadth_table(members, event, settings, n=RANKED)
     else:

@@ -143,14 +143,14 @@ def check_event(text: str) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from .template import layout as L
-    from .template.builder import build_workbook, load_universe
+    from .template.builder import event_session, build_workbook, load_universe
     from .template.sheets import make_context
 
     out = check_build_target(args.out, args.force)
     check_event(args.event)
     settings = settings_from(args, universe_file=args.universe_file, lang=args.lang)
     watchlist = read_watchlist(args.watchlist) if args.watchlist else None
-    universe, universe_label = load_universe(settings)
+    universe, universe_label = load_universe(settings, event_session(args.event))
     ctx = make_context(settings, event=args.event, watchlist=watchlist, universe=universe,
                        universe_label=universe_label)
     with _progress(len(L.blocks()), "build") as bar:

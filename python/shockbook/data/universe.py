@@ -151,3 +151,31 @@ def fetch_sp500_as_of(date, cache_dir: str | Path, *, max_age_hours: float = 24.
                 ) from exc
     current, changes = parse_wikipedia(page.read_text(encoding="utf-8"))
     return members_as_of(current, changes, date)
+
+
+def universe_members(settings, universe_file=None, as_of=None) -> pd.DataFrame:
+    """The universe for ``settings``: ``universe_file``, else ``settings.universe_file``, else the
+    S&P 500 on ``as_of`` (default today) from the public list (cached for a day; offline, only a
+    cached copy is used).
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty or has no ticker column; offline with no file and no cached list.
+    SourceUnavailableError
+        The public list cannot be read and none is cached.
+    """
+    import math
+
+    path = universe_file or settings.universe_file
+    if path:
+        return load_universe_file(path)
+    cache = Path(settings.cache_dir).expanduser()
+    if settings.offline and not (cache / "sp500_wikipedia.html").exists():
+        raise InputError(
+            "offline with no universe file: pass --universe-file FILE (a CSV with a ticker "
+            "column, e.g. ../shared/data/sp500_constituents_2025-01-27.csv) or set "
+            "SHOCKBOOK_UNIVERSE_FILE",
+        )
+    hours = math.inf if settings.offline else 24.0
+    return fetch_sp500_as_of(as_of or dt.date.today(), cache, max_age_hours=hours, timeout=settings.yahoo_timeout)

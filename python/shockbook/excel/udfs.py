@@ -330,12 +330,12 @@ def SB_BEST(event_date, n=10, universe_file=None):
 
 
 def _breadth(event_date, universe_file, n=10):
-    from ..cli_events import universe_members
+    from ..data.universe import universe_members
     from ..tables.events import breadth_table, resolve_event
 
     settings = _settings()
     event = resolve_event(event_date)
-    members = universe_members(universe_file, event.session, settings)
+    members = universe_members(settings, universe_file, event.session)
     return breadth_table(members, event, settings, n=n)
 
 

@@ -846,28 +846,36 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
 
     window = (integer("estimation_start", DEFAULT_ESTIMATION_WINDOW[0]),
               integer("estimation_end", DEFAULT_ESTIMATION_WINDOW[1]))
-    universe, universe_label = load_universe(settings)
+    universe, universe_label = load_universe(settings, event_session(event_text))
     return make_context(settings, event=event_text, watchlist=watch or None,
                         universe=universe, lang=lang, estimation_window=window,
                         calendar_month=values.get("calendar_month") or "2025-02", universe_label=universe_label)
 
 
-def load_universe(settings: Settings) -> tuple[pd.DataFrame | None, str]:
-    """The universe members (file if set, else the live S&P 500 list unless offline) and a label."""
-    from ..data.universe import load_universe_file
+def load_universe(settings: Settings, as_of=None) -> tuple[pd.DataFrame | None, str]:
+    """The universe members on ``as_of`` (the event) and a label; ``(None, "")`` when there is
+    none to be had (offline with no file or cached list, the list unreachable): the build goes on."""
+    from ..data.universe import universe_members
 
-    if settings.universe_file is not None:
-        frame = load_universe_file(settings.universe_file)
-        return frame, f"{Path(settings.universe_file).name} ({len(frame)})"
-    if settings.offline:
-        return None, ""
     try:
-        from ..data.universe import fetch_sp500_as_of
-
-        frame = fetch_sp500_as_of(dt.date.today(), settings.cache_dir, timeout=settings.yahoo_timeout)
-        return frame, f"S&P 500 (Wikipedia, {len(frame)})"
+        frame = universe_members(settings, as_of=as_of)
     except (ShockbookError, OSError):
+        if settings.universe_file is not None:
+            raise  # a file the user named must be readable
         return None, ""
+    if settings.universe_file is not None:
+        return frame, f"{Path(settings.universe_file).name} ({len(frame)})"
+    return frame, f"S&P 500 (Wikipedia, {len(frame)})"
+
+
+def event_session(text):
+    """The event's session for the universe's membership date (None if it cannot be read yet)."""
+    from ..tables.events import resolve_event
+
+    try:
+        return resolve_event(text).session
+    except ShockbookError:
+        return None
 
 
 # --- the two headless entry points ----------------------------------------------------------------------
