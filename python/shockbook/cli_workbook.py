@@ -119,7 +119,7 @@ def _report(report) -> int:
 def check_build_target(path: Path, force: bool) -> Path:
     """The ``--out`` path, if it may be written: a valid name, and not an existing file unless
     ``force`` (an existing workbook may hold the user's edits)."""
-    from .template.builder import check_out_path
+    from .workbook.engine import check_out_path
 
     path = check_out_path(path)
     if path.is_dir():
@@ -142,9 +142,10 @@ def check_event(text: str) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .template import layout as L
-    from .template.builder import event_session, build_workbook, load_universe
-    from .template.sheets import make_context
+    from .template.builder import build_workbook
+    from .workbook import layout as L
+    from .workbook.engine import event_session, load_universe
+    from .workbook.producers import make_context
 
     out = check_build_target(args.out, args.force)
     check_event(args.event)
@@ -160,7 +161,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_refresh(args: argparse.Namespace) -> int:
     from .template.builder import refresh_file
-    from .template import layout as L
+    from .workbook import layout as L
 
     base = settings_from(args)
     flags = {k: getattr(args, k, None) for k in ("offline", "snapshot", "price_field")}

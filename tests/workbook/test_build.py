@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 from shockbook.config import Settings
 from shockbook.tables import events as ev
-from shockbook.template import layout as L
-from shockbook.template.builder import XLWINGS_SETTINGS, run_main_module
+from shockbook.workbook import layout as L
+from shockbook.template.static import XLWINGS_SETTINGS, run_main_module
 from shockbook.template.buttons import read_buttons
-from shockbook.template.i18n import label
+from shockbook.workbook.i18n import label
 from shockbook.template.package import Package
 
 
@@ -40,7 +40,7 @@ def test_every_sheet_is_there_in_order(built_values):
 
 def test_event_returns_equal_the_engine(built_values, prices_path, tmp_path):
     settings = Settings.from_env(environ={}, cache_dir=tmp_path, offline=True, snapshot=prices_path)
-    from shockbook.template.sheets import DEFAULT_WATCHLIST
+    from shockbook.workbook.producers import DEFAULT_WATCHLIST
 
     engine = ev.event_returns_table(list(DEFAULT_WATCHLIST), "2025-01-27", settings).set_index("ticker")
     header, rows = _table(built_values, "sb_event_returns")

@@ -25,10 +25,10 @@ from workbook_cli import BUILD_ARGS, ROOT, run_cli
 
 from shockbook.config import Settings
 from shockbook.errors import InputError, NoDataError
-from shockbook.template import layout as L
-from shockbook.template.builder import BlockResult, BuildReport, produce
-from shockbook.template.i18n import label
-from shockbook.template.sheets import make_context, split_in_order
+from shockbook.workbook import layout as L
+from shockbook.workbook.engine import BlockResult, BuildReport, produce
+from shockbook.workbook.i18n import label
+from shockbook.workbook.producers import make_context, split_in_order
 from shockbook.cli_workbook import no_data_hint
 
 #: NVDA and AMD are in the recorded data; AB$C cannot be a ticker; XYZQ and QQQQ are not recorded.

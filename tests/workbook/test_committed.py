@@ -19,8 +19,8 @@ from workbook_cli import COMMITTED
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from shockbook.template import layout as L
-from shockbook.template.builder import run_main_module
+from shockbook.workbook import layout as L
+from shockbook.template.static import run_main_module
 
 #: Settings whose values are absolute paths of the building machine.
 PATH_SETTINGS = ("snapshot", "universe_file")

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from shockbook.template import layout as L
-from shockbook.template.builder import check_out_path, project
-from shockbook.template.i18n import LANGS, has_label, label, labels
-from shockbook.template.sheets import report_calendar_grid
+from shockbook.workbook import layout as L
+from shockbook.workbook.engine import check_out_path, project
+from shockbook.workbook.i18n import LANGS, has_label, label, labels
+from shockbook.workbook.producers import report_calendar_grid
 from shockbook.errors import InputError, UnknownNameError
 
 

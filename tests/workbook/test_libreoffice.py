@@ -9,9 +9,9 @@ import pytest
 from render import page_is_blank, pdf_to_images, recalc_values, render_pdf, require_soffice
 
 from shockbook.tables import content as ct
-from shockbook.template import layout as L
-from shockbook.template.builder import CALC_MODELS, write_calculators
-from shockbook.template.i18n import label
+from shockbook.workbook import layout as L
+from shockbook.template.static import CALC_MODELS, write_calculators
+from shockbook.workbook.i18n import label
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_every_sheet_title_and_no_hash_marks_are_printed(pdf):
 def test_calculators_compute_natively(built, tmp_path):
     values = recalc_values(built, tmp_path)
     sheet = values[label("sheet.scaling", "ko")]
-    from shockbook.template.sheets import make_context
+    from shockbook.workbook.producers import make_context
     from shockbook.config import Settings
     import openpyxl
 

@@ -6,8 +6,8 @@ import pytest
 from workbook_cli import ROOT, run_cli
 from python_calamine import CalamineWorkbook
 
-from shockbook.template import layout as L
-from shockbook.template.i18n import label
+from shockbook.workbook import layout as L
+from shockbook.workbook.i18n import label
 
 
 @pytest.fixture(scope="module")

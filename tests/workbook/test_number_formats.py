@@ -19,10 +19,11 @@ from openpyxl import Workbook
 
 from shockbook.config import Settings
 from shockbook.excel.macros import XlwingsWriter
-from shockbook.template import layout as L
-from shockbook.template.builder import OpenpyxlWriter, number_format_ranges, refresh_blocks
-from shockbook.template.i18n import label
-from shockbook.template.sheets import make_context
+from shockbook.workbook import layout as L
+from shockbook.template.writer import OpenpyxlWriter
+from shockbook.workbook.engine import number_format_ranges, refresh_blocks
+from shockbook.workbook.i18n import label
+from shockbook.workbook.producers import make_context
 
 # --- the ranges ------------------------------------------------------------------------------------
 

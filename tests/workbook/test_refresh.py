@@ -14,9 +14,9 @@ import pytest
 from workbook_cli import ROOT, run_cli
 from openpyxl import load_workbook
 
-from shockbook.template import layout as L
+from shockbook.workbook import layout as L
 from shockbook.template.buttons import read_buttons
-from shockbook.template.i18n import label
+from shockbook.workbook.i18n import label
 from shockbook.template.package import Package
 
 NOTE = "내 메모: 이 표는 아침마다 확인"

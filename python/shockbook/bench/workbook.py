@@ -73,9 +73,10 @@ def _floor(sheets: list[_SheetCopy], lang: str, rows: dict[str, int]) -> float:
     from openpyxl import Workbook
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    from ..template import layout as L
-    from ..template.builder import StyleCache, add_charts
-    from ..template.i18n import label
+    from ..template.charts import add_charts
+    from ..template.styling import StyleCache
+    from ..workbook import layout as L
+    from ..workbook.i18n import label
 
     started = time.perf_counter()
     wb = Workbook()
@@ -149,8 +150,10 @@ def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = Non
     from ..config import Settings
     from ..data.universe import load_universe_file
     from ..template import builder as B
-    from ..template import layout as L
-    from ..template.sheets import make_context
+    from ..template.writer import table_rows
+    from ..workbook import engine as E
+    from ..workbook import layout as L
+    from ..workbook.producers import make_context
 
     prices_path = Path(prices_path)
     members_file = prices_path.with_name("sp500_constituents_2025-01-27.csv")
@@ -177,7 +180,7 @@ def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = Non
             ctx = make_context(settings, universe=members, universe_label="bench")
             timer = _StageTimer()
             started = time.perf_counter()
-            with timer.patch(B):
+            with timer.patch(B, E):
                 B.build_workbook(ctx, out)
             return time.perf_counter() - started, timer.ms
 
@@ -192,7 +195,7 @@ def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = Non
         from openpyxl import load_workbook
 
         wb = load_workbook(out)
-        rows = {b.name: B.table_rows(wb[title], b.name) for title in wb.sheetnames
+        rows = {b.name: table_rows(wb[title], b.name) for title in wb.sheetnames
                 for _, b in L.blocks() if b.name in wb[title].tables}
         floor_s = min(_floor(sheets, settings.lang, rows) for _ in range(repeat))
         price_module._services.pop(settings, None).cache.close()
@@ -210,19 +213,21 @@ class _StageTimer:
     def __init__(self) -> None:
         self.ms: dict[str, float] = {}
 
-    def patch(self, module):
+    def patch(self, *modules):
+        """Time each stage function where it is looked up: the first of ``modules`` that has it."""
         import contextlib
 
         @contextlib.contextmanager
         def patched():
-            saved = {name: getattr(module, name) for name in self.STAGES}
+            owners = {name: next(m for m in modules if hasattr(m, name)) for name in self.STAGES}
+            saved = {name: getattr(owners[name], name) for name in self.STAGES}
             for name, stage in self.STAGES.items():
-                setattr(module, name, self._timed(saved[name], stage))
+                setattr(owners[name], name, self._timed(saved[name], stage))
             try:
                 yield
             finally:
                 for name, fn in saved.items():
-                    setattr(module, name, fn)
+                    setattr(owners[name], name, fn)
 
         return patched()
 

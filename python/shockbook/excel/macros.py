@@ -3,7 +3,7 @@
 ``ShockbookMacros.RefreshAll`` sends ``import shockbook.excel.macros as m; m.refresh_all()``.
 The functions here take the calling workbook (``xw.Book.caller()``), read its Settings sheet,
 and write every block of the layout through :class:`XlwingsWriter`, the xlwings implementation
-of :class:`shockbook.template.builder.BookWriter`. The headless twin is
+of :class:`shockbook.workbook.engine.BookWriter`. The headless twin is
 ``python -m shockbook refresh --workbook FILE`` (same runner, openpyxl writer), which is how
 the tests exercise this code without Excel.
 """
@@ -14,8 +14,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ..template import layout as L
-from ..template.builder import context_from_sheet, refresh_blocks
+from ..workbook import layout as L
+from ..workbook.engine import context_from_sheet, refresh_blocks
 
 
 class XlwingsWriter:

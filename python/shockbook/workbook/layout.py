@@ -1,14 +1,15 @@
 """The workbook's one declarative layout: sheets, blocks, columns, formats and charts.
 
-The same spec drives the headless build (:mod:`shockbook.template.builder`, openpyxl) and the
-live refresh in Excel (:mod:`shockbook.excel.macros`, xlwings), so the two can never disagree
+The same spec drives, through one engine (:mod:`shockbook.workbook.engine`), the headless build
+(:mod:`shockbook.template.builder`, openpyxl) and the live refresh in Excel
+(:mod:`shockbook.excel.macros`, xlwings), so the two can never disagree
 about where a table lives. A **block** is one table the workbook shows:
 
 * ``name`` -- stable; it is also the Excel table's name (``sb_event_returns``), which Excel
   keeps when a user renames the sheet, so a refresh finds the table by it;
 * ``anchor`` -- the top-left cell of its header row; the block title is in the row above;
 * ``producer`` -- ``producer(ctx) -> DataFrame`` calling the tables layer
-  (:mod:`shockbook.template.sheets`); ``fallback`` is used when price data is missing
+  (:mod:`shockbook.workbook.producers`); ``fallback`` is used when price data is missing
   (the report's published values, labelled "as published");
 * ``columns`` -- which DataFrame columns are shown, in order, with header label, number format
   and whether red/green conditional formatting applies;
@@ -24,12 +25,37 @@ are the user's and are kept below the refreshed ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
+from . import producers as p
 
-from . import sheets as p
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$")
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters of a one-based column index (1 -> ``A``, 27 -> ``AA``)."""
+    if not 1 <= index <= 16384:
+        raise ValueError(f"column {index} is outside Excel's 1..16384")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """``(row, column)``, one-based, of an A1 reference such as ``"B7"`` or ``"$B$7"``."""
+    match = _CELL.match(ref)
+    if not match:
+        raise ValueError(f"{ref!r} is not an A1 cell reference")
+    letters, row = match.groups()
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(row), col
+
 
 # Number formats (Excel codes).
 PCT = "0.0%"
@@ -111,8 +137,7 @@ class Block:
     @property
     def origin(self) -> tuple[int, int]:
         """``(row, column)`` of the header's first cell, one-based."""
-        letters, row = coordinate_from_string(self.anchor)
-        return row, column_index_from_string(letters)
+        return cell_position(self.anchor)
 
     @property
     def width(self) -> int:
@@ -125,7 +150,7 @@ class Block:
 
     def owned_ref(self) -> str:
         top, left, bottom, right = self.owned()
-        return f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
+        return f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -178,7 +203,7 @@ _CAR = (C("CAR[0,0]", label="col.car_0_0", **_SIGNED_PCT), C("t[0,0]", NUM2, lab
 
 
 def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None, capacity=16):
-    row = int(coordinate_from_string(anchor)[1])
+    row = cell_position(anchor)[0]
     return Block(name, anchor, producer, columns, capacity,
                  charts=(Chart("hbar", chart_title, columns[0].key, series, anchor=f"F{row - 1}",
                                width=16, height=9, y_format=y_format, name=name),))

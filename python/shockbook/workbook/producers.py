@@ -2,8 +2,8 @@
 
 Each producer calls the tables layer (:mod:`shockbook.tables`) and shapes its answer for the
 sheet: translated texts, the columns the layout names, published values as a fallback. Nothing
-here knows about openpyxl or xlwings; :mod:`shockbook.template.builder` and
-:mod:`shockbook.excel.macros` write what these return.
+here knows about openpyxl or xlwings: the engine (:mod:`shockbook.workbook.engine`) runs them
+and a writer (openpyxl, xlwings) writes what they return.
 
 ``Context`` carries what every producer needs (settings, event, watchlist, universe, lang) and
 memoises the tables layer so that e.g. the breadth summary, the worst-10 list and the key
@@ -636,14 +636,25 @@ UDF_EXAMPLES = {
 }
 
 
+def _udf_docs() -> dict[str, str]:
+    """``SB_`` function name -> docstring, read from the UDF module's source (the engine does
+    not import the xlwings adapter)."""
+    import ast
+    import importlib.util
+
+    origin = importlib.util.find_spec("shockbook.excel.udfs").origin
+    with open(origin, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return {node.name: ast.get_docstring(node) or "" for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("SB_")}
+
+
 def examples(ctx: Context) -> pd.DataFrame:
     """Example UDF formulas (as text) for every ``SB_`` function the UDF module defines."""
-    from ..excel import udfs
-
     rows = []
-    for name in sorted(n for n in dir(udfs) if n.startswith("SB_") and callable(getattr(udfs, n))):
+    for name, docstring in sorted(_udf_docs().items()):
         formula, ko, en = UDF_EXAMPLES.get(name, (f"={name}()", "", ""))
-        doc = (getattr(udfs, name).__doc__ or "").strip().splitlines()
+        doc = docstring.strip().splitlines()
         explanation = (ko if ctx.lang == "ko" else en) or (doc[0] if doc else "")
         rows.append(dict(formula=formula, explanation=explanation))
     frame = pd.DataFrame(rows, columns=["formula", "explanation"])

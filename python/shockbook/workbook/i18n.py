@@ -20,7 +20,7 @@ PUBLISHED_FILE = "published.csv"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("shockbook.template").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("shockbook.workbook").joinpath("data", name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return list(csv.DictReader(lines))
 

@@ -1,0 +1,98 @@
+"""The layout's charts, re-created on every save over the rows each table now has (openpyxl
+drops charts when it loads a file)."""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import DateAxis
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.utils.cell import range_boundaries
+
+from ..workbook import layout as L
+from ..workbook.i18n import label
+from .buttons import column_points, row_points
+
+
+def chart_bottom(ws, chart: L.Chart) -> int:
+    """The row under a chart's bottom edge."""
+    row = range_boundaries(chart.anchor + ":" + chart.anchor)[1]
+    points, target = 0.0, chart.height / 2.54 * 72
+    while points < target:
+        points += row_points(ws, row)
+        row += 1
+    return row
+
+
+def chart_right(ws, chart: L.Chart) -> int:
+    """The column under a chart's right edge (charts are in cm; a point is 1/72 inch)."""
+    col, _ = range_boundaries(chart.anchor + ":" + chart.anchor)[:2]
+    points, target = 0.0, chart.width / 2.54 * 72
+    while points < target:
+        points += column_points(ws, col)
+        col += 1
+    return col
+
+
+
+def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> int:
+    """Create the layout's charts on ``ws`` over the rows each table now has; returns how many."""
+    made = 0
+    for block in sheet.blocks:
+        n = rows_by_block.get(block.name, 0)
+        if not block.charts or n == 0:
+            continue
+        header_row, left = block.origin
+        keys = [c.key for c in block.columns]
+        for spec in block.charts:
+            chart = LineChart() if spec.kind == "line" else BarChart()
+            if spec.kind in ("bar", "hbar"):
+                chart.type = "bar" if spec.kind == "hbar" else "col"
+                chart.gapWidth = 60
+                chart.x_axis.tickLblPos = "low"  # category labels below negative bars
+            chart.title = label(spec.title, lang)
+            chart.width, chart.height = spec.width, spec.height
+            chart.display_blanks = "span"
+            for key in spec.series:
+                col = left + keys.index(key)
+                chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n),
+                               titles_from_data=True)
+            x = left + keys.index(spec.x)
+            categories = Reference(ws, min_col=x, min_row=header_row + 1, max_row=header_row + n)
+            if spec.kind == "line":
+                chart.x_axis = DateAxis(crossAx=100)
+                chart.x_axis.number_format = "yy-mm"
+                chart.x_axis.majorTimeUnit = "months"
+                chart.x_axis.majorUnit = 1
+                values = [v for key in spec.series for (v,) in ws.iter_rows(
+                    min_row=header_row + 1, max_row=header_row + n, min_col=left + keys.index(key),
+                    max_col=left + keys.index(key), values_only=True) if isinstance(v, (int, float))]
+                if values:
+                    chart.y_axis.scaling.min = math.floor(min(values) / 20) * 20
+                    chart.y_axis.scaling.max = math.ceil(max(values) / 20) * 20
+                for series in chart.series:
+                    series.smooth = False
+                    series.marker.symbol = "none"
+                    series.graphicalProperties.line.width = 15000
+            chart.set_categories(categories)
+            if spec.marker:
+                col = left + keys.index(spec.marker)
+                chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n),
+                               titles_from_data=True)
+                marker = chart.series[-1]
+                marker.marker.symbol = "triangle"
+                marker.marker.size = 10
+                marker.marker.graphicalProperties = GraphicalProperties(solidFill="C00000")
+                marker.marker.graphicalProperties.line.solidFill = "C00000"
+                marker.graphicalProperties.line.noFill = True
+                marker.smooth = False
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            if spec.y_format:
+                chart.y_axis.number_format = spec.y_format
+                chart.y_axis.numFmt.sourceLinked = False
+            chart.legend.position = "b"
+            ws.add_chart(chart, spec.anchor)
+            made += 1
+    return made

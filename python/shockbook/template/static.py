@@ -1,0 +1,169 @@
+"""The parts of a new book the refresh never rewrites: sheet titles, the calculators (native
+formulas), the xlwings.conf sheet, the refresh buttons and the Run-main module."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils.cell import get_column_letter
+
+from ..workbook import layout as L
+from ..workbook.i18n import label
+from ..workbook.producers import Context
+from .buttons import ButtonSpec, caption_points, column_points, row_points
+from .styling import FONT_NAME, INPUT_FILL
+
+
+def write_static(wb: Workbook, ctx: Context) -> None:
+    """Sheet titles and headings, the calculators, the xlwings.conf sheet (the refresh never
+    rewrites these; the calculator inputs are the user's)."""
+    for sheet in L.LAYOUT:
+        title = label(sheet.title_key, ctx.lang)
+        ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+        ws["A1"] = label(f"title.{sheet.key}", ctx.lang)
+        ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14, color="1F4E78")
+        ws.sheet_view.showGridLines = False
+    write_calculators(wb[label("sheet.scaling", ctx.lang)], ctx)
+    opinions = wb[label("sheet.opinions", ctx.lang)]
+    opinions["A3"] = label("note.user_rows", ctx.lang)
+    opinions["A3"].font = Font(name=FONT_NAME, italic=True, color="595959")
+    write_xlwings_conf(wb)
+
+
+#: Models in the API cost calculator (looked up by name in the figure 2 table).
+CALC_MODELS = ("DeepSeek R1", "DeepSeek V3", "OpenAI o1", "OpenAI o1-mini", "GPT-4o", "Claude 3.5 Sonnet")
+
+
+def write_calculators(ws, ctx: Context) -> dict[str, str]:
+    """Native-formula calculators on the Scaling sheet; returns their named cells (for tests).
+
+    The API calculator looks prices up by model name in the figure 2 table with INDEX/MATCH,
+    so it stays right when a refresh reorders that table.
+    """
+    t = ctx.t
+    _, fig2 = L.block("sb_fig2_api_price")
+    header, left = fig2.origin
+    first, last = header + 1, header + fig2.capacity
+    models = f"$A${first}:$A${last}"
+    prices_in = f"$B${first}:$B${last}"
+    prices_out = f"$C${first}:$C${last}"
+    row = int(L.CALCULATOR_ANCHOR[1:])
+    ws.cell(row=row, column=1, value=t("calc.title")).font = Font(name=FONT_NAME, bold=True, size=12, color="1F4E78")
+    ws.cell(row=row + 1, column=1, value=t("calc.note")).font = Font(name=FONT_NAME, italic=True, color="595959")
+    r = row + 3
+    ws.cell(row=r, column=1, value=t("calc.api")).font = Font(name=FONT_NAME, bold=True)
+    inputs = {"input_tokens": (r + 1, 1_000_000), "output_tokens": (r + 2, 1_000_000)}
+    for key, (rr, value) in inputs.items():
+        ws.cell(row=rr, column=1, value=t(f"calc.{key}"))
+        cell = ws.cell(row=rr, column=2, value=value)
+        cell.fill, cell.number_format = INPUT_FILL, L.THOUSANDS
+    head = r + 3
+    for i, key in enumerate(("model", "input_price", "output_price", "cost", "vs_reference")):
+        ws.cell(row=head, column=1 + i, value=t(f"calc.{key}")).font = Font(name=FONT_NAME, bold=True)
+    named = {"input_tokens": f"B{r + 1}", "output_tokens": f"B{r + 2}"}
+    o1_row = head + 1 + CALC_MODELS.index("OpenAI o1")
+    for i, model in enumerate(CALC_MODELS):
+        rr = head + 1 + i
+        ws.cell(row=rr, column=1, value=model)
+        ws.cell(row=rr, column=2, value=f'=IFERROR(INDEX({prices_in},MATCH($A{rr},{models},0)),"")').number_format = L.USD
+        ws.cell(row=rr, column=3, value=f'=IFERROR(INDEX({prices_out},MATCH($A{rr},{models},0)),"")').number_format = L.USD
+        ws.cell(row=rr, column=4, value=f'=IFERROR(($B${r + 1}*B{rr}+$B${r + 2}*C{rr})/1000000,"")').number_format = L.USD
+        ws.cell(row=rr, column=5, value=f'=IFERROR($D${o1_row}/D{rr},"")').number_format = '0.0"x"'
+        named[f"cost:{model}"] = f"D{rr}"
+        named[f"multiple:{model}"] = f"E{rr}"
+    r = head + len(CALC_MODELS) + 2
+    ws.cell(row=r, column=1, value=t("calc.training")).font = Font(name=FONT_NAME, bold=True)
+    for i, (key, value) in enumerate((("model_cost", 5.576), ("reference_cost", 78.4))):
+        ws.cell(row=r + 1 + i, column=1, value=t(f"calc.{key}"))
+        cell = ws.cell(row=r + 1 + i, column=2, value=value)
+        cell.fill, cell.number_format = INPUT_FILL, L.NUM2
+    ws.cell(row=r + 3, column=1, value=t("calc.ratio"))
+    ws.cell(row=r + 3, column=2, value=f'=IFERROR(B{r + 2}/B{r + 1},"")').number_format = '"1/"0.0'
+    named.update(model_cost=f"B{r + 1}", reference_cost=f"B{r + 2}", training_one_in=f"B{r + 3}")
+    r += 5
+    ws.cell(row=r, column=1, value=t("calc.split")).font = Font(name=FONT_NAME, bold=True)
+    ws.cell(row=r + 1, column=1, value=t("calc.k"))
+    cell = ws.cell(row=r + 1, column=2, value=1.0)
+    cell.fill, cell.number_format = INPUT_FILL, L.NUM2
+    ws.cell(row=r + 2, column=1, value=t("calc.training_share"))
+    ws.cell(row=r + 2, column=2, value=f'=IFERROR(B{r + 1}/(1+B{r + 1}),"")').number_format = L.PCT
+    ws.cell(row=r + 3, column=1, value=t("calc.inference_share"))
+    ws.cell(row=r + 3, column=2, value=f'=IFERROR(1-B{r + 2},"")').number_format = L.PCT
+    named.update(k=f"B{r + 1}", training_share=f"B{r + 2}", inference_share=f"B{r + 3}")
+    return named
+
+
+#: The xlwings.conf sheet: keys in column A, values in column B, no blank rows.
+XLWINGS_SETTINGS = (
+    ("Interpreter_Win", ""),
+    ("Interpreter_Mac", ""),
+    ("PYTHONPATH", ""),
+    ("UDF Modules", "shockbook.excel.udfs"),
+    ("Show Console", "False"),
+)
+
+
+def write_xlwings_conf(wb: Workbook) -> None:
+    ws = wb[L.XLWINGS_CONF] if L.XLWINGS_CONF in wb.sheetnames else wb.create_sheet(L.XLWINGS_CONF)
+    for i, (key, value) in enumerate(XLWINGS_SETTINGS, start=1):
+        ws.cell(row=i, column=1, value=key)
+        ws.cell(row=i, column=2, value=value or None)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 40
+
+
+#: Refresh buttons: caption size (pt), height (pt), padding around the caption and the gap between them.
+BUTTON_FONT, BUTTON_HEIGHT, BUTTON_PADDING, BUTTON_GAP = 10.0, 20.0, 14.0, 8.0
+
+
+def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
+    """A "refresh all" and a "refresh this sheet" button on every data sheet, in rows 2-3,
+    side by side, each sized to its caption."""
+    out = []
+    for sheet in L.LAYOUT:
+        if not sheet.buttons:
+            continue
+        title = label(sheet.title_key, lang)
+        ws = wb[title]
+        left = 4.0
+        top = row_points(ws, 1) + (row_points(ws, 2) + row_points(ws, 3) - BUTTON_HEIGHT) / 2
+        for macro, text in (("RefreshAll", "button.refresh_all"), ("RefreshActiveSheet", "button.refresh_sheet")):
+            caption = label(text, lang)
+            width = max(72.0, caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING)
+            cells = _cells_under(ws, left, top, width, BUTTON_HEIGHT)
+            out.append(ButtonSpec(sheet=title, macro=macro, text=caption, cells=cells,
+                                  box=(left, top, width, BUTTON_HEIGHT), font_size=BUTTON_FONT))
+            left += width + BUTTON_GAP
+    return out
+
+
+def _cells_under(ws, left: float, top: float, width: float, height: float) -> str:
+    """The cell range a box (in points) covers."""
+    def index(size_of, points):
+        i, start = 1, 0.0
+        while start + size_of(i) <= points:
+            start += size_of(i)
+            i += 1
+        return i
+
+    first_col = index(lambda c: column_points(ws, c), left)
+    last_col = index(lambda c: column_points(ws, c), left + width)
+    first_row = index(lambda r: row_points(ws, r), top)
+    last_row = index(lambda r: row_points(ws, r), top + height)
+    return f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+
+
+
+def run_main_module(stem: str) -> str:
+    """Source of the module xlwings' "Run main" imports (named after the workbook)."""
+    return (
+        f'"""xlwings "Run main" for {stem}.xlsm: refresh every table of the workbook.\n\n'
+        "xlwings imports the module named after the workbook, from the workbook's folder, and\n"
+        "calls main(). The work is done by the shockbook package (installed in the interpreter\n"
+        'set on the xlwings.conf sheet); this file only hands over.\n"""\n\n'
+        "from shockbook.excel.macros import refresh_all\n\n\n"
+        "def main():\n"
+        "    refresh_all()\n\n\n"
+        'if __name__ == "__main__":\n'
+        f'    import xlwings as xw\n\n    xw.Book("{stem}.xlsm").set_mock_caller()\n    main()\n'
+    )
