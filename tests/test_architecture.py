@@ -68,3 +68,19 @@ def test_the_checker_sees_a_forbidden_import():
     names = imported_modules(fake)
     assert "shockbook.workbook.engine" in names  # relative imports are resolved
     assert imports_from([fake], "shockbook.workbook") != {}
+
+
+def test_every_command_module_is_registered_and_complete():
+    """One module per command, each listed once in the registry with its summary, arguments and run."""
+    from shockbook.cli.registry import COMMANDS
+
+    helpers = {"__init__", "common", "main", "outcome", "registry"}
+    modules = {p.stem for p in (PACKAGE / "cli").glob("*.py")} - helpers
+    assert {m.__name__.rsplit(".", 1)[1] for m in COMMANDS.values()} == modules
+    for module in COMMANDS.values():
+        assert module.SUMMARY and callable(module.configure) and callable(module.run)
+
+
+def test_the_cli_holds_no_table_logic():
+    """The CLI calls the tables layer; it does not call analytics itself."""
+    assert imports_from(sorted((PACKAGE / "cli").glob("*.py")), "shockbook.analytics") == {}

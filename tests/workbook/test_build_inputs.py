@@ -29,7 +29,7 @@ from shockbook.workbook import layout as L
 from shockbook.workbook.engine import BlockResult, BuildReport, produce
 from shockbook.workbook.i18n import label
 from shockbook.workbook.producers import make_context, split_in_order
-from shockbook.cli_workbook import no_data_hint
+from shockbook.cli.outcome import no_data_hint
 
 #: NVDA and AMD are in the recorded data; AB$C cannot be a ticker; XYZQ and QQQQ are not recorded.
 WATCHLIST = "NVDA\nAMD\nAB$C\nXYZQ\nQQQQ\n"

@@ -535,3 +535,35 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     notes = "; ".join(x for x in (s.note(), e.note() if e else "") if x)
     value = float(series.iloc[-1] / series.loc[pd.Timestamp(s.session)] - 1.0)
     return value, notes
+
+
+def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
+    """The event table joined with the market-model CARs: one row per ticker, in order (the
+    CLI's ``event`` table). When no CARs can be computed, the event table alone, with why in
+    every row's note."""
+    base = event_returns_table(tickers, event, settings)
+    try:
+        car = abnormal_returns_table(tickers, event, settings)
+    except ShockbookError as exc:
+        base["note"] = [_join_notes(n, f"no CARs: {exc.one_line()}") for n in base["note"]]
+        return base
+    if base["beta"].notna().any():
+        car = car.drop(columns=["beta"])
+    else:
+        base = base.drop(columns=["beta"])
+    model_notes = dict(zip(car["ticker"], car["note"].fillna("")))
+    car = car[[c for c in car.columns if c not in ("note", "error")]]
+    out = base.merge(car, on="ticker", how="left")
+    out["note"] = [
+        _join_notes(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
+        for t, n in zip(out["ticker"], out["note"])
+    ]
+    tail = ["source", "as_of", "note", "error"]
+    head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
+    out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
+    out.attrs.update(base.attrs)
+    return out
+
+
+def _join_notes(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)

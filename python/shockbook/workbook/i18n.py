@@ -65,7 +65,7 @@ def label(key: str, lang: str) -> str:
     """
     table = labels()
     if key not in table:
-        raise UnknownNameError(f"no label {key!r} in template/data/{LABELS_FILE}; add a ko and "
+        raise UnknownNameError(f"no label {key!r} in workbook/data/{LABELS_FILE}; add a ko and "
                                "an en text for it", name=key)
     return table[key][check_lang(lang)]
 

@@ -1,6 +1,6 @@
 """``python -m shockbook event``: the event table, and breadth and worst/best for a universe.
 
-A thin adapter over :mod:`shockbook.tables.events` (see :mod:`shockbook.cli` for the exit
+A thin adapter over :mod:`shockbook.tables.events` (see :mod:`shockbook.cli.common` for the exit
 codes). Returns are fractions in every format (``-0.1697`` is -16.97%); the ``table`` format
 shows them as percentages for people.
 """
@@ -16,31 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli import (
-    EXIT_NODATA,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    add_data_options,
-    add_format_option,
-    command,
-    emit,
-    settings_from,
-)
-from .config import Settings
-from .data.universe import universe_members
-from .errors import InputError, ShockbookError
+from ..data.universe import universe_members
+from ..errors import InputError
+from .common import EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, emit, settings_from
 
+SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
 #: How many worst and best names a universe run shows.
 RANKED = 10
 #: The universes ``--universe`` accepts.
 UNIVERSES = ("sp500",)
 
 
-# -- the command -----------------------------------------------------------------------------
-
-
-@command("event", "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe")
-def _configure_event(p: argparse.ArgumentParser) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD",
                    help="event date (a non-session maps to the next session, said on stderr)")
     who = p.add_mutually_exclusive_group(required=True)
@@ -52,12 +39,11 @@ def _configure_event(p: argparse.ArgumentParser) -> None:
     p.add_argument("--benchmark", metavar="TICKER", help="benchmark index (default $SHOCKBOOK_BENCHMARK, ^GSPC)")
     add_data_options(p)
     add_format_option(p)
-    p.set_defaults(run=run_event)
 
 
-def run_event(args: argparse.Namespace) -> int:
-    from .data.calendar import to_date
-    from .tables import events as ev
+def run(args: argparse.Namespace) -> int:
+    from ..data.calendar import to_date
+    from ..tables import events as ev
 
     if args.universe_file is not None and not args.universe:
         raise InputError("--universe-file needs --universe sp500")
@@ -72,7 +58,7 @@ def run_event(args: argparse.Namespace) -> int:
         breadth = ev.breadth_table(members, event, settings, n=RANKED)
     else:
         tickers = list(args.tickers)
-    rows = event_rows(tickers, event, settings)
+    rows = ev.event_rows(tickers, event, settings)
     errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if r["error"]}
     served = len(rows) - len(errors)
     if args.format == "json":
@@ -86,38 +72,6 @@ def run_event(args: argparse.Namespace) -> int:
     if served == 0:
         return EXIT_NODATA
     return EXIT_PARTIAL if errors else EXIT_OK
-
-
-def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
-    """The event table joined with the market-model CARs: one row per ticker, in order."""
-    from .tables import events as ev
-
-    base = ev.event_returns_table(tickers, event, settings)
-    try:
-        car = ev.abnormal_returns_table(tickers, event, settings)
-    except ShockbookError as exc:
-        base["note"] = [_join(n, f"no CARs: {exc.one_line()}") for n in base["note"]]
-        return base
-    if base["beta"].notna().any():
-        car = car.drop(columns=["beta"])
-    else:
-        base = base.drop(columns=["beta"])
-    model_notes = dict(zip(car["ticker"], car["note"].fillna("")))
-    car = car[[c for c in car.columns if c not in ("note", "error")]]
-    out = base.merge(car, on="ticker", how="left")
-    out["note"] = [
-        _join(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
-        for t, n in zip(out["ticker"], out["note"])
-    ]
-    tail = ["source", "as_of", "note", "error"]
-    head = [c for c in ev.EVENT_COLUMNS if c in out.columns and c not in tail]
-    out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
-    out.attrs.update(base.attrs)
-    return out
-
-
-def _join(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)
 
 
 # -- output --------------------------------------------------------------------------------

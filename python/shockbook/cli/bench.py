@@ -12,15 +12,14 @@ import json
 import sys
 from pathlib import Path
 
-from ..cli import command
 from ..errors import InputError
 
 DEFAULT_PRICES = Path("..") / "shared" / "data" / "prices.csv.gz"
 SECTIONS = ("data", "engine", "workbook")
+SUMMARY = "speed benchmark: shockbook vs a naive baseline, measured in the same run"
 
 
-@command("bench", "speed benchmark: shockbook vs a naive baseline, measured in the same run")
-def _configure(p: argparse.ArgumentParser) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--prices", type=Path, default=None, metavar="FILE",
                    help=f"recorded long-format prices served by the fake Yahoo (default: {DEFAULT_PRICES})")
@@ -28,7 +27,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    help="members CSV for the universe case (default: the prices file's S&P 500 members)")
     p.add_argument("--latency", type=float, default=50.0, metavar="MS", help="injected latency per request")
     p.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
-    p.set_defaults(run=run)
 
 
 def _universe(args, prices: Path) -> list[str]:
@@ -51,30 +49,24 @@ def run(args: argparse.Namespace) -> int:
     result: dict = {"prices": str(prices)}
     universe = _universe(args, prices)
     if "data" in wanted:
-        from .data import bench_data
+        from ..bench.data import bench_data
 
         _say(args, "data: naive UDF vs shockbook against the fake Yahoo ...")
         result["data"] = bench_data(prices, universe, latency=args.latency / 1000.0)
     if "engine" in wanted:
-        try:
-            from .engine import bench_engine
-        except ImportError:
-            bench_engine = None
-        if bench_engine is not None:
-            from ..data.snapshot import SnapshotSource
-            import datetime as dt
+        import datetime as dt
 
-            _say(args, "engine: breadth and market model vs per-ticker loops ...")
-            table = SnapshotSource(prices).fetch(universe + ["^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30))
-            result["engine"] = bench_engine(table.close, "^GSPC", "2025-01-27")
+        from ..bench.engine import bench_engine
+        from ..data.snapshot import SnapshotSource
+
+        _say(args, "engine: breadth and market model vs per-ticker loops ...")
+        table = SnapshotSource(prices).fetch(universe + ["^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30))
+        result["engine"] = bench_engine(table.close, "^GSPC", "2025-01-27")
     if "workbook" in wanted:
-        try:
-            from .workbook import bench_workbook
-        except ImportError:
-            bench_workbook = None
-        if bench_workbook is not None:
-            _say(args, "workbook: full build vs openpyxl alone ...")
-            result["workbook"] = bench_workbook(prices, universe)
+        from ..bench.workbook import bench_workbook
+
+        _say(args, "workbook: full build vs openpyxl alone ...")
+        result["workbook"] = bench_workbook(prices, universe)
     if args.json:
         json.dump(result, sys.stdout, indent=1, default=str)
         sys.stdout.write("\n")

@@ -1,0 +1,89 @@
+"""``python -m shockbook build``: a new macro-enabled workbook from the layout, headlessly.
+
+``build`` never overwrites an existing file unless ``--force`` is given: the file may hold the
+user's edits, which only ``refresh`` keeps. It checks its inputs before any work (a bad one is
+one line and exit 2, nothing written); data problems are reported by
+:func:`~shockbook.cli.outcome.report_outcome` (exit 1, the workbook is still written with the
+errors in their rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import InputError, ShockbookError
+from .common import add_data_options, progress, settings_from
+from .outcome import report_outcome
+
+SUMMARY = "build the macro-enabled workbook (.xlsm) headlessly"
+DEFAULT_OUT = Path("deepseek_shock.xlsm")
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--event", default="2025-01-27", metavar="YYYY-MM-DD", help="event date (default 2025-01-27)")
+    p.add_argument("--watchlist", type=Path, metavar="FILE",
+                   help="tickers, one per line or comma-separated (default: the report's names)")
+    p.add_argument("--lang", choices=["ko", "en"], help="labels and curated text (default: SHOCKBOOK_LANG or ko)")
+    p.add_argument("--universe-file", type=Path, metavar="FILE", help="members CSV for breadth (ticker, name, gics_sector)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="PATH",
+                   help=f"target .xlsm (default: ./{DEFAULT_OUT}); a Run-main module <name>.py is written beside it")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite an existing --out file (its edits are lost; `refresh` keeps them)")
+    add_data_options(p)
+
+
+def read_watchlist(path: Path) -> list[str]:
+    if not path.exists():
+        raise InputError(f"watchlist file {path} does not exist", path=str(path))
+    text = path.read_text(encoding="utf-8-sig")
+    tickers = [t.strip() for line in text.splitlines() if not line.lstrip().startswith("#")
+               for t in line.replace(";", ",").split(",") if t.strip()]
+    if tickers and tickers[0].lower() in ("ticker", "symbol"):
+        tickers = tickers[1:]
+    if not tickers:
+        raise InputError(f"watchlist file {path} lists no tickers", path=str(path))
+    return tickers
+
+
+def check_build_target(path: Path, force: bool) -> Path:
+    """The ``--out`` path, if it may be written: a valid name, and not an existing file unless
+    ``force`` (an existing workbook may hold the user's edits)."""
+    from ..workbook.engine import check_out_path
+
+    path = check_out_path(path)
+    if path.is_dir():
+        raise InputError(f"--out {path} is a folder; name the .xlsm file to write", path=str(path))
+    if path.exists() and not force:
+        raise InputError(f"{path} already exists; to update it and keep your edits run "
+                         f"`python -m shockbook refresh --workbook {path}`, or pass --force to overwrite it",
+                         path=str(path))
+    return path
+
+
+def check_event(text: str) -> None:
+    """A bad ``--event`` (malformed, outside the calendar, in the future) stops the build at once."""
+    from ..tables.events import resolve_event
+
+    try:
+        resolve_event(text)
+    except ShockbookError as exc:
+        raise InputError(f"--event: {exc.one_line()}", date=text) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..template.builder import build_workbook
+    from ..workbook import layout as L
+    from ..workbook.engine import event_session, load_universe
+    from ..workbook.producers import make_context
+
+    out = check_build_target(args.out, args.force)
+    check_event(args.event)
+    settings = settings_from(args, universe_file=args.universe_file, lang=args.lang)
+    watchlist = read_watchlist(args.watchlist) if args.watchlist else None
+    universe, universe_label = load_universe(settings, event_session(args.event))
+    ctx = make_context(settings, event=args.event, watchlist=watchlist, universe=universe,
+                       universe_label=universe_label)
+    with progress(len(L.blocks()), "build", unit="table") as bar:
+        report = build_workbook(ctx, out, progress=bar)
+    return report_outcome(report)

@@ -1,0 +1,74 @@
+"""``python -m shockbook calendar``: a month of earnings dates as a grid like the report's table 4.
+
+A thin adapter over :mod:`shockbook.tables.calendar` (see :mod:`shockbook.cli.common` for the
+exit codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from .common import EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, add_lang_option, emit, settings_from
+
+SUMMARY = "a month of earnings dates as a grid like the report's table 4"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--month", default="2025-02", metavar="YYYY-MM", help="default 2025-02 (the report's)")
+    p.add_argument("--tickers", nargs="+", metavar="TICKER",
+                   help="watchlist: added to the report's companies and marked ★")
+    add_lang_option(p)
+    add_data_options(p)
+    add_format_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..tables.calendar import earnings_calendar_grid, earnings_calendar_rows
+
+    settings = settings_from(args, lang=args.lang)
+    out = sys.stdout
+    if args.format in ("json", "csv"):
+        rows = earnings_calendar_rows(args.month, args.tickers, settings)
+        frame = rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))
+        emit(frame, args.format)
+        attrs = rows.attrs
+    else:
+        grid = earnings_calendar_grid(args.month, args.tickers, settings, settings.lang)
+        attrs = grid.attrs
+        out.write(f"earnings calendar {attrs['month']} — source: {attrs['source_text']}\n")
+        out.write(_grid_text(grid))
+        out.write(f"{attrs['legend']}\n")
+        for line in attrs["flags"]:
+            out.write(f"  - {line}\n")
+    for ticker, message in attrs.get("errors", {}).items():
+        sys.stderr.write(f"shockbook: {ticker}: {message}\n")
+    return EXIT_PARTIAL if attrs.get("errors") else EXIT_OK
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a terminal (Korean and other wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _grid_text(grid: pd.DataFrame, width: int = 30) -> str:
+    """The grid as a fixed-width text table, one text line per company."""
+    columns = [c for c in grid.columns if c != "week_of"]
+    rule = "+" + "+".join("-" * (width + 2) for _ in columns) + "+\n"
+    lines = [rule, "|" + "|".join(f" {c:<{width}} " for c in columns) + "|\n", rule]
+    for _, week in grid.iterrows():
+        cells = [str(week[c]).split("\n") if week[c] else [""] for c in columns]
+        for i in range(max(len(c) for c in cells)):
+            parts = []
+            for cell in cells:
+                text = cell[i] if i < len(cell) else ""
+                while _display_width(text) > width:
+                    text = text[:-2] + "…"
+                parts.append(f" {text}{' ' * (width - _display_width(text))} ")
+            lines.append("|" + "|".join(parts) + "|\n")
+        lines.append(rule)
+    return "".join(lines)

@@ -1,0 +1,144 @@
+"""What every command shares: data options, settings from flags, printing, error lines, exit codes.
+
+Exit statuses:
+
+* 0 — everything asked for was served;
+* 1 — partial: some tickers failed (their errors are listed on stderr, the rest printed);
+* 2 — bad input (a malformed date, reversed dates, an unknown option...);
+* 3 — no data could be served at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import Settings
+from ..errors import InputError, ShockbookError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_NODATA = 0, 1, 2, 3
+
+# -- shared options --------------------------------------------------------------------------
+
+
+def add_data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("data")
+    g.add_argument("--offline", action="store_true", default=None,
+                   help="never touch the network: serve from the cache and --snapshot only")
+    g.add_argument("--snapshot", type=Path, metavar="FILE",
+                   help="long-format price file (.csv, .csv.gz, .parquet) used as the last fallback")
+    g.add_argument("--cache-dir", type=Path, metavar="DIR", help="price cache folder")
+    g.add_argument("--price-field", choices=["close", "adj_close"], help="prices used for returns")
+
+
+def add_format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="output format (default: table)")
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=["ko", "en"], help="language of the texts (default $SHOCKBOOK_LANG, ko)")
+
+
+SNAPSHOT_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def check_snapshot_path(path: Path | None, must_exist: bool) -> None:
+    if path is None:
+        return
+    if not str(path).lower().endswith(SNAPSHOT_SUFFIXES):
+        raise InputError(f"snapshot {path} must end in {', '.join(SNAPSHOT_SUFFIXES)}", path=str(path))
+    if must_exist and not Path(path).expanduser().is_file():
+        raise InputError(f"snapshot file {path} does not exist", path=str(path))
+
+
+def settings_from(args: argparse.Namespace, **extra) -> Settings:
+    """Settings from the data options (flags win over SHOCKBOOK_* variables)."""
+    check_snapshot_path(getattr(args, "snapshot", None), must_exist=True)
+    return Settings.from_env(
+        offline=getattr(args, "offline", None),
+        snapshot=getattr(args, "snapshot", None),
+        cache_dir=getattr(args, "cache_dir", None),
+        price_field=getattr(args, "price_field", None),
+        **extra,
+    )
+
+
+def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
+    """Print ``frame`` in ``fmt`` (json: a list of row objects)."""
+    out = out or sys.stdout
+    frame = _dates_as_text(frame)
+    if fmt == "csv":
+        frame.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    elif fmt == "json":
+        out.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
+        out.write("\n")
+    else:
+        out.write(frame.to_string(index=False) if len(frame) else "(no rows)")
+        out.write("\n")
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date-only datetime columns as ``YYYY-MM-DD`` (json would add a time of day)."""
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dt, "tz", None) is None:
+            stamps = values.dropna()
+            if len(stamps) and (stamps == stamps.dt.normalize()).all():
+                if out is frame:
+                    out = frame.copy()
+                out[col] = values.dt.strftime("%Y-%m-%d").where(values.notna(), None)
+    return out
+
+
+def report_errors(errors: dict[str, ShockbookError], err=None, most: int = 8) -> None:
+    """One line per distinct problem: tickers that failed the same way share a line."""
+    err = err or sys.stderr
+    groups: dict[str, list[str]] = {}
+    for key, exc in errors.items():
+        text = exc.one_line()
+        groups.setdefault(text, []).append(key)
+    for text, keys in groups.items():
+        if len(keys) == 1 and keys[0] in text:
+            err.write(f"shockbook: {text}\n")
+            continue
+        shown = ", ".join(keys[:most]) + (f" (+{len(keys) - most} more)" if len(keys) > most else "")
+        err.write(f"shockbook: {shown}: {text}\n")
+
+
+def progress(total: int, desc: str, unit: str = "ticker"):
+    """A tqdm bar on a terminal; nothing in a pipe."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr,
+                disable=not sys.stderr.isatty(), leave=False)
+
+
+def fetch_prices(service, tickers: list[str], start, end, chunk: int = 50):
+    """Fetch in chunks so a terminal shows progress; same result as one call."""
+    from ..data.types import PriceTable
+
+    if not tickers:
+        raise InputError("no tickers given; name at least one, e.g. NVDA")
+    parts = []
+    with progress(len(tickers), "prices") as bar:
+        for i in range(0, len(tickers), chunk):
+            names = tickers[i : i + chunk]
+            parts.append(service.get(names, start, end))
+            bar.update(len(names))
+    table = PriceTable.merge(parts)
+    order = [t for t in tickers if t in table.close.columns]
+    table.close, table.adj_close = table.close[order], table.adj_close[order]
+    return table
+
+
+def hint_no_data(settings: Settings) -> None:
+    if settings.offline and settings.snapshot is None:
+        sys.stderr.write(
+            "shockbook: offline with no snapshot: pass --snapshot FILE "
+            "(e.g. ../shared/data/prices.csv.gz) or drop --offline\n"
+        )
