@@ -1,6 +1,6 @@
 """``python -m shockbook calendar``: a month of earnings dates as a grid like the report's table 4.
 
-A thin adapter over :mod:`shockbook.tables.calendar` (see :mod:`shockbook.cli.common` for the
+A thin adapter over :mod:`shockbook.tables.earnings` (see :mod:`shockbook.cli.common` for the
 exit codes).
 """
 
@@ -26,7 +26,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..tables.calendar import earnings_calendar_grid, earnings_calendar_rows
+    from ..tables.earnings import earnings_calendar_grid, earnings_calendar_rows
 
     settings = settings_from(args, lang=args.lang)
     out = sys.stdout

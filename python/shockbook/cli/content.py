@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.table == "split":
         frame = ct.compute_split_table()
     else:
-        from ..tables.calendar import calls_beat_miss_table
+        from ..tables.earnings import calls_beat_miss_table
 
         frame = calls_beat_miss_table(settings)
     emit(frame, args.format)

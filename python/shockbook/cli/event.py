@@ -42,7 +42,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..data.calendar import to_date
+    from ..data.sessions import to_date
     from ..tables import events as ev
 
     if args.universe_file is not None and not args.universe:

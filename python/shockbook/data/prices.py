@@ -35,7 +35,7 @@ from ..errors import (
     SourceUnavailableError,
     UnknownTickerError,
 )
-from . import calendar as cal
+from . import sessions as cal
 from .cache import Entry, PriceCache, Span
 from .symbols import yahoo_symbol
 from .types import PriceTable, Provenance

@@ -180,7 +180,7 @@ def _ends_with_newline(path: Path) -> bool:
 
 def _last_session_by(day: dt.date) -> dt.date:
     """The last NYSE session on or before ``day`` and today (whichever is earlier)."""
-    from .calendar import last_completed_session, resolve_session
+    from .sessions import last_completed_session, resolve_session
 
     try:
         return min(resolve_session(day, "previous").session, last_completed_session())

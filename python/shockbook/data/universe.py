@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import InputError, SourceFormatError, SourceUnavailableError
 from ..fileio import atomic_path
-from .calendar import to_date
+from .sessions import to_date
 
 WIKIPEDIA_URL = "https://en.wikipedia.org/wiki/List_of_S%26P_500_companies"
 COLUMNS = ["ticker", "name", "gics_sector", "gics_sub_industry"]

@@ -50,7 +50,7 @@ from ..errors import (
     SourceUnavailableError,
     UnknownTickerError,
 )
-from .calendar import to_date
+from .sessions import to_date
 from .symbols import yahoo_symbol
 from .types import PriceTable, Provenance
 

@@ -140,7 +140,7 @@ def _count(value, name):
 
 
 def _month(value, name):
-    from ..tables.calendar import parse_month
+    from ..tables.earnings import parse_month
 
     error = excel_error_text(value)
     if error:
@@ -589,7 +589,7 @@ def SB_EARNINGS_GRID(month, tickers=None):
     tickers : range of text, optional
         Watchlist tickers, added to the report's companies and marked ★.
     """
-    from ..tables.calendar import earnings_calendar_grid
+    from ..tables.earnings import earnings_calendar_grid
 
     settings = _settings()
     watch = tickers.tickers if tickers is not None else None
@@ -612,7 +612,7 @@ def SB_NEXT_EARNINGS(ticker):
     ticker : text
         One ticker, e.g. NVDA.
     """
-    from ..tables.calendar import next_earnings_date
+    from ..tables.earnings import next_earnings_date
 
     found = next_earnings_date(ticker, _settings())
     return dt.datetime.combine(found["date"], dt.time())
@@ -629,6 +629,6 @@ def SB_EPS_SURPRISE(ticker, date=None):
     date : date, optional
         The report date (or within 7 days of it); the latest report if omitted.
     """
-    from ..tables.calendar import eps_surprise
+    from ..tables.earnings import eps_surprise
 
     return eps_surprise(ticker, date, _settings())["surprise"]

@@ -21,7 +21,8 @@ import pandas as pd
 from .. import analytics as an
 from ..analytics.constants import DEFAULT_CAR_WINDOWS, DEFAULT_ESTIMATION_WINDOW
 from ..config import Settings
-from ..data import calendar as cal
+from ..data import sessions as cal
+from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
@@ -40,20 +41,7 @@ EVENT_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class Event:
-    """A requested event date and the session it maps to (the next one if not a session)."""
-
-    requested: dt.date
-    session: dt.date
-    note: str = ""
-
-    @property
-    def timestamp(self) -> pd.Timestamp:
-        return pd.Timestamp(self.session)
-
-
-def resolve_event(value, today: dt.date | None = None) -> Event:
+def resolve_event(value, today: dt.date | None = None) -> SessionDate:
     """Map an event date to an NYSE session (next session when closed); reject the future."""
     mapped = cal.resolve_session(value, "next")
     today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -62,14 +50,14 @@ def resolve_event(value, today: dt.date | None = None) -> Event:
             f"event date {mapped.requested} is in the future (today is {today})",
             date=mapped.requested,
         )
-    return Event(mapped.requested, mapped.session, mapped.note())
+    return mapped
 
 
 @dataclass
 class EventData:
     """Prices around an event, aligned on one session index."""
 
-    event: Event
+    event: SessionDate
     table: PriceTable
     prices: pd.DataFrame  # sessions x tickers, the chosen price field
     benchmark: str
@@ -95,7 +83,7 @@ class EventData:
             raise NoDataError(f"no prices on the event session {self.event.session}")
 
 
-def history_start(event: Event) -> dt.date:
+def history_start(event: SessionDate) -> dt.date:
     """The first day :func:`load_event_data` fetches by default: a year before the event (and
     no later than the previous December, so YTD has the previous year-end)."""
     return min(event.session - dt.timedelta(days=HISTORY_DAYS), dt.date(event.session.year - 1, 12, 1))
@@ -109,7 +97,7 @@ def preload_event_prices(tickers: Iterable, event, settings: Settings | None = N
     Entries that cannot be tickers are errors in the result, as the price service reports them.
     """
     settings = settings or Settings.from_env()
-    ev = event if isinstance(event, Event) else resolve_event(event)
+    ev = event if isinstance(event, SessionDate) else resolve_event(event)
     bench = clean_tickers([benchmark or settings.benchmark])[0]
     names = list(dict.fromkeys([*tickers, bench]))
     return service_for(settings).get(names, history_start(ev), None)
@@ -142,7 +130,7 @@ def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
     error) and ``start`` is not given, else fetched.
     """
     settings = settings or Settings.from_env()
-    ev = event if isinstance(event, Event) else resolve_event(event)
+    ev = event if isinstance(event, SessionDate) else resolve_event(event)
     bench = clean_tickers([benchmark or settings.benchmark])[0]
     names = clean_tickers(list(tickers))
     wanted = list(dict.fromkeys(names + [bench]))
@@ -317,7 +305,7 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
         raise InputError("the universe is empty")
     tickers = clean_tickers(members["ticker"])
     settings = settings or Settings.from_env()
-    ev = event if isinstance(event, Event) else resolve_event(event)
+    ev = event if isinstance(event, SessionDate) else resolve_event(event)
     start = cal.previous_session(cal.previous_session(ev.session))
     data = load_event_data(tickers, ev, settings, benchmark, start=start)
     served = [t for t in tickers if t in data.prices.columns]
@@ -532,7 +520,7 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
         raise NoDataError(f"no {ticker} prices from {s.session}", ticker=ticker)
     if pd.Timestamp(s.session) not in series.index:
         raise NoDataError(f"no {ticker} close on {s.session}", ticker=ticker, date=s.session)
-    notes = "; ".join(x for x in (s.note(), e.note() if e else "") if x)
+    notes = "; ".join(x for x in (s.note, e.note if e else "") if x)
     value = float(series.iloc[-1] / series.loc[pd.Timestamp(s.session)] - 1.0)
     return value, notes
 

@@ -23,6 +23,7 @@ import pandas as pd
 from ..analytics.constants import DEFAULT_ESTIMATION_WINDOW
 from ..config import Settings
 from ..data.prices import split_tickers
+from ..data.sessions import SessionDate
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
@@ -93,7 +94,7 @@ class Context:
         return value
 
     @property
-    def event(self) -> ev.Event:
+    def event(self) -> SessionDate:
         return self.cached("event", lambda: ev.resolve_event(self.event_text))
 
     @property
@@ -553,7 +554,7 @@ def calls(ctx: Context) -> pd.DataFrame:
 def calendar_grid(ctx: Context) -> pd.DataFrame:
     """Table 4 as a month grid: the calendar helper's grid when available, else the report's."""
     try:
-        from ..tables.calendar import earnings_calendar_grid
+        from ..tables.earnings import earnings_calendar_grid
     except ImportError:
         earnings_calendar_grid = None
     if earnings_calendar_grid is not None:

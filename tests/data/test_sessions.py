@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from shockbook.data import calendar as cal
+from shockbook.data import sessions as cal
 from shockbook.errors import DateRangeError, InputError
 
 D = dt.date
@@ -27,7 +27,7 @@ def test_resolve_session(requested, direction, session, reason):
     assert got.reason == reason
     assert got.moved == (reason != "")
     if got.moved:
-        assert f"using {session}" in got.note()
+        assert f"using {session}" in got.note
 
 
 def test_sessions_skip_the_2025_01_09_closure():

@@ -14,7 +14,8 @@ import pytest
 
 from shockbook.config import Settings
 from shockbook.errors import InputError, NoDataError, RateLimitError, UnknownTickerError
-from shockbook.tables import calendar as ec
+from shockbook.data import earnings as data_earnings
+from shockbook.tables import earnings as ec
 
 REPORT_TICKERS = ["PLTR", "GOOGL", "AMD", "PYPL", "AMZN", "CSCO", "VRT", "AMAT", "ANET", "OKE",
                   "BWXT", "CEG", "NVDA", "CRM", "VST", "NRG", "PWR"]
@@ -192,17 +193,17 @@ def test_yahoo_answer_is_cached_and_read_offline(tmp_path, online):
 
 def test_fresh_cache_is_not_fetched_again(online):
     stub = StubYahoo({"MSFT": earnings(("2025-04-30", "AMC", 3.22, 3.46, 7.45))})
-    ec.company_earnings("MSFT", online, source=stub)
-    ec.company_earnings("MSFT", online, source=stub)
+    data_earnings.company_earnings("MSFT", online, source=stub)
+    data_earnings.company_earnings("MSFT", online, source=stub)
     assert stub.calls == ["MSFT"]
 
 
 def test_yahoo_failure_falls_back_to_the_cache(online):
     ok = StubYahoo({"MSFT": earnings(("2025-04-30", "AMC", 3.22, 3.46, 7.45))})
-    ec.company_earnings("MSFT", online, source=ok, now=dt.datetime(2025, 5, 1, tzinfo=dt.timezone.utc))
+    data_earnings.company_earnings("MSFT", online, source=ok, now=dt.datetime(2025, 5, 1, tzinfo=dt.timezone.utc))
     failing = StubYahoo({"MSFT": RateLimitError("Too Many Requests", retries=3)})
     later = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)  # the cached answer is stale
-    got = ec.company_earnings("MSFT", online, source=failing, now=later)
+    got = data_earnings.company_earnings("MSFT", online, source=failing, now=later)
     assert failing.calls == ["MSFT"]
     assert got.attrs["source"] == "cache"
 
@@ -214,11 +215,11 @@ def test_a_company_no_source_knows_is_an_error_not_a_crash(online):
 
 
 def test_corrupt_cache_file_counts_as_missing(offline):
-    path = ec._cache_file(offline, "MSFT")
+    path = data_earnings._cache_file(offline, "MSFT")
     path.parent.mkdir(parents=True)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(NoDataError, match="nothing cached"):
-        ec.company_earnings("MSFT", offline)
+        data_earnings.company_earnings("MSFT", offline)
 
 
 # --- single-company helpers -----------------------------------------------------------------
@@ -311,4 +312,4 @@ def test_live_rows_through_the_yahoo_seam(fake_yahoo, online, tmp_path):
     amat = rows[rows["ticker"] == "AMAT"].iloc[0]
     assert (amat["date"].date(), amat["time_of_day"], amat["eps_reported"]) == (dt.date(2025, 2, 13), "AMC", 2.38)
     assert amat["flag"] == "TICKER"  # the report's correction still applies
-    assert ec._cache_file(online, "AMAT").exists()
+    assert data_earnings._cache_file(online, "AMAT").exists()

@@ -1,14 +1,12 @@
-"""The earnings calendar: a month grid like the report's table 4, and the figures behind it.
+"""Earnings tables: the month grid like the report's table 4 (the "earnings calendar"), the
+next earnings date, the EPS surprise and table 3's beat/miss marks.
 
 Where the dates come from, in order:
 
-1. **yahoo** (online): each company's earnings dates from the Yahoo seam
-   (:meth:`shockbook.data.yahoo.YahooSource.fetch_earnings`), with time of day, EPS estimate,
-   reported EPS and surprise. Every answer is kept in a small JSON cache beside the price cache
-   (``<cache_dir>/earnings/<TICKER>.json``) and reused for :data:`EARNINGS_FRESH_HOURS`.
-2. **cache** (offline, or when Yahoo fails): the last answer kept for that company, labelled
-   with the time it was fetched.
-3. **report table 4**: the report's own February 2025 calendar (17 company-days), with the
+1. **yahoo**, then its **cache**: each company's earnings dates through the data seam
+   (:func:`shockbook.data.earnings.company_earnings`, which keeps every answer in a small JSON
+   cache beside the price cache);
+2. **report table 4**: the report's own February 2025 calendar (17 company-days), with the
    printed slips corrected and flagged (``Applied Materials (AMT)`` is AMAT, not American
    Tower).
 
@@ -23,7 +21,6 @@ from __future__ import annotations
 
 import calendar as _pycal
 import datetime as dt
-import json
 import math
 import re
 from typing import Any, Iterable
@@ -31,12 +28,12 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..config import Settings
+from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, company_earnings, live_allowed
 from ..errors import InputError, NoDataError, ShockbookError
 
-#: Label of each origin, as shown in the ``source`` column and ``attrs["source"]``.
-SOURCE_REPORT, SOURCE_YAHOO, SOURCE_CACHE = "report table 4", "yahoo", "cache"
-#: How long a cached Yahoo earnings answer is used without asking again (online).
-EARNINGS_FRESH_HOURS = 12.0
+#: Label of the report's own dates, as shown in the ``source`` column and ``attrs["source"]``
+#: (the Yahoo and cache labels come with :func:`shockbook.data.earnings.company_earnings`).
+SOURCE_REPORT = "report table 4"
 #: The month the report's table 4 covers.
 REPORT_MONTH = "2025-02"
 #: The January 2025 earnings season the report's table 3 calls belong to (inclusive).
@@ -117,19 +114,6 @@ def _settings(settings: Settings | None) -> Settings:
     return settings if settings is not None else Settings.from_env()
 
 
-def _live_allowed(settings: Settings) -> bool:
-    return "live" in settings.active_sources()
-
-
-def _yahoo(settings: Settings, source=None):
-    """The object with ``fetch_earnings``: ``source`` if given, else the shared service's."""
-    if source is not None:
-        return source
-    from ..data.prices import service_for
-
-    return service_for(settings).live
-
-
 # -- the report's table 4 and the tags -----------------------------------------------------
 
 
@@ -168,100 +152,6 @@ def _company_names(settings: Settings, report: pd.DataFrame | None = None) -> di
     report = _report_rows() if report is None else report
     names.update(dict(zip(report["ticker"], report["company"])))
     return names
-
-
-# -- the earnings cache --------------------------------------------------------------------
-
-
-def _cache_file(settings: Settings, ticker: str):
-    safe = re.sub(r"[^A-Z0-9.\-^=]", "_", ticker.upper())
-    return settings.cache_dir / "earnings" / f"{safe}.json"
-
-
-def _write_cache(settings: Settings, ticker: str, frame: pd.DataFrame, fetched_at: dt.datetime) -> None:
-    from ..fileio import atomic_open
-
-    rows = []
-    for r in frame.itertuples(index=False):
-        rows.append({
-            "date": pd.Timestamp(r.date).date().isoformat(),
-            "time_of_day": r.time_of_day or "",
-            "eps_estimate": None if pd.isna(r.eps_estimate) else float(r.eps_estimate),
-            "eps_reported": None if pd.isna(r.eps_reported) else float(r.eps_reported),
-            "surprise_pct": None if pd.isna(r.surprise_pct) else float(r.surprise_pct),
-        })
-    doc = {"ticker": ticker, "fetched_at": fetched_at.isoformat(), "rows": rows}
-    try:
-        with atomic_open(_cache_file(settings, ticker), "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=1)
-    except OSError:
-        pass  # a read-only cache folder only costs a refetch next time
-
-
-def _read_cache(settings: Settings, ticker: str) -> tuple[pd.DataFrame, dt.datetime] | None:
-    path = _cache_file(settings, ticker)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        fetched_at = dt.datetime.fromisoformat(doc["fetched_at"])
-        frame = pd.DataFrame(doc["rows"], columns=["date", "time_of_day", "eps_estimate",
-                                                   "eps_reported", "surprise_pct"])
-        frame["date"] = pd.to_datetime(frame["date"])
-        for c in ("eps_estimate", "eps_reported", "surprise_pct"):
-            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
-        frame["time_of_day"] = frame["time_of_day"].fillna("").astype(str)
-        return frame, fetched_at
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or unreadable: as if never fetched
-
-
-def company_earnings(
-    ticker: str, settings: Settings | None = None, *, source=None, now: dt.datetime | None = None
-) -> pd.DataFrame:
-    """All earnings dates Yahoo lists for ``ticker`` (or the cached copy), newest first.
-
-    Columns ``date``, ``time_of_day`` (``BMO``/``AMC``/""), ``eps_estimate``, ``eps_reported``
-    (USD per share, NaN when not reported yet), ``surprise_pct`` (percent, NaN when unknown);
-    ``attrs["source"]`` is ``"yahoo"`` or ``"cache"`` and ``attrs["as_of"]`` the fetch time.
-
-    Online, a cached answer younger than :data:`EARNINGS_FRESH_HOURS` is reused; a Yahoo
-    failure falls back to the cache. Offline, only the cache is read.
-
-    Raises
-    ------
-    NoDataError
-        Offline with nothing cached for the ticker.
-    ShockbookError
-        Yahoo's error (unknown ticker, rate limit, page changed...) when nothing is cached.
-    """
-    settings = _settings(settings)
-    name = (_clean([ticker]) or [""])[0]
-    if not name:
-        raise InputError(f"ticker {ticker!r} is empty", ticker=ticker)
-    now = now or dt.datetime.now(dt.timezone.utc)
-    cached = _read_cache(settings, name)
-    if not _live_allowed(settings):
-        if cached is None:
-            raise NoDataError(
-                f"no earnings dates for {name} offline: nothing cached yet "
-                "(run once online to fill the cache)", ticker=name, start=None, end=None)
-        return _labelled(cached[0], SOURCE_CACHE, cached[1])
-    if cached is not None and now - cached[1] <= dt.timedelta(hours=EARNINGS_FRESH_HOURS):
-        return _labelled(cached[0], SOURCE_CACHE, cached[1])
-    try:
-        frame = _yahoo(settings, source).fetch_earnings(name)
-    except ShockbookError:
-        if cached is not None:
-            return _labelled(cached[0], SOURCE_CACHE, cached[1])
-        raise
-    _write_cache(settings, name, frame, now)
-    return _labelled(frame, SOURCE_YAHOO, now)
-
-
-def _labelled(frame: pd.DataFrame, source: str, as_of: dt.datetime) -> pd.DataFrame:
-    out = frame.copy()
-    out.attrs["source"] = source
-    out.attrs["as_of"] = as_of
-    return out
 
 
 # -- company-days ----------------------------------------------------------------------------
@@ -332,7 +222,7 @@ def earnings_calendar_rows(
     rows: list[dict] = []
     flags: list[str] = []
     errors: dict[str, str] = {}
-    live = _live_allowed(settings)
+    live = live_allowed(settings)
     for t in universe:
         try:
             frame = company_earnings(t, settings, source=source)
@@ -494,7 +384,7 @@ def earnings_calendar_grid(
 
 
 def _closed_days(first: dt.date, last: dt.date) -> set[dt.date]:
-    from ..data import calendar as cal
+    from ..data import sessions as cal
 
     try:
         sessions = {d.date() for d in cal.sessions(first, last)}
@@ -529,7 +419,7 @@ def next_earnings_date(
     NoDataError
         No source lists a date on or after ``as_of``.
     """
-    from ..data.calendar import to_date
+    from ..data.sessions import to_date
 
     settings = _settings(settings)
     name = (_clean([ticker]) or [""])[0]
@@ -588,7 +478,7 @@ def eps_surprise(
         No report with a reported EPS at or near ``date`` (the report's own tables have no
         estimates, so offline this needs the cache).
     """
-    from ..data.calendar import to_date
+    from ..data.sessions import to_date
 
     settings = _settings(settings)
     name = (_clean([ticker]) or [""])[0]
@@ -675,7 +565,7 @@ def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> p
 
 
 __all__ = [
-    "earnings_calendar_grid", "earnings_calendar_rows", "company_earnings", "next_earnings_date",
+    "earnings_calendar_grid", "earnings_calendar_rows", "next_earnings_date",
     "eps_surprise", "calls_beat_miss_table", "beat_or_miss", "parse_month", "company_label",
     "GRID_COLUMNS", "ROW_COLUMNS", "SOURCE_REPORT", "SOURCE_YAHOO", "SOURCE_CACHE",
 ]

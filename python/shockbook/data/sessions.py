@@ -55,7 +55,8 @@ def to_date(value) -> dt.date:
 
 @dataclass(frozen=True)
 class SessionDate:
-    """A requested date and the session it maps to."""
+    """A requested date and the session it maps to (an event date is one of these, see
+    :func:`shockbook.tables.events.resolve_event`)."""
 
     requested: dt.date
     session: dt.date
@@ -65,6 +66,12 @@ class SessionDate:
     def moved(self) -> bool:
         return self.requested != self.session
 
+    @property
+    def timestamp(self) -> pd.Timestamp:
+        """The session as a pandas Timestamp (the index type of price frames)."""
+        return pd.Timestamp(self.session)
+
+    @property
     def note(self) -> str:
         """Empty when the date is a session, else one sentence saying what happened."""
         if not self.moved:
