@@ -1,11 +1,14 @@
 """Shared fixtures: where the recorded real data lives, and isolated settings.
 
 The recorded data is read from ``../shared/data`` beside the project root (never copied into
-the project). Tests that need it skip with a reason when it is missing.
+the project). Tests that need it skip with a reason when it is missing, except under CI
+(``CI=true``), where a missing folder stops the session with an error: CI must not pass with a
+third of the suite skipped.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +24,14 @@ PRICES = SHARED_DATA / "prices.csv.gz"
 CONSTITUENTS = SHARED_DATA / "sp500_constituents_2025-01-27.csv"
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
 def pytest_configure(config):
+    if in_ci() and not (PRICES.exists() and CONSTITUENTS.exists()):
+        raise pytest.UsageError(f"CI=true but the recorded data is missing: {SHARED_DATA} must hold "
+                                f"{PRICES.name} and {CONSTITUENTS.name} (the integration tests read them)")
     # yfinance 1.7 and exchange_calendars 4.13 call pandas APIs that pandas 3.1 deprecates
     for message in ("The inplace keyword in", "Series.values returning an ndarray"):
         config.addinivalue_line("filterwarnings", f"ignore:{message}:DeprecationWarning")

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from shockbook.errors import InputError
 from shockbook.template import ButtonSpec, module_from_source, save_xlsm
 from shockbook.template import xlsm as xlsm_module
-from shockbook.template.buttons import read_buttons
+from ooxml import buttons_in
 from shockbook.template.package import XLSM_WORKBOOK, Package
 from shockbook.template.vba import parse_runpython
 
@@ -70,7 +70,7 @@ def test_each_sheet_keeps_its_chart_drawing_and_gains_one_legacy_drawing(package
 
 
 def test_buttons_are_bound_to_their_macros(package):
-    assert read_buttons(package) == {
+    assert buttons_in(package) == {
         SUMMARY: [(BUTTON_TEXT, "[0]!RefreshAll")],
         PATHS: [("Refresh sheet", "[0]!ShockbookMacros.RefreshActiveSheet")],
     }
@@ -256,7 +256,7 @@ def test_comment_vml_and_button_vml_use_different_shape_blocks(tmp_path):
     vml = sorted(n for n in package.names() if n.endswith(".vml"))
     assert vml == ["xl/drawings/commentsDrawing1.vml", "xl/drawings/vmlDrawing1.vml"]
     assert used_shape_blocks(package) == {1, 2}
-    assert read_buttons(package) == {"Buttons": [("Go", "[0]!RefreshAll")]}
+    assert buttons_in(package) == {"Buttons": [("Go", "[0]!RefreshAll")]}
     with ExcelFile(path) as book:  # Excel names a chart sheet's module Chart<n>, in sheet order
         assert book.module_names()[:4] == ["ThisWorkbook", "Sheet1", "Chart2", "Sheet3"]
 

@@ -12,9 +12,8 @@ from shockbook.config import Settings
 from shockbook.tables import events as ev
 from shockbook.workbook import layout as L
 from shockbook.template.static import XLWINGS_SETTINGS, run_main_module
-from shockbook.template.buttons import read_buttons
+from ooxml import buttons_in
 from shockbook.workbook.i18n import label
-from shockbook.template.package import Package
 
 
 def _table(values, block_name, lang="ko"):
@@ -125,7 +124,7 @@ def test_macros_listed_by_olevba_call_functions_that_exist(built):
 
 
 def test_every_data_sheet_has_both_refresh_buttons(built):
-    buttons = read_buttons(Package(built.read_bytes()))
+    buttons = buttons_in(built)
     for sheet in L.LAYOUT:
         title = label(sheet.title_key, "ko")
         macros = sorted(m.rpartition("!")[2] for _, m in buttons.get(title, []))

@@ -11,7 +11,6 @@ import pytest
 from shockbook.workbook import layout as L
 from shockbook.workbook.engine import check_out_path, project
 from shockbook.workbook.i18n import LANGS, has_label, label, labels
-from shockbook.workbook.producers import report_calendar_grid
 from shockbook.errors import InputError, UnknownNameError
 
 
@@ -74,17 +73,6 @@ def test_project_turns_frames_into_plain_cells():
     rows = project(frame, [L.Column("a"), L.Column("d"), L.Column("missing"), L.Column("n")])
     assert rows == [[1.5, dt.datetime(2025, 1, 27), None, 3], [None, None, None, 4]]
     assert type(rows[0][3]) is int
-
-
-def test_report_calendar_grid_puts_each_company_on_its_weekday():
-    frame = pd.DataFrame({"date": pd.to_datetime(["2025-02-03", "2025-02-26", "2025-02-26"]),
-                          "company": ["Palantir", "Nvidia", "Salesforce"], "ticker": ["PLTR", "NVDA", "CRM"]})
-    grid = report_calendar_grid(frame)
-    assert list(grid.columns) == ["week_of", "MON", "TUE", "WED", "THU", "FRI"]
-    assert grid.iloc[0]["week_of"] == pd.Timestamp("2025-02-03")
-    assert grid.iloc[0]["MON"] == "3\nPalantir (PLTR)"
-    assert grid.iloc[3]["WED"] == "26\nNvidia (NVDA)\nSalesforce (CRM)"
-    assert len(grid) == 4  # Feb 2025: weeks of 3, 10, 17, 24
 
 
 @pytest.mark.parametrize(("name", "problem"), [

@@ -15,7 +15,7 @@ from workbook_cli import ROOT, run_cli
 from openpyxl import load_workbook
 
 from shockbook.workbook import layout as L
-from shockbook.template.buttons import read_buttons
+from ooxml import buttons_in
 from shockbook.workbook.i18n import label
 from shockbook.template.package import Package
 
@@ -98,7 +98,7 @@ def test_refreshed_file_keeps_vba_buttons_and_charts(edited):
     package = Package(edited.read_bytes())
     assert "xl/vbaProject.bin" in package.names()
     assert any(n.startswith("xl/charts/chart") for n in package.names())
-    buttons = read_buttons(package)
+    buttons = buttons_in(package)
     assert sorted(m.rpartition("!")[2] for _, m in buttons[label("sheet.dashboard", "ko")]) == [
         "RefreshActiveSheet", "RefreshAll"]
 

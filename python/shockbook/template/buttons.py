@@ -22,7 +22,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shockbook.errors import InputError
-from shockbook.template.package import Package, xml_text
+from shockbook.template.package import Package
 
 VML_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
@@ -293,25 +293,3 @@ def add_buttons(package: Package, sheets: dict[str, Worksheet], buttons: list[Bu
         package.write(part, with_legacy_drawing(package.text(part), relationship_id, sheet=title))
     if by_sheet:
         package.add_default_content_type("vml", VML_CONTENT_TYPE)
-
-
-def read_buttons(package: Package) -> dict[str, list[tuple[str, str]]]:
-    """Each sheet's buttons as ``(caption, macro)`` pairs, read back from the package's VML.
-
-    For tests and diagnostics: follows sheet -> legacyDrawing relationship -> VML part.
-    """
-    found: dict[str, list[tuple[str, str]]] = {}
-    for title, part in package.sheet_parts().items():
-        for target in package.related(part, VML_RELATIONSHIP):
-            vml = package.text(target)
-            for shape in re.findall(r"<v:shape\b.*?</v:shape>", vml, re.DOTALL):
-                if 'ObjectType="Button"' not in shape:
-                    continue
-                macro = re.search(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", shape, re.DOTALL)
-                box = re.search(r"<v:textbox\b.*?</v:textbox>", shape, re.DOTALL)
-                caption = xml_text(re.sub(r"<[^>]+>", "", box.group())) if box else ""
-                found.setdefault(title, []).append(
-                    (caption.strip(), xml_text(macro.group(1)) if macro else ""))
-    return found
-
-

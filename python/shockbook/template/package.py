@@ -8,7 +8,6 @@ prefixes), checked by parsing the result.
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -27,11 +26,6 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ELEMENT = re.compile(r"<(Override|Default)\b[^>]*?/>")
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
-
-
-def xml_text(text: str) -> str:
-    """Character data with entity and character references resolved."""
-    return html.unescape(text)
 
 
 def _escape(text: str) -> str:

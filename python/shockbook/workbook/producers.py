@@ -552,40 +552,11 @@ def calls(ctx: Context) -> pd.DataFrame:
 
 
 def calendar_grid(ctx: Context) -> pd.DataFrame:
-    """Table 4 as a month grid: the calendar helper's grid when available, else the report's."""
-    try:
-        from ..tables.earnings import earnings_calendar_grid
-    except ImportError:
-        earnings_calendar_grid = None
-    if earnings_calendar_grid is not None:
-        return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang,
-                                      baskets=_basket_content(ctx))
-    return report_calendar_grid(ct.report_calendar_table())
+    """Table 4 as a month grid (Yahoo's dates when it can be, else the report's)."""
+    from ..tables.earnings import earnings_calendar_grid
 
-
-def report_calendar_grid(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows = weeks (Monday), columns MON..FRI: ``"3\\nPalantir (PLTR)"`` per company-day."""
-    days = ["MON", "TUE", "WED", "THU", "FRI"]
-    frame = frame.assign(date=pd.to_datetime(frame["date"]))
-    first = frame["date"].min().replace(day=1)
-    last = (first + pd.offsets.MonthEnd(0))
-    while first.weekday() >= 5:  # a month starting on a weekend: its first week is the next one
-        first += pd.Timedelta(days=1)
-    weeks = pd.date_range(first - pd.Timedelta(days=first.weekday()), last, freq="7D")
-    rows = []
-    for monday in weeks:
-        row = {"week_of": monday}
-        for i, day in enumerate(days):
-            date = monday + pd.Timedelta(days=i)
-            if date.month != first.month or date < first.replace(day=1):
-                row[day] = ""
-                continue
-            names = [f"{r.company} ({r.ticker})" for r in frame[frame["date"] == date].itertuples()]
-            row[day] = "\n".join([str(date.day), *names])
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    out.attrs["source"] = "report table 4 (Nasdaq, Meritz)"
-    return out
+    return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang,
+                                  baskets=_basket_content(ctx))
 
 
 def calendar_list(ctx: Context) -> pd.DataFrame:
