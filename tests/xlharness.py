@@ -461,3 +461,117 @@ def vba_wrappers(
 def cells(result: Sequence[Sequence[Any]]) -> list[Any]:
     """All cells of a 2-D result in reading order (handy for assertions)."""
     return [value for row in result for value in row]
+
+
+# --- a workbook as the refresh macros see it (xlwings Book) -------------------------------------
+
+
+class _BookRange:
+    """``sheet.range((top, left), (bottom, right))``: values in and out, number format."""
+
+    def __init__(self, ws, first, last=None) -> None:
+        self.ws, self.first, self.last = ws, first, last or first
+
+    def options(self, ndim=None, **_):
+        return self
+
+    @property
+    def value(self):
+        (r1, c1), (r2, c2) = self.first, self.last
+        return [[self.ws.cell(row=r, column=c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    @value.setter
+    def value(self, rows):
+        r0, c0 = self.first
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("'"):  # Excel: a leading apostrophe means text
+                    v = v[1:]
+                elif v == "":  # Excel: an empty string empties the cell
+                    v = None
+                cell = self.ws.cell(row=r0 + i, column=c0 + j)
+                cell.value = v
+                if isinstance(v, str) and v.startswith("="):
+                    cell.data_type = "s"
+
+    @property
+    def number_format(self):
+        return self.ws.cell(row=self.first[0], column=self.first[1]).number_format
+
+    @number_format.setter
+    def number_format(self, fmt):
+        (r1, c1), (r2, c2) = self.first, self.last
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                self.ws.cell(row=r, column=c).number_format = fmt
+
+
+class _BookTable:
+    def __init__(self, ws, name) -> None:
+        self.ws, self.name = ws, name
+
+    def resize(self, ref) -> None:
+        self.ws.tables[self.name].ref = ref
+
+
+class _BookTables(list):
+    def __init__(self, ws) -> None:
+        super().__init__(_BookTable(ws, name) for name in ws.tables)
+        self.ws = ws
+
+    def add(self, source, name):
+        from openpyxl.worksheet.table import Table
+
+        self.ws.add_table(Table(displayName=name, ref=source))
+        return _BookTable(self.ws, name)
+
+
+class _BookSheet:
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    @property
+    def name(self) -> str:
+        return self.ws.title
+
+    @property
+    def tables(self) -> _BookTables:
+        return _BookTables(self.ws)
+
+    def range(self, first, last=None):
+        if isinstance(first, str):  # "A5:N8": a table's new extent
+            return first
+        return _BookRange(self.ws, first, last)
+
+
+class _BookSheets(list):
+    def __init__(self, book) -> None:
+        super().__init__(_BookSheet(ws) for ws in book.wb.worksheets)
+        self.book = book
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return next(s for s in self if s.name == key)
+        return super().__getitem__(key)
+
+    @property
+    def active(self) -> _BookSheet:
+        return self[self.book.active]
+
+
+class BookStandIn:
+    """What ``shockbook.excel.macros`` uses of an ``xlwings.Book`` (``sheets``, ``sheets.active``,
+    ``range(...).value/.options/.number_format``, ``tables``, ``fullname``), over an openpyxl
+    workbook loaded from a real file. Pass it as ``xw.Book.caller()`` to run a macro end to end.
+    """
+
+    def __init__(self, path, active: str | None = None) -> None:
+        from openpyxl import load_workbook
+
+        self.wb = load_workbook(path)
+        self.fullname = str(path)
+        self.active = active or self.wb.worksheets[0].title
+
+    @property
+    def sheets(self) -> _BookSheets:
+        return _BookSheets(self)

@@ -40,7 +40,9 @@ class XlwingsWriter:
     def write(self, sheet, top, left, rows):
         if not rows:
             return
-        cleaned = [["'" + v if isinstance(v, str) and v.startswith("=") else
+        # Excel reads a leading "=" as a formula and eats a leading apostrophe (its text mark):
+        # both get an apostrophe of their own, so the cell shows the text as it is
+        cleaned = [["'" + v if isinstance(v, str) and v.startswith(("=", "'")) else
                     (dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v) for v in row] for row in rows]
         self.book.sheets[sheet].range((top, left)).value = cleaned
 
