@@ -339,3 +339,28 @@ def test_a_bad_settings_event_stops_the_refresh(value, says, built, tmp_path):
                         env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "c")})
     assert code == 2 and len(_lines(err)) == 1 and says in err, err
     assert not (tmp_path / "book.xlsm").exists()
+
+
+# --- published vs recomputed: the edges of each rule (a looser or tighter band fails here) ---------
+
+
+@pytest.mark.parametrize(("compare", "recomputed", "published", "decimals", "text", "expected"), [
+    ("rounded", -0.1697, -0.17, 0, "", "match"),        # -16.97% shows as -17%
+    ("rounded", -0.1651, -0.17, 0, "", "match"),        # -16.51% rounds to -17
+    ("rounded", -0.1649, -0.17, 0, "", "mismatch"),     # -16.49% rounds to -16
+    ("rounded", -0.01464, -0.0146, 2, "", "match"),
+    ("rounded", -0.01466, -0.0146, 2, "", "mismatch"),  # -1.466% is -1.47% at two decimals
+    ("exact", 152, 152.0, 0, "", "match"),
+    ("exact", 151, 152.0, 0, "", "mismatch"),
+    ("set", "VST, NVDA", None, 0, "NVDA,VST", "match"),
+    ("set", "VST, NVDA, CEG", None, 0, "NVDA,VST", "mismatch"),
+    ("order", 10.0, 20.0, 0, "", "approx"),             # the band's edges are inside it
+    ("order", 40.0, 20.0, 0, "", "approx"),
+    ("order", 9.9, 20.0, 0, "", "mismatch"),            # just outside: a wider band would pass it
+    ("order", 40.5, 20.0, 0, "", "mismatch"),
+    ("order", None, 20.0, 0, "", "na"),
+])
+def test_published_vs_recomputed_edges(compare, recomputed, published, decimals, text, expected):
+    from shockbook.workbook.producers import compare_published
+
+    assert compare_published(compare, recomputed, published, decimals, text) == expected

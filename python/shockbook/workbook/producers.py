@@ -305,6 +305,34 @@ def _fmt_pct(value: float, decimals: int) -> str:
     return f"{value * 100:+.{decimals}f}%".replace("-", "−")
 
 
+#: "About" (compare = order, e.g. "about 1/20"): the recomputed value is within this factor band
+#: of the published one.
+ABOUT_BAND = (0.5, 2.0)
+
+
+def compare_published(compare: str, recomputed, published_value: float | None, decimals: int,
+                      published_text: str = "") -> str:
+    """How a recomputed key number compares with the report's: ``match``, ``mismatch``,
+    ``approx`` or ``na`` (nothing recomputed).
+
+    ``compare`` is the published.csv rule: ``rounded`` (equal once both are rounded to the
+    report's ``decimals`` in percent), ``exact``, ``set`` (the same comma-separated names, any
+    order; ``published_text`` holds the report's) or ``order`` (within :data:`ABOUT_BAND`).
+    """
+    if recomputed is None:
+        return "na"
+    if compare == "rounded":
+        same = round(recomputed * 100, decimals) == round(published_value * 100, decimals)
+    elif compare == "exact":
+        same = recomputed == published_value
+    elif compare == "set":
+        same = {t.strip() for t in published_text.split(",")} == {t.strip() for t in recomputed.split(",")}
+    else:  # order: "about 1/20"
+        low, high = ABOUT_BAND
+        return "approx" if low <= recomputed / published_value <= high else "mismatch"
+    return "match" if same else "mismatch"
+
+
 def key_numbers(ctx: Context) -> pd.DataFrame:
     """The report's key numbers, published vs recomputed, with a match mark."""
     specs = list(published_values())
@@ -345,18 +373,8 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         except (ShockbookError, KeyError) as exc:
             note = exc.cell_text() if isinstance(exc, ShockbookError) else f"no value for {arg}"
         if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
-            mark, recomputed = _mark(ctx, "na"), None
-        elif spec["compare"] == "rounded":
-            same = round(recomputed * 100, decimals) == round(published_value * 100, decimals)
-            mark = _mark(ctx, "match" if same else "mismatch")
-        elif spec["compare"] == "exact":
-            mark = _mark(ctx, "match" if recomputed == published_value else "mismatch")
-        elif spec["compare"] == "set":
-            same = {t.strip() for t in spec["published"].split(",")} == {t.strip() for t in recomputed.split(",")}
-            mark = _mark(ctx, "match" if same else "mismatch")
-        else:  # order: "about 1/20"
-            ratio = recomputed / published_value
-            mark = _mark(ctx, "approx" if 0.5 <= ratio <= 2 else "mismatch")
+            recomputed = None
+        mark = _mark(ctx, compare_published(spec["compare"], recomputed, published_value, decimals, spec["published"]))
         rows.append(dict(key=spec["key"], unit=spec["unit"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
