@@ -7,9 +7,6 @@ Economics and Finance", *Journal of Economic Literature* 35(1), 13-39.
 
 from __future__ import annotations
 
-#: The event the source report studies: the first US session after DeepSeek-R1 went viral.
-DEEPSEEK_EVENT = "2025-01-27"
-
 #: Sessions in a typical US trading year (used only for annualising, never for windows).
 TRADING_DAYS_PER_YEAR = 252
 

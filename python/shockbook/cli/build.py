@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..content.report import report_facts
 from ..errors import InputError, ShockbookError
 from .common import add_data_options, progress, settings_from
 from .outcome import report_outcome
@@ -21,7 +22,8 @@ DEFAULT_OUT = Path("deepseek_shock.xlsm")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--event", default="2025-01-27", metavar="YYYY-MM-DD", help="event date (default 2025-01-27)")
+    event = report_facts().event.isoformat()
+    p.add_argument("--event", default=event, metavar="YYYY-MM-DD", help=f"event date (default {event}, the report's)")
     p.add_argument("--watchlist", type=Path, metavar="FILE",
                    help="tickers, one per line or comma-separated (default: the report's names)")
     p.add_argument("--lang", choices=["ko", "en"], help="labels and curated text (default: SHOCKBOOK_LANG or ko)")

@@ -11,13 +11,16 @@ import sys
 
 import pandas as pd
 
+from ..content.report import report_facts
+from ..text import display_width
 from .common import EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, add_lang_option, emit, settings_from
 
 SUMMARY = "a month of earnings dates as a grid like the report's table 4"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--month", default="2025-02", metavar="YYYY-MM", help="default 2025-02 (the report's)")
+    month = report_facts().calendar_month
+    p.add_argument("--month", default=month, metavar="YYYY-MM", help=f"default {month} (the report's)")
     p.add_argument("--tickers", nargs="+", metavar="TICKER",
                    help="watchlist: added to the report's companies and marked ★")
     add_lang_option(p)
@@ -48,13 +51,6 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if attrs.get("errors") else EXIT_OK
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes in a terminal (Korean and other wide characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _grid_text(grid: pd.DataFrame, width: int = 30) -> str:
     """The grid as a fixed-width text table, one text line per company."""
     columns = [c for c in grid.columns if c != "week_of"]
@@ -66,9 +62,9 @@ def _grid_text(grid: pd.DataFrame, width: int = 30) -> str:
             parts = []
             for cell in cells:
                 text = cell[i] if i < len(cell) else ""
-                while _display_width(text) > width:
+                while display_width(text) > width:
                     text = text[:-2] + "…"
-                parts.append(f" {text}{' ' * (width - _display_width(text))} ")
+                parts.append(f" {text}{' ' * (width - display_width(text))} ")
             lines.append("|" + "|".join(parts) + "|\n")
         lines.append(rule)
     return "".join(lines)

@@ -8,6 +8,7 @@ Data files (``content/data/``, editable without touching Python):
   cost, speed/latency, Epoch AI trade-off spans (user rows: ``$SHOCKBOOK_METRICS_FILE``)
 * ``earnings_calls.yaml``  table 3, earnings-call notes
 * ``report_calendar.csv``  table 4, February 2025 report calendar
+* ``report.yaml``          the report's event date, month, watchlist, indices, figure pairs
 
 Every loader returns :class:`Loaded` ``(rows, errors)``; malformed rows are reported with file,
 row, line and field and left out, valid rows still load; ``strict=True`` raises

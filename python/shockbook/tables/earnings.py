@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from ..config import Settings
+from ..content.report import report_facts
 from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, company_earnings, live_allowed
 from ..errors import InputError, NoDataError, ShockbookError
 
@@ -35,7 +36,7 @@ from ..errors import InputError, NoDataError, ShockbookError
 #: (the Yahoo and cache labels come with :func:`shockbook.data.earnings.company_earnings`).
 SOURCE_REPORT = "report table 4"
 #: The month the report's table 4 covers.
-REPORT_MONTH = "2025-02"
+REPORT_MONTH = report_facts().calendar_month
 #: The January 2025 earnings season the report's table 3 calls belong to (inclusive).
 CALLS_SEASON = (dt.date(2025, 1, 20), dt.date(2025, 2, 10))
 #: |surprise| below this (percent) counts as in line, not beat or miss.

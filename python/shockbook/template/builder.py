@@ -21,7 +21,7 @@ from ..workbook import layout as L
 from ..workbook.engine import (BlockResult, BuildReport, check_out_path, context_from_sheet, make_folder,
                                refresh_blocks)
 from ..workbook.i18n import label
-from ..workbook.producers import Context
+from ..workbook.producers import REPORT_EVENT, Context
 from .charts import add_charts
 from .static import buttons_for, run_main_module, write_static
 from .styling import INPUT_FILL, korean_default_font, style_sheet
@@ -57,7 +57,7 @@ def _stamp(ctx: Context) -> dt.datetime:
     stamps = sorted(r.as_of for r in ctx.records if r.as_of.endswith("Z"))
     if stamps:
         return dt.datetime.strptime(stamps[-1], "%Y-%m-%d %H:%MZ")
-    return dt.datetime(2025, 1, 27)
+    return dt.datetime.combine(REPORT_EVENT, dt.time())
 
 
 

@@ -22,6 +22,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shockbook.errors import InputError
+from shockbook.text import is_wide
 from shockbook.template.package import Package
 
 VML_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
@@ -123,9 +124,7 @@ def row_points(sheet: Worksheet, row: int) -> float:
 def caption_points(text: str, font_size: float = 10.0) -> float:
     """Approximate width in points of ``text`` at ``font_size``: wide (CJK) characters are one
     em, others about 0.55 em."""
-    import unicodedata
-
-    return sum(font_size if unicodedata.east_asian_width(ch) in "WF" else 0.55 * font_size for ch in text)
+    return sum(font_size if is_wide(ch) else 0.55 * font_size for ch in text)
 
 
 def _locate(size_of, points: float) -> tuple[int, int]:

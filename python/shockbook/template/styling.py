@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from copy import copy
 
 from openpyxl import Workbook
@@ -16,6 +15,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
+from ..text import display_width
 from ..workbook import layout as L
 from .charts import chart_bottom, chart_right
 
@@ -41,9 +41,7 @@ def _display_width(value, fmt: str) -> float:
         return min(len(repr(value)), 12)
     text = str(value)
     longest = max((len(line), line) for line in text.split("\n"))[1] if text else ""
-    if longest.isascii():  # no wide characters
-        return len(longest)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    return display_width(longest)
 
 
 class StyleCache:

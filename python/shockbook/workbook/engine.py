@@ -30,7 +30,7 @@ from ..config import Settings
 from ..errors import DataError, InputError, ShockbookError, shorten
 from . import layout as L
 from .i18n import label
-from .producers import DEFAULT_ESTIMATION_WINDOW, Context, SourceRecord, make_context
+from .producers import DEFAULT_ESTIMATION_WINDOW, REPORT, REPORT_EVENT, Context, SourceRecord, make_context
 
 CELL_LIMIT = 32767
 #: Per-row number formats named by a block's ``fmt_by`` column (see :class:`layout.Column`).
@@ -186,7 +186,7 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
         if frame is not None and block.name not in L.LAST:
             source, as_of = _provenance(frame)
             if result.as_published:
-                source, as_of = "published (report)", "2025-01-27"
+                source, as_of = "published (report)", REPORT_EVENT.isoformat()
             ctx.records.append(SourceRecord(block.name, title, source, as_of,
                                             str(frame.attrs.get("event", "")),
                                             result.note or frame.attrs.get("session_note", "")))
@@ -330,7 +330,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     from ..tables.events import resolve_event
 
     values, watch = read_settings(writer, lang_hint)
-    event_text = values.get("event_date") or "2025-01-27"
+    event_text = values.get("event_date") or REPORT_EVENT.isoformat()
     try:
         resolve_event(event_text)
     except ShockbookError as exc:
@@ -364,7 +364,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     universe, universe_label = load_universe(settings, event_session(event_text))
     return make_context(settings, event=event_text, watchlist=watch or None,
                         universe=universe, lang=lang, estimation_window=window,
-                        calendar_month=values.get("calendar_month") or "2025-02", universe_label=universe_label)
+                        calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label)
 
 
 def load_universe(settings: Settings, as_of=None) -> tuple[pd.DataFrame | None, str]:

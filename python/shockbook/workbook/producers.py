@@ -12,7 +12,6 @@ numbers share one breadth computation.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import pandas as pd
 
 from ..analytics.constants import DEFAULT_ESTIMATION_WINDOW
 from ..config import Settings
+from ..content.report import report_facts
 from ..data.prices import split_tickers
 from ..data.sessions import SessionDate
 from ..errors import NoDataError, ShockbookError
@@ -29,20 +29,15 @@ from ..tables import content as ct
 from ..tables import events as ev
 from .i18n import label, published_values
 
-#: The report's event, the only one its published figures describe.
-REPORT_EVENT = dt.date(2025, 1, 27)
-#: The watchlist when none is given: the names the report discusses (figures 5-11, table 3).
-DEFAULT_WATCHLIST = (
-    "NVDA", "AVGO", "VST", "CEG", "GEV", "ANET", "PWR", "ETN", "ORCL", "NRG", "GLW", "MSFT",
-    "META", "AMZN", "AAPL", "GOOGL", "TSLA", "PLTR", "NOW", "IBM", "^GSPC", "^IXIC", "^SOX",
-)
-INDEX_TICKERS = ("^GSPC", "^IXIC", "^SOX", "^DJI")
-INDEX_NAMES = {"^GSPC": "S&P 500", "^IXIC": "Nasdaq Composite", "^SOX": "PHLX Semiconductor",
-               "^DJI": "Dow Jones Industrial Average"}
-#: Figures 6-11 of the report: pairs of rebased price paths.
-PATH_PAIRS = (("VST", "CEG"), ("GEV", "GLW"), ("AVGO", "NVDA"), ("ETN", "PWR"), ("PLTR", "NOW"),
-              ("AAPL", "TSLA"))
-PATH_TICKERS = tuple(t for pair in PATH_PAIRS for t in pair)
+#: The report's facts (content/data/report.yaml): its event, the only one its published figures
+#: describe; the watchlist when none is given; the indices; the pairs of figures 6-11.
+REPORT = report_facts()
+REPORT_EVENT = REPORT.event
+DEFAULT_WATCHLIST = REPORT.watchlist
+INDEX_TICKERS = tuple(REPORT.indices)
+INDEX_NAMES = REPORT.indices
+PATH_PAIRS = REPORT.path_pairs
+PATH_TICKERS = REPORT.path_tickers
 BREADTH_N = 10
 PUBLISHED_SOURCE = "published"
 
@@ -69,7 +64,7 @@ class Context:
     universe: pd.DataFrame | None
     lang: str
     estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW
-    calendar_month: str = "2025-02"
+    calendar_month: str = REPORT.calendar_month
     universe_label: str = ""
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
@@ -111,8 +106,8 @@ class Context:
         return out
 
 
-def make_context(settings: Settings, *, event="2025-01-27", watchlist=None, universe=None,
-                 lang: str | None = None, estimation_window=None, calendar_month="2025-02",
+def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlist=None, universe=None,
+                 lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
                  universe_label="") -> Context:
     tickers = [str(t).strip().upper() for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
     return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
@@ -229,7 +224,7 @@ def _as_published_rows(ctx: Context, tickers) -> pd.DataFrame:
     values = _published_by_ticker()
     where = {r["recompute"].partition(":")[2]: r["where"] for r in published_values()}
     rows = [dict(ticker=t, event_return=values[t].get("event_return"), ytd_before=values[t].get("ytd_before"),
-                 source=f"{ctx.t('note.as_published').split(' (')[0]} ({where.get(t, '')})", as_of="2025-01-27")
+                 source=f"{ctx.t('note.as_published').split(' (')[0]} ({where.get(t, '')})", as_of=REPORT_EVENT.isoformat())
             for t in tickers if t in values]
     if not rows:
         raise NoDataError("the report publishes no figures for these tickers")
