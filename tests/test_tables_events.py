@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from shockbook.data.prices import service_for
 from shockbook.data.universe import load_universe_file
 from shockbook.errors import DateRangeError, InputError, NoDataError
 from shockbook.tables import events
@@ -137,12 +138,45 @@ def test_one_shared_fetch_gives_the_same_tables(offline_settings):
     tickers = ["NVDA", "VST", "NOPE", "GEV"]
     shared = events.preload_event_prices(tickers + ["^SOX"], "2025-01-27", offline_settings)
     alone = events.event_returns_table(tickers, "2025-01-27", offline_settings)
-    preloaded = events.event_returns_table(tickers, "2025-01-27", offline_settings, preloaded=shared)
+    car_alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    service = service_for(offline_settings)
+    fetches = _counting_fetches(service)
+    with service.pinned(shared, events.history_start(events.resolve_event("2025-01-27"))):
+        preloaded = events.event_returns_table(tickers, "2025-01-27", offline_settings)
+        car_shared = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    assert fetches == []  # answered from the pinned table
     pd.testing.assert_frame_equal(alone, preloaded)
     assert alone.attrs["provenance"] == preloaded.attrs["provenance"]
-    car_alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
-    car_shared = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings, preloaded=shared)
     pd.testing.assert_frame_equal(car_alone, car_shared)
+
+
+def _counting_fetches(service) -> list:
+    """The chain steps the service runs from now on (the pin answers without any)."""
+    calls: list = []
+    for step in service.chain():
+        original = getattr(service, f"_step_{step}")
+
+        def counted(*args, _original=original, _step=step, **kwargs):
+            calls.append(_step)
+            return _original(*args, **kwargs)
+
+        setattr(service, f"_step_{step}", counted)
+    return calls
+
+
+def test_a_pin_serves_only_its_range_and_the_names_it_knows(offline_settings):
+    service = service_for(offline_settings)
+    start = events.history_start(events.resolve_event("2025-01-27"))
+    table = events.preload_event_prices(["NVDA"], "2025-01-27", offline_settings)
+    with service.pinned(table, start):
+        assert service.pinned_table(start) is table
+        assert service.pinned_table(start, "2025-03-31") is None  # another range
+        fetches = _counting_fetches(service)
+        service.get(["NVDA"], start, None)
+        assert fetches == []
+        service.get(["NVDA", "AVGO"], start, None)  # AVGO is not in the pinned table: fetched
+        assert fetches != []
+    assert service.pinned_table(start) is None  # the pin ends with the block
 
 
 def test_the_cache_reads_tickers_with_different_dates_into_one_frame(tmp_path):
@@ -174,7 +208,10 @@ def test_shared_event_returns_equal_each_list_computed_alone(offline_settings):
     lists = [["NVDA", "VST", "NOPE"], ["^GSPC", "^SOX"], ["CEG", "NVDA", "PLTR"]]
     union = sorted({t for group in lists for t in group})
     shared = events.preload_event_prices(union, "2025-01-27", offline_settings)
-    tables = events.shared_event_returns(lists, "2025-01-27", offline_settings, preloaded=shared)
+    assert events.shared_event_returns(lists, "2025-01-27", offline_settings) == {}  # nothing pinned
+    start = events.history_start(events.resolve_event("2025-01-27"))
+    with service_for(offline_settings).pinned(shared, start):
+        tables = events.shared_event_returns(lists, "2025-01-27", offline_settings)
     assert tables, "no list was served from the shared computation"
     for key, table in tables.items():
         alone = events.event_returns_table(list(key), "2025-01-27", offline_settings)
@@ -183,8 +220,10 @@ def test_shared_event_returns_equal_each_list_computed_alone(offline_settings):
 
 def test_a_shared_study_serves_only_the_same_windows(offline_settings):
     shared_prices = events.preload_event_prices(["NVDA", "GEV", "AAPL"], "2025-01-27", offline_settings)
-    study = events.share_event_study(["NVDA", "GEV", "AAPL"], "2025-01-27", offline_settings, preloaded=shared_prices)
-    data = events.load_event_data(["NVDA"], "2025-01-27", offline_settings, preloaded=shared_prices)
+    start = events.history_start(events.resolve_event("2025-01-27"))
+    with service_for(offline_settings).pinned(shared_prices, start):
+        study = events.share_event_study(["NVDA", "GEV", "AAPL"], "2025-01-27", offline_settings)
+        data = events.load_event_data(["NVDA"], "2025-01-27", offline_settings)
     assert study.serves(data, ["NVDA"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
     assert not study.serves(data, ["NVDA"], (-200, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
     assert not study.serves(data, ["MSFT"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))

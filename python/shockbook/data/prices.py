@@ -17,6 +17,8 @@ share one download, and a ticker already being fetched is waited for, not fetche
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
 import time
@@ -246,18 +248,48 @@ class PriceService:
 
     # -- public ---------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def pinned(self, table: PriceTable, start, end=None):
+        """Serve ``table`` (fetched for ``[start, end]``) to every :meth:`get` of that very range
+        while inside, for the names it knows, without asking a source again.
+
+        A build fetches the prices of all its event tables once and pins them, so every table
+        reads the same prices and the tables layer needs no ``preloaded`` argument. The pin is
+        per execution context (:mod:`contextvars`): other threads are not affected.
+        """
+        pin = (self, cal.to_date(start), None if end is None else cal.to_date(end), table)
+        token = _PINS.set(_PINS.get() + (pin,))
+        try:
+            yield table
+        finally:
+            _PINS.reset(token)
+
+    def pinned_table(self, start, end=None) -> PriceTable | None:
+        """The table pinned for ``[start, end]`` (see :meth:`pinned`), else ``None``."""
+        first, last = cal.to_date(start), None if end is None else cal.to_date(end)
+        for service, s, e, table in reversed(_PINS.get()):
+            if service is self and s == first and e == last:
+                return table
+        return None
+
     def get(self, tickers: Iterable, start, end=None) -> PriceTable:
         """Closes and adjusted closes for ``tickers`` over ``[start, end]`` (inclusive).
 
         ``end`` defaults to today; dates after today are clipped to today. Unknown tickers,
         empty ranges and source failures are per-ticker errors in the result; reversed dates
-        raise :class:`DateRangeError`.
+        raise :class:`DateRangeError`. Inside :meth:`pinned`, a request for the pinned range
+        is answered from the pinned table when it knows every name.
         """
         names, bad = split_tickers(tickers)
         if not names:
             if bad:
                 raise next(iter(bad.values()))
             raise InputError("no tickers given", tickers=list(tickers) if tickers else [])
+        pinned = self.pinned_table(start, end) if _PINS.get() and not bad else None
+        if pinned is not None:
+            part = subset(pinned, names)
+            if part is not None:
+                return part
         first = cal.to_date(start)
         now = self._clock()
         today = now.astimezone(dt.timezone.utc).date()
@@ -435,6 +467,27 @@ def _no_data(ticker: str, start, end, entry: Entry):
         + (f" (cached: {valid[0]} .. {valid[1]})" if valid else ""),
         ticker=ticker, start=start, end=end, valid=valid,
     )
+
+
+#: Tables pinned by :meth:`PriceService.pinned`: ``(service, start, end, table)``, innermost last.
+_PINS: contextvars.ContextVar[tuple] = contextvars.ContextVar("shockbook_price_pins", default=())
+
+
+def subset(table: PriceTable, names: list[str]) -> PriceTable | None:
+    """``table`` cut to ``names`` (as the service would have answered for them alone), or
+    ``None`` when it does not know every name or serves none of them."""
+    served = [t for t in names if t in table.close.columns]
+    if not served or any(t not in table.close.columns and t not in table.errors for t in names):
+        return None
+    out = PriceTable()
+    close, adj = table.close[served], table.adj_close.reindex(columns=served)
+    has_bar = close.notna().any(axis=1).to_numpy()
+    if not has_bar.all():  # sessions only other tickers have
+        close, adj = close[has_bar], adj[has_bar]
+    out.close, out.adj_close = close, adj
+    out.provenance = {t: table.provenance[t] for t in names if t in table.provenance}
+    out.errors = {t: table.errors[t] for t in names if t in table.errors}
+    return out
 
 
 _services: dict[Settings, PriceService] = {}

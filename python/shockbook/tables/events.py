@@ -92,7 +92,9 @@ def history_start(event: SessionDate) -> dt.date:
 def preload_event_prices(tickers: Iterable, event, settings: Settings | None = None,
                          benchmark: str | None = None) -> PriceTable:
     """One fetch of ``tickers`` + benchmark from :func:`history_start` to today, for several
-    tables over the same event to share (their ``preloaded`` argument).
+    tables over the same event to share: pin it on the price service
+    (``service_for(settings).pinned(table, history_start(event))``) and every table of the
+    event reads its prices from it.
 
     Entries that cannot be tickers are errors in the result, as the price service reports them.
     """
@@ -103,41 +105,19 @@ def preload_event_prices(tickers: Iterable, event, settings: Settings | None = N
     return service_for(settings).get(names, history_start(ev), None)
 
 
-def _subset(table: PriceTable, names: list[str]) -> PriceTable | None:
-    """``table`` cut to ``names`` (as the service would have answered for them alone), or
-    ``None`` when it does not know every name or serves none of them."""
-    served = [t for t in names if t in table.close.columns]
-    if not served or any(t not in table.close.columns and t not in table.errors for t in names):
-        return None
-    out = PriceTable()
-    close, adj = table.close[served], table.adj_close.reindex(columns=served)
-    has_bar = close.notna().any(axis=1).to_numpy()
-    if not has_bar.all():  # sessions only other tickers have
-        close, adj = close[has_bar], adj[has_bar]
-    out.close, out.adj_close = close, adj
-    out.provenance = {t: table.provenance[t] for t in names if t in table.provenance}
-    out.errors = {t: table.errors[t] for t in names if t in table.errors}
-    return out
-
-
 def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
-                    benchmark: str | None = None, start=None, *,
-                    preloaded: PriceTable | None = None) -> EventData:
-    """Fetch ``tickers`` + benchmark from a year before the event to today.
+                    benchmark: str | None = None, start=None) -> EventData:
+    """Fetch ``tickers`` + benchmark from a year before the event (or ``start``) to today.
 
-    ``preloaded``: a table from :func:`preload_event_prices` for the same event, settings and
-    benchmark; the prices are taken from it when it holds every ticker (served or as an
-    error) and ``start`` is not given, else fetched.
+    Inside a pin of :func:`preload_event_prices`'s table (see
+    :meth:`shockbook.data.prices.PriceService.pinned`) the prices come from it.
     """
     settings = settings or Settings.from_env()
     ev = event if isinstance(event, SessionDate) else resolve_event(event)
     bench = clean_tickers([benchmark or settings.benchmark])[0]
     names = clean_tickers(list(tickers))
     wanted = list(dict.fromkeys(names + [bench]))
-    table = _subset(preloaded, wanted) if preloaded is not None and start is None else None
-    if table is None:
-        first = start or history_start(ev)
-        table = service_for(settings).get(wanted, first, None)
+    table = service_for(settings).get(wanted, start or history_start(ev), None)
     prices = table.field(settings.price_field)
     if len(prices.index):
         prices = prices.reindex(pd.DatetimeIndex(prices.index, name="date"))
@@ -185,14 +165,13 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None, *,
-                        preloaded: PriceTable | None = None) -> pd.DataFrame:
+                        benchmark: str | None = None) -> pd.DataFrame:
     """Per ticker: event-day return, YTD before and including the event, return since the
     event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
     names = clean_tickers(list(tickers))
     if not names:
         raise InputError("no tickers given")
-    data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
+    data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns]
     frame = data.prices[served]
     ev = data.event.timestamp
@@ -241,20 +220,25 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
 
 
 def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Settings | None = None,
-                         benchmark: str | None = None, *,
-                         preloaded: PriceTable) -> dict[tuple[str, ...], pd.DataFrame]:
+                         benchmark: str | None = None) -> dict[tuple[str, ...], pd.DataFrame]:
     """:func:`event_returns_table` of several ticker lists from one computation over their union.
 
     Every column of that table is computed per ticker, on the sessions the prices cover; a
-    list's rows are cut from the union's when its prices (cut from ``preloaded`` as
-    :func:`load_event_data` cuts them) cover the very sessions the union's do, so they are
+    list's rows are cut from the union's when its prices (cut from the table pinned on the
+    price service, as :func:`load_event_data` gets them) cover the very sessions the union's do,
+    so they are
     the rows that list alone would get. Returns ``{tuple(list): table}`` for the lists served
     that way (with their own provenance in ``attrs``); the others, and every list when the
     union cannot be computed, are left for the caller to compute alone.
     """
     wanted = [tuple(g) for g in groups]
     try:
-        bench = clean_tickers([benchmark or (settings or Settings.from_env()).benchmark])[0]
+        settings = settings or Settings.from_env()
+        ev = event if isinstance(event, SessionDate) else resolve_event(event)
+        preloaded = service_for(settings).pinned_table(history_start(ev))
+        if preloaded is None:  # no prices pinned: nothing to share
+            return {}
+        bench = clean_tickers([benchmark or settings.benchmark])[0]
         cleaned = {g: clean_tickers(list(g)) for g in wanted}
         union = list(dict.fromkeys(t for names in cleaned.values() for t in names))
         if not union:
@@ -262,7 +246,7 @@ def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Setti
         sessions = _served_sessions(preloaded, list(dict.fromkeys(union + [bench])))
         if sessions is None:  # the union is not served from preloaded: nothing to share
             return {}
-        whole = event_returns_table(union, event, settings, benchmark, preloaded=preloaded)
+        whole = event_returns_table(union, ev, settings, benchmark)
     except ShockbookError:
         return {}
     at = {t: i for i, t in enumerate(whole["ticker"])}
@@ -279,7 +263,8 @@ def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Setti
 
 
 def _served_sessions(table: PriceTable, names: list[str]) -> int | None:
-    """How many sessions :func:`_subset` keeps for ``names``; ``None`` when it serves nothing."""
+    """How many sessions :func:`shockbook.data.prices.subset` keeps for ``names``; ``None`` when
+    it serves nothing."""
     served = [t for t in names if t in table.close.columns]
     if not served or any(t not in table.close.columns and t not in table.errors for t in names):
         return None
@@ -332,14 +317,13 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
 
 
 def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = None,
-                        base_date=None, level: float = 100.0, *,
-                        preloaded: PriceTable | None = None) -> pd.DataFrame:
+                        base_date=None, level: float = 100.0) -> pd.DataFrame:
     """Prices / price on the base date x 100, from the base date to the latest session.
 
     The base defaults to the last session of the year before the event (the report's
     "연초 주가"). Columns: ``date`` then one per ticker."""
     names = clean_tickers(list(tickers))
-    data = load_event_data(names, event, settings, preloaded=preloaded)
+    data = load_event_data(names, event, settings)
     served = [t for t in names if t in data.prices.columns]
     if not served:
         raise NoDataError(f"no prices for {', '.join(names)}", tickers=names)
@@ -376,14 +360,14 @@ class SharedStudy:
 
 
 def share_event_study(tickers: Iterable, event, settings: Settings | None = None,
-                      benchmark: str | None = None, *, preloaded: PriceTable,
+                      benchmark: str | None = None, *,
                       estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
                       car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS) -> SharedStudy | None:
     """One event study of ``tickers`` (the union of several tables') for their ``shared``
     argument; ``None`` when it cannot be made (each table then makes its own and reports)."""
     try:
         names = clean_tickers(list(tickers))
-        data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
+        data = load_event_data(names, event, settings, benchmark)
         served = [t for t in names if t in data.prices.columns and t != data.benchmark]
         _require_benchmark(data)
         study = an.event_study(data.prices, data.benchmark, data.event.timestamp,
@@ -398,7 +382,6 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
-                           preloaded: PriceTable | None = None,
                            shared: SharedStudy | None = None) -> pd.DataFrame:
     """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997).
 
@@ -406,7 +389,7 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
     (see :meth:`SharedStudy.serves`), else a study of these tickers is made here.
     """
     names = clean_tickers(list(tickers))
-    data = load_event_data(names, event, settings, benchmark, preloaded=preloaded)
+    data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
     if shared is not None and shared.serves(data, served, estimation_window, car_windows):
@@ -426,7 +409,6 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
 
 def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
                      benchmark: str | None = None, *,
-                     preloaded: PriceTable | None = None,
                      shared: SharedStudy | None = None) -> pd.DataFrame:
     """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window.
 
@@ -434,7 +416,7 @@ def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings
     """
     members = {g: clean_tickers(list(m)) for g, m in groups.items()}
     everyone = list(dict.fromkeys(t for m in members.values() for t in m))
-    data = load_event_data(everyone, event, settings, benchmark, preloaded=preloaded)
+    data = load_event_data(everyone, event, settings, benchmark)
     served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
     if shared is not None and shared.serves(data, served, DEFAULT_ESTIMATION_WINDOW, DEFAULT_CAR_WINDOWS):
@@ -449,8 +431,7 @@ def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings
     return _attrs(pd.concat(parts, ignore_index=True), data)
 
 
-def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None, *,
-                 preloaded: PriceTable | None = None) -> pd.DataFrame:
+def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None) -> pd.DataFrame:
     """Equal-weighted basket returns (event day, YTD before, since the event), theme averages
     and the infrastructure - usage spread: the report's thesis in one line."""
     from ..content.baskets import all_members, load_baskets
@@ -458,7 +439,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     settings = settings or Settings.from_env()
     lang = lang or settings.lang
     baskets = baskets or load_baskets()
-    data = load_event_data(all_members(baskets), event, settings, preloaded=preloaded)
+    data = load_event_data(all_members(baskets), event, settings)
     ev = data.event.timestamp
     frame = data.prices
     measures = {

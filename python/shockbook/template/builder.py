@@ -21,7 +21,7 @@ from ..workbook import layout as L
 from ..workbook.engine import (BlockResult, BuildReport, check_out_path, context_from_sheet, make_folder,
                                refresh_blocks)
 from ..workbook.i18n import label
-from ..workbook.producers import REPORT_EVENT, Context
+from ..workbook.producers import REPORT_EVENT, Context, shared_prices
 from .charts import add_charts
 from .static import buttons_for, run_main_module, write_static
 from .styling import INPUT_FILL, korean_default_font, style_sheet
@@ -76,9 +76,10 @@ def _build_workbook(ctx: Context, path: Path, progress) -> BuildReport:
     korean_default_font(wb)
     wb.remove(wb.active)
     write_static(wb, ctx)
-    ctx.share_prices = True  # every block is produced: one price fetch serves the event tables
-    # style_sheet (in _finish) gives every data cell its number format
-    results = refresh_blocks(OpenpyxlWriter(wb, number_formats=False), ctx, inputs=True, progress=progress)
+    # every block is produced: one price fetch, pinned on the price service, serves the event
+    # tables; style_sheet (in _finish) gives every data cell its number format
+    with shared_prices(ctx):
+        results = refresh_blocks(OpenpyxlWriter(wb, number_formats=False), ctx, inputs=True, progress=progress)
     for sheet in L.LAYOUT:  # input cells look like input cells
         for block in sheet.blocks:
             if block.role == "input":

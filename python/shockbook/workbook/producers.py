@@ -12,6 +12,7 @@ numbers share one breadth computation.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pandas as pd
 from ..analytics.constants import DEFAULT_ESTIMATION_WINDOW
 from ..config import Settings
 from ..content.report import report_facts
-from ..data.prices import split_tickers
+from ..data.prices import service_for, split_tickers
 from ..data.sessions import SessionDate
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
@@ -69,9 +70,6 @@ class Context:
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
-    #: Fetch the prices of every event table at once and share them (see :func:`_preloaded`):
-    #: right when all blocks are produced (the build), wasteful when only a few are.
-    share_prices: bool = False
 
     def t(self, key: str) -> str:
         return label(key, self.lang)
@@ -138,17 +136,27 @@ def _event_tickers(ctx: Context) -> list[str]:
     return list(dict.fromkeys(split_tickers(wanted)[0]))
 
 
-def _preloaded(ctx: Context):
-    """The prices of :func:`_event_tickers`, fetched once per build (per context) and shared
-    by the event tables; ``None`` when the context does not share prices or that fetch fails
-    (each table then fetches for itself and reports its own error)."""
-    if not ctx.share_prices:
-        return None
+@contextlib.contextmanager
+def shared_prices(ctx: Context):
+    """Fetch the prices of every event table (:func:`_event_tickers`) once and pin them on the
+    price service while inside, so every event table reads them from there.
+
+    Right when all blocks are produced (the build), wasteful when only a few are (a refresh of
+    one sheet). When the event or the benchmark is bad, nothing is pinned: every block that
+    needs them raises that error itself and shows it.
+    """
     try:
-        return ctx.cached("preloaded", lambda: ev.preload_event_prices(_event_tickers(ctx), ctx.event,
-                                                                       ctx.settings))
+        event = ctx.event
+        table = ev.preload_event_prices(_event_tickers(ctx), event, ctx.settings)
     except ShockbookError:
-        return None
+        yield
+        return
+    with service_for(ctx.settings).pinned(table, ev.history_start(event)):
+        yield
+
+
+def _prices_pinned(ctx: Context) -> bool:
+    return service_for(ctx.settings).pinned_table(ev.history_start(ctx.event)) is not None
 
 
 def _index_move_tickers(ctx: Context) -> list[str]:
@@ -162,16 +170,9 @@ def _key_number_tickers() -> list[str]:
 
 def _shared_event_returns(ctx: Context) -> dict:
     """The event-return tables of the watchlist, the index moves and the key numbers, computed
-    once for their union (see :func:`ev.shared_event_returns`); empty when prices are not shared."""
-    preloaded = _preloaded(ctx)
-    if preloaded is None:
-        return {}
+    once for their union (see :func:`ev.shared_event_returns`); empty when prices are not pinned."""
     groups = [split_in_order(ctx.watchlist)[1], _index_move_tickers(ctx), _key_number_tickers()]
-    try:
-        return ctx.cached("event_returns_shared", lambda: ev.shared_event_returns(
-            groups, ctx.event, ctx.settings, preloaded=preloaded))
-    except ShockbookError:
-        return {}
+    return ctx.cached("event_returns_shared", lambda: ev.shared_event_returns(groups, ctx.event, ctx.settings))
 
 
 def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
@@ -181,7 +182,7 @@ def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
         shared = _shared_event_returns(ctx).get(tickers)
         if shared is not None:
             return shared
-        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
+        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings)
 
     return ctx.cached(("event_returns", tickers), compute)
 
@@ -445,7 +446,7 @@ def event_returns_published(ctx: Context) -> pd.DataFrame:
 
 
 def price_paths(ctx: Context) -> pd.DataFrame:
-    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings, preloaded=_preloaded(ctx))
+    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
     session = pd.Timestamp(ctx.event.session)
     frame["event_marker"] = [100.0 if pd.Timestamp(d) == session else None for d in frame["date"]]
     return frame
@@ -465,33 +466,27 @@ def _abnormal_tickers(ctx: Context) -> list[str]:
 
 def _shared_study(ctx: Context):
     """One event study for the abnormal-returns table and the group tests (when their windows
-    agree; see :func:`ev.share_event_study`), ``None`` when prices are not shared."""
-    preloaded = _preloaded(ctx)
-    if preloaded is None or tuple(ctx.estimation_window) != tuple(DEFAULT_ESTIMATION_WINDOW):
+    agree; see :func:`ev.share_event_study`), ``None`` when prices are not pinned."""
+    if tuple(ctx.estimation_window) != tuple(DEFAULT_ESTIMATION_WINDOW) or not _prices_pinned(ctx):
         return None
-    try:
-        groups = _groups(ctx)
-        tickers = [*split_in_order(_abnormal_tickers(ctx))[1], *(t for m in groups.values() for t in m)]
-        return ctx.cached("event_study_shared", lambda: ev.share_event_study(
-            list(dict.fromkeys(tickers)), ctx.event, ctx.settings, preloaded=preloaded))
-    except ShockbookError:
-        return None
+    groups = _groups(ctx)
+    tickers = [*split_in_order(_abnormal_tickers(ctx))[1], *(t for m in groups.values() for t in m)]
+    return ctx.cached("event_study_shared", lambda: ev.share_event_study(
+        list(dict.fromkeys(tickers)), ctx.event, ctx.settings))
 
 
 def group_tests(ctx: Context) -> pd.DataFrame:
-    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, preloaded=_preloaded(ctx),
-                               shared=_shared_study(ctx))
+    return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, shared=_shared_study(ctx))
 
 
 def abnormal(ctx: Context) -> pd.DataFrame:
     return _watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, preloaded=_preloaded(ctx),
-        shared=_shared_study(ctx)))
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx)))
 
 
 def baskets(ctx: Context) -> pd.DataFrame:
     frame = ctx.cached("baskets", lambda: ev.basket_table(
-        ctx.event, ctx.settings, baskets=_basket_content(ctx), lang=ctx.lang, preloaded=_preloaded(ctx))).copy()
+        ctx.event, ctx.settings, baskets=_basket_content(ctx), lang=ctx.lang)).copy()
     labels = {"theme:infrastructure": ctx.t("theme.infrastructure"), "theme:usage": ctx.t("theme.usage"),
               "spread": ctx.t("theme.spread")}
     frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
