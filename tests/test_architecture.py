@@ -84,3 +84,16 @@ def test_every_command_module_is_registered_and_complete():
 def test_the_cli_holds_no_table_logic():
     """The CLI calls the tables layer; it does not call analytics itself."""
     assert imports_from(sorted((PACKAGE / "cli").glob("*.py")), "shockbook.analytics") == {}
+
+
+def test_errors_name_the_bad_argument_one_way():
+    """``argument=`` names a bad argument or setting; ``key=`` and ``param=`` are not used."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                fn = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if fn.endswith("Error"):
+                    found += [f"{path.name}:{node.lineno} {kw.arg}=" for kw in node.keywords
+                              if kw.arg in ("key", "param", "arg", "parameter")]
+    assert found == []

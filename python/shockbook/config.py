@@ -38,7 +38,7 @@ def _parse_bool(key: str, text: str) -> bool:
         return True
     if value in ("0", "false", "no", "off", ""):
         return False
-    raise InputError(f"{ENV_PREFIX}{key.upper()}={text!r} is not a yes/no value (use 1 or 0)", key=key)
+    raise InputError(f"{ENV_PREFIX}{key.upper()}={text!r} is not a yes/no value (use 1 or 0)", argument=key)
 
 
 def _parse_sources(text: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -167,7 +167,7 @@ def _convert(name: str, raw: str) -> Any:
         if kind == "float":
             return float(raw)
     except ValueError:
-        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number", key=name) from None
+        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number", argument=name) from None
     if name == "sources":
         return _parse_sources(raw)
     return raw

@@ -40,6 +40,9 @@ class ShockbookError(Exception):
         One sentence that names the bad input and, where possible, what would be valid.
     **context:
         Anything an adapter may want to show or test (``ticker=``, ``date=``, ``valid=``...).
+        The bad argument, option or setting is always named by ``argument=`` (e.g.
+        ``argument="event_date"``); ``name=`` is the unknown name itself (an unknown model,
+        basket or language), ``field=`` a curated-content field.
     """
 
     #: Exit status the CLI uses for this kind of error (2 = bad input, 3 = data unavailable).

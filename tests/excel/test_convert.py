@@ -81,7 +81,7 @@ def test_parse_date_rejects_junk_naming_the_argument(value, message):
     with pytest.raises(InputError, match=message) as caught:
         parse_date(value, "event_date")
     assert caught.value.message.startswith("event_date")
-    assert caught.value.name == "event_date"
+    assert caught.value.argument == "event_date"
 
 
 # --- numbers -------------------------------------------------------------------------------

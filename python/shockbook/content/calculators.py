@@ -117,11 +117,11 @@ def _rows(metrics: Iterable[Metric] | None) -> list[Metric]:
 
 def _non_negative(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{name} must be a number, not {value!r}", name=name, value=value)
+        raise InputError(f"{name} must be a number, not {value!r}", argument=name, value=value)
     value = float(value)
     if math.isnan(value) or math.isinf(value) or value < 0:
         raise InputError(
-            f"{name} must be a finite number >= 0, not {value!r}", name=name, value=value
+            f"{name} must be a finite number >= 0, not {value!r}", argument=name, value=value
         )
     return value
 
@@ -131,7 +131,7 @@ def _share(name: str, value, *, open_interval: bool = False) -> float:
     bad = (value <= 0 or value >= 1) if open_interval else value > 1
     if bad:
         span = "strictly between 0 and 1" if open_interval else "between 0 and 1"
-        raise InputError(f"{name} must be {span}, not {value!r}", name=name, value=value)
+        raise InputError(f"{name} must be {span}, not {value!r}", argument=name, value=value)
     return value
 
 
@@ -150,7 +150,7 @@ def _as_of(as_of) -> dt.date | None:
         except ValueError:
             pass
     raise InputError(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}",
-                     name="as_of", value=as_of)
+                     argument="as_of", value=as_of)
 
 
 # --- API prices and workload cost ----------------------------------------------------------
@@ -336,7 +336,7 @@ def api_cost_ratio(
         raise InputError(
             f"the workload costs nothing on {model} (input_tokens={input_tokens}, "
             f"output_tokens={output_tokens}), so there is no ratio",
-            name="input_tokens", value=input_tokens,
+            argument="input_tokens", value=input_tokens,
         )
     return ref / cost
 
@@ -445,7 +445,7 @@ def training_share(k: float) -> float:
     k = _non_negative("k", k)
     if k == 0:
         raise InputError("k must be > 0 (a technique that saves no inference has no trade-off)",
-                         name="k", value=k)
+                         argument="k", value=k)
     return k / (1 + k)
 
 
@@ -519,7 +519,7 @@ def compute_split(
         k = technique_k if k is None else k
     if k is None:
         raise InputError("give a technique or k (OOMs of inference saved per OOM of training)",
-                         name="k", value=None)
+                         argument="k", value=None)
     share = training_share(k)
     k = float(k)
     if baseline_training_share is None:

@@ -175,17 +175,17 @@ def parse_date(value: Any, name: str = "date") -> dt.date:
         count = sum(len(row) for row in _cells(value))
         raise InputError(
             f"{name} must be a single cell holding a date, not a range of {count} cells",
-            name=name,
+            argument=name,
             value=value,
         )
     error = excel_error_text(value)
     if error:
-        raise InputError(f"{name} is an error cell ({error}), not a date", name=name, value=value)
+        raise InputError(f"{name} is an error cell ({error}), not a date", argument=name, value=value)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(f"{name} is empty; give a date such as 2025-01-27", name=name, value=value)
+        raise InputError(f"{name} is empty; give a date such as 2025-01-27", argument=name, value=value)
     if isinstance(value, dt.datetime):  # includes pandas.Timestamp
         if value is pd.NaT:
-            raise InputError(f"{name} is empty; give a date such as 2025-01-27", name=name)
+            raise InputError(f"{name} is empty; give a date such as 2025-01-27", argument=name)
         return dt.date(value.year, value.month, value.day)
     if isinstance(value, dt.date):
         return value
@@ -195,7 +195,7 @@ def parse_date(value: Any, name: str = "date") -> dt.date:
             raise InputError(
                 f"{name} {_shown(value)} is not an Excel date serial "
                 f"(valid: {_XL_SERIAL_MIN}..{_XL_SERIAL_MAX}, 1900-03-01..9999-12-31)",
-                name=name,
+                argument=name,
                 value=value,
             )
         return xw.to_datetime(serial).date()
@@ -206,17 +206,17 @@ def parse_date(value: Any, name: str = "date") -> dt.date:
                 return dt.datetime.fromisoformat(text).date()
             except ValueError:
                 raise InputError(
-                    f"{name} {_shown(value)} is not a calendar date", name=name, value=value
+                    f"{name} {_shown(value)} is not a calendar date", argument=name, value=value
                 ) from None
         raise InputError(
             f"{name} {_shown(value)} is not a date; use an ISO date like 2025-01-27 "
             "or an Excel date",
-            name=name,
+            argument=name,
             value=value,
         )
     raise InputError(
         f"{name} must be a date, not {type(value).__name__} {_shown(value)}",
-        name=name,
+        argument=name,
         value=value,
     )
 
@@ -233,20 +233,20 @@ def parse_number(value: Any, name: str = "value") -> float:
     if isinstance(value, (list, tuple)):
         count = sum(len(row) for row in _cells(value))
         raise InputError(
-            f"{name} must be a single number, not a range of {count} cells", name=name, value=value
+            f"{name} must be a single number, not a range of {count} cells", argument=name, value=value
         )
     error = excel_error_text(value)
     if error:
-        raise InputError(f"{name} is an error cell ({error}), not a number", name=name, value=value)
+        raise InputError(f"{name} is an error cell ({error}), not a number", argument=name, value=value)
     if value is None:
-        raise InputError(f"{name} is empty; give a number", name=name, value=value)
+        raise InputError(f"{name} is empty; give a number", argument=name, value=value)
     if not _is_number(value):
         raise InputError(
-            f"{name} must be a number, not {_kind(value)} {_shown(value)}", name=name, value=value
+            f"{name} must be a number, not {_kind(value)} {_shown(value)}", argument=name, value=value
         )
     number = float(value)
     if not math.isfinite(number):
-        raise InputError(f"{name} must be a finite number, not {number}", name=name, value=value)
+        raise InputError(f"{name} must be a finite number, not {number}", argument=name, value=value)
     return number
 
 
@@ -278,14 +278,14 @@ def parse_number_block(value: Any, name: str = "values") -> np.ndarray:
             if error:
                 raise InputError(
                     f"{where} is an error cell ({error}); only #N/A counts as a missing value",
-                    name=name,
+                    argument=name,
                     row=r + 1,
                     column=c + 1,
                 )
             if not _is_number(cell):
                 raise InputError(
                     f"{where} is {_kind(cell)} {_shown(cell)}, not a number",
-                    name=name,
+                    argument=name,
                     row=r + 1,
                     column=c + 1,
                 )
@@ -393,7 +393,7 @@ def parse_tickers(value: Any, name: str = "tickers") -> TickerList:
                 seen.add(entry.label)
             entries.append(entry)
     if not entries:
-        raise InputError(f"{name} is empty; give at least one ticker, e.g. NVDA", name=name)
+        raise InputError(f"{name} is empty; give at least one ticker, e.g. NVDA", argument=name)
     return TickerList(tuple(entries))
 
 

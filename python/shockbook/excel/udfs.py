@@ -101,14 +101,14 @@ def _text(value, name):
     """An optional text cell -> stripped text, or None for an empty cell."""
     error = excel_error_text(value)
     if error:
-        raise InputError(f"{name} is an error cell ({error}), not text", name=name, value=value)
+        raise InputError(f"{name} is an error cell ({error}), not text", argument=name, value=value)
     if value is None:
         return None
     if isinstance(value, (list, tuple)):
-        raise InputError(f"{name} must be a single cell, not a range", name=name)
+        raise InputError(f"{name} must be a single cell, not a range", argument=name)
     if isinstance(value, str):
         return value.strip() or None
-    raise InputError(f"{name} must be text, not {type(value).__name__} {value!r}", name=name, value=value)
+    raise InputError(f"{name} must be text, not {type(value).__name__} {value!r}", argument=name, value=value)
 
 
 def _optional(parse):
@@ -124,7 +124,7 @@ def _one_ticker(value, name):
     """A single ticker cell -> the clean ticker; a range of several tickers is refused."""
     entries = parse_tickers(value, name).entries
     if len(entries) != 1:
-        raise InputError(f"{name} must be one ticker, not a range of {len(entries)}", name=name)
+        raise InputError(f"{name} must be one ticker, not a range of {len(entries)}", argument=name)
     if entries[0].error is not None:
         raise entries[0].error
     return entries[0].label
@@ -135,7 +135,7 @@ def _count(value, name):
     number = parse_number(value, name)
     if not number.is_integer() or not 1 <= number <= 500:
         raise InputError(f"{name} must be a whole number from 1 to 500, not {number:g}",
-                         name=name, value=value)
+                         argument=name, value=value)
     return int(number)
 
 
@@ -144,16 +144,16 @@ def _month(value, name):
 
     error = excel_error_text(value)
     if error:
-        raise InputError(f"{name} is an error cell ({error}), not a month", name=name)
+        raise InputError(f"{name} is an error cell ({error}), not a month", argument=name)
     if value is None:
-        raise InputError(f"{name} is empty; give a month such as 2025-02", name=name)
+        raise InputError(f"{name} is empty; give a month such as 2025-02", argument=name)
     return "%04d-%02d" % parse_month(value)
 
 
 def _number_or_text(value, name):
     error = excel_error_text(value)
     if error:
-        raise InputError(f"{name} is an error cell ({error})", name=name)
+        raise InputError(f"{name} is an error cell ({error})", argument=name)
     if isinstance(value, str) and value.strip():
         return value.strip()
     return parse_number(value, name)
@@ -525,7 +525,7 @@ def SB_API_COST(model, input_tokens, output_tokens, cache_hit_share=0.0, referen
     from ..tables.content import api_cost_table
 
     if model is None:
-        raise InputError("model is empty; give a model name such as DeepSeek R1", name="model")
+        raise InputError("model is empty; give a model name such as DeepSeek R1", argument="model")
     settings = _settings()
     table = api_cost_table(input_tokens, output_tokens, cache_hit_share, reference or "OpenAI o1",
                            user_file=settings.metrics_file)

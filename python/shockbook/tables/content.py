@@ -387,7 +387,7 @@ def compute_split_table(baseline_training_share: float | None = None) -> pd.Data
     """
     if baseline_training_share is not None and not isinstance(baseline_training_share, (int, float)):
         raise InputError(f"baseline_training_share must be a number, not {baseline_training_share!r}",
-                         name="baseline_training_share", value=baseline_training_share)
+                         argument="baseline_training_share", value=baseline_training_share)
     metrics = load_metrics().rows
     techniques = list(dict.fromkeys(
         r.model for r in metrics if r.metric == calc.TRAINING_SPAN))

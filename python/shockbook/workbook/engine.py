@@ -311,7 +311,7 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
     if not path.is_file():
         where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
         raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
-                         f"Settings sheet{where}", key=key, path=str(path))
+                         f"Settings sheet{where}", argument=key, path=str(path))
     return path
 
 
@@ -334,7 +334,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     try:
         resolve_event(event_text)
     except ShockbookError as exc:
-        raise InputError(f"Settings event_date: {exc.one_line()}", key="event_date") from None
+        raise InputError(f"Settings event_date: {exc.one_line()}", argument="event_date") from None
     folder = Path(folder) if folder is not None else None
     base = base or Settings.from_env()
 
@@ -343,11 +343,11 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
         try:
             return int(float(text)) if text else default
         except ValueError:
-            raise InputError(f"Settings {key}={text!r} is not a whole number of sessions", key=key) from None
+            raise InputError(f"Settings {key}={text!r} is not a whole number of sessions", argument=key) from None
 
     mode = values.get("data_mode", "").lower()
     if mode not in ("", "live", "offline"):
-        raise InputError(f"Settings data_mode={mode!r}; valid: live, offline", key="data_mode")
+        raise InputError(f"Settings data_mode={mode!r}; valid: live, offline", argument="data_mode")
     lang = values.get("lang") or lang_hint
     settings = base.replace(
         benchmark=values.get("benchmark") or None,
