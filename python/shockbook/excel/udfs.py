@@ -367,8 +367,8 @@ def SB_REBASED(tickers, event_date, base_date=None):
         if entry.ok and table is not None and entry.label in table.columns:
             out[entry.label] = table[entry.label].to_numpy()
             continue
-        text = entry.error.cell_text() if entry.error is not None else errors.get(
-            entry.label, f"#SB! no prices for {entry.label}")
+        error = entry.error or errors.get(entry.label)
+        text = error.cell_text() if error is not None else f"#SB! no prices for {entry.label}"
         column = pd.Series([None] * len(out), dtype=object)
         column.iloc[0] = shorten(text)
         out[entry.label] = column.to_numpy()

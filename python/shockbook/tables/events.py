@@ -279,7 +279,7 @@ class Breadth:
     worst: pd.DataFrame
     best: pd.DataFrame
     returns: pd.Series = field(repr=False)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, ShockbookError] = field(default_factory=dict)  # ticker -> why it has no return
 
 
 def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None,
@@ -309,7 +309,7 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     kwargs = dict(names=names.get("name"), sectors=names.get("gics_sector"))
     worst = an.rank_returns(returns.dropna(), n=n, worst=True, **kwargs)
     best = an.rank_returns(returns.dropna(), n=n, worst=False, **kwargs)
-    errors = {t: e.cell_text() for t, e in data.table.errors.items() if t in tickers}
+    errors = {t: e for t, e in data.table.errors.items() if t in tickers}
     _attrs(summary, data, universe_size=len(tickers))
     for frame in (worst, best):  # the same context; the provenance labels are made once
         frame.attrs.update({**summary.attrs, "provenance": dict(summary.attrs["provenance"])})
@@ -321,7 +321,8 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
     """Prices / price on the base date x 100, from the base date to the latest session.
 
     The base defaults to the last session of the year before the event (the report's
-    "연초 주가"). Columns: ``date`` then one per ticker."""
+    "연초 주가"). Columns: ``date`` then one per ticker; ``attrs["errors"]`` holds, per ticker
+    without prices, its :class:`ShockbookError` (the adapter renders it)."""
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings)
     served = [t for t in names if t in data.prices.columns]
@@ -334,7 +335,7 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
     out = paths.reset_index()
     out.columns = ["date"] + list(paths.columns)
     return _attrs(out, data, base_date=str(pd.Timestamp(start).date()),
-                  errors={t: e.cell_text() for t, e in data.table.errors.items()})
+                  errors=dict(data.table.errors))
 
 
 @dataclass(frozen=True, eq=False)
