@@ -13,6 +13,7 @@ numbers share one breadth computation.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -616,6 +617,7 @@ UDF_EXAMPLES = {
 }
 
 
+@functools.cache
 def _udf_docs() -> dict[str, str]:
     """``SB_`` function name -> docstring, read from the UDF module's source (the engine does
     not import the xlwings adapter)."""
