@@ -65,6 +65,16 @@ class ShockbookError(Exception):
         """The message as a cell text of at most 255 characters."""
         return shorten(f"{self.cell_prefix} {self.one_line()}")
 
+    def __eq__(self, other) -> bool:
+        """Errors are values: the same kind, message and context are the same error (a table
+        served from a shared fetch equals the table fetched alone)."""
+        if not isinstance(other, ShockbookError):
+            return NotImplemented
+        return type(self) is type(other) and self.message == other.message and self.context == other.context
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.message))
+
     def __reduce__(self):  # keep context across pickling (multiprocessing, caches)
         return (_rebuild, (type(self), self.message, self.context))
 

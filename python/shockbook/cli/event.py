@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.universe import universe_members
-from ..errors import InputError
+from ..errors import InputError, ShockbookError
 from .common import EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, emit, settings_from
 
 SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         tickers = list(args.tickers)
     rows = ev.event_rows(tickers, event, settings)
-    errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if r["error"]}
+    errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if isinstance(r["error"], ShockbookError)}
+    rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     served = len(rows) - len(errors)
     if args.format == "json":
         _emit_json(rows, breadth, event, settings)
@@ -67,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         emit(rows, "csv")
     else:
         _emit_table(rows, breadth, event, settings, universe=bool(args.universe))
-    for ticker, text in errors.items():
-        sys.stderr.write(f"shockbook: {ticker}: {text.removeprefix('#SB! ')}\n")
+    for ticker, error in errors.items():
+        sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
     if served == 0:
         return EXIT_NODATA
     return EXIT_PARTIAL if errors else EXIT_OK

@@ -205,8 +205,9 @@ def _fit(frame: pd.DataFrame, pointer=None) -> pd.DataFrame:
 
 def _with_ticker_rows(table: pd.DataFrame, tickers: TickerList) -> pd.DataFrame:
     """Per-ticker rows in the order asked, bad cells and failed tickers with their text."""
-    errors = {t: _CellText(e) for t, e in zip(table["ticker"], table["error"]) if e}
-    good = table[table["error"] == ""].drop(columns=["error"])
+    errors = {t: _CellText(e.cell_text() if isinstance(e, ShockbookError) else e)
+              for t, e in zip(table["ticker"], table["error"]) if isinstance(e, ShockbookError) or e}
+    good = table[[not (isinstance(e, ShockbookError) or e) for e in table["error"]]].drop(columns=["error"])
     return _fit(rows_by_ticker(good, tickers, errors))
 
 

@@ -5,7 +5,8 @@ computes with :mod:`shockbook.analytics` and returns a :class:`pandas.DataFrame`
 ``attrs`` carry the context an adapter shows beside it (``event``, ``session_note``,
 ``benchmark``, ``price_field``, ``provenance``). Returns are fractions.
 
-A ticker that cannot be served or computed keeps its row, with the reason in ``error`` (data)
+A ticker that cannot be served or computed keeps its row, with the reason in ``error`` (data:
+the :class:`~shockbook.errors.ShockbookError` itself, ``""`` when none; each adapter renders it)
 or ``note`` (analysis); the rest of the table is filled.
 """
 
@@ -206,7 +207,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     for col in EVENT_COLUMNS:
         if col not in rows:
             rows[col] = np.nan if col not in ("note", "error", "source", "as_of") else ""
-    rows["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in rows["ticker"]]
+    rows["error"] = pd.Series([data.table.errors.get(t, "") for t in rows["ticker"]], index=rows.index, dtype=object)
     rows["note"] = rows["note"].fillna("")
     rows["sessions_to_recover"] = rows["sessions_to_recover"].astype("Int64")
     # the share of a drop recovered is noise when the drop itself is tiny (-0.3% -> -3,500%)
@@ -401,7 +402,7 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
     table = study.table().reindex(names)
     table.index.name = "ticker"
     out = table.reset_index()
-    out["error"] = [data.table.errors[t].cell_text() if t in data.table.errors else "" for t in names]
+    out["error"] = pd.Series([data.table.errors.get(t, "") for t in names], index=out.index, dtype=object)
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
     out = _attrs(out, data, estimation_window=list(estimation_window))
     out.attrs["study"] = study

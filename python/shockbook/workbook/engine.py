@@ -88,6 +88,8 @@ def _cell(value):
         return None
     if isinstance(value, (list, tuple, set)):
         return ", ".join(map(str, value))
+    if isinstance(value, ShockbookError):  # a row's error, kept typed until here
+        return value.cell_text()
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime().replace(tzinfo=None)
     if isinstance(value, np.generic):
@@ -134,7 +136,9 @@ def row_errors(frame: pd.DataFrame | None) -> dict[str, str]:
         return {}
     out = {}
     for ticker, error in zip(frame["ticker"], frame["error"]):
-        if isinstance(error, str) and error.strip():
+        if isinstance(error, ShockbookError):
+            out[str(ticker)] = error.one_line()
+        elif isinstance(error, str) and error.strip():
             text = error.strip()
             out[str(ticker)] = text[len(ShockbookError.cell_prefix):].strip() if text.startswith(
                 ShockbookError.cell_prefix) else text

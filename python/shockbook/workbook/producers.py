@@ -425,7 +425,7 @@ def _watchlist_table(entries, table: Callable[[list[str]], pd.DataFrame]) -> pd.
     frame = table(good) if good else None
     if not bad:
         return frame
-    errors = pd.DataFrame({"ticker": list(bad), "error": [exc.cell_text() for exc in bad.values()]})
+    errors = pd.DataFrame({"ticker": list(bad), "error": list(bad.values())})
     if frame is None:
         return errors
     attrs = dict(frame.attrs)
