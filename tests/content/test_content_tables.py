@@ -83,7 +83,7 @@ def test_malformed_user_row_shows_in_the_table_attrs(tmp_path):
     path.write_text("rows:\n  - id: x\n    source: Me\n", encoding="utf-8")
     df = opinions_table("en", user_file=path)
     assert len(df) == 14
-    assert any("field 'stance'" in line for line in df.attrs["content_errors"])
+    assert any("field 'stance'" in error.one_line() for error in df.attrs["content_errors"])
 
 
 # --- table 2 -------------------------------------------------------------------------------

@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"{attrs['legend']}\n")
         for line in attrs["flags"]:
             out.write(f"  - {line}\n")
-    for ticker, message in attrs.get("errors", {}).items():
-        sys.stderr.write(f"shockbook: {ticker}: {message}\n")
+    for ticker, error in attrs.get("errors", {}).items():
+        sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
     return EXIT_PARTIAL if attrs.get("errors") else EXIT_OK
 
 

@@ -64,6 +64,6 @@ def run(args: argparse.Namespace) -> int:
         frame = calls_beat_miss_table(settings)
     emit(frame, args.format)
     problems = frame.attrs.get("content_errors") or []
-    for line in problems:
-        sys.stderr.write(f"shockbook: warning: {line}\n")
+    for error in problems:
+        sys.stderr.write(f"shockbook: warning: {error.one_line()}\n")
     return EXIT_PARTIAL if problems else EXIT_OK

@@ -597,7 +597,7 @@ def SB_EARNINGS_GRID(month, tickers=None):
     grid = earnings_calendar_grid(month, watch, settings, settings.lang)
     out = grid.astype({"week_of": object})
     ignored = [e.error.cell_text() for e in tickers.errors] if tickers is not None else []
-    unplaced = [f"{t}: {m}" for t, m in grid.attrs["errors"].items()]
+    unplaced = [f"{t}: {e.one_line()}" for t, e in grid.attrs["errors"].items()]
     footer = {"week_of": "source", "MON": grid.attrs["source_text"], "TUE": grid.attrs["legend"],
               "WED": "; ".join(ignored), "THU": "; ".join(unplaced), "FRI": ""}
     out = pd.concat([out, pd.DataFrame([footer])], ignore_index=True)

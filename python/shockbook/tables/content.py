@@ -6,8 +6,8 @@ not the headers). Lists (points, guidance...) are joined into one cell, one ``"-
 line.
 
 Rows rejected from a user file (see :mod:`shockbook.content`) do not stop a table: their
-one-line error messages are in ``df.attrs["content_errors"]`` (empty list when none), for
-the adapter to show next to the table.
+:class:`~shockbook.errors.ContentError` objects are in ``df.attrs["content_errors"]`` (empty
+list when none), for the adapter to render next to the table.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _bullets(items: Iterable[str]) -> str:
 
 def _frame(rows: list[dict], columns: list[str], errors: Iterable = ()) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns)
-    df.attrs["content_errors"] = [e.one_line() for e in errors]
+    df.attrs["content_errors"] = list(errors)
     return df
 
 

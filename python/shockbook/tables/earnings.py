@@ -194,7 +194,7 @@ def earnings_calendar_rows(
         ``surprise_pct`` (percent, NaN when unknown), ``weekday``, ``ai_infrastructure``,
         ``watchlist`` (bool), ``note``, ``as_of``. ``attrs``: ``month``, ``source`` (the
         sources used, comma-separated), ``flags`` (one line per corrected or missing entry),
-        ``errors`` (ticker -> one-line message for companies no source could place).
+        ``errors`` (ticker -> the :class:`ShockbookError` of a company no source could place).
 
     Raises
     ------
@@ -222,7 +222,7 @@ def earnings_calendar_rows(
 
     rows: list[dict] = []
     flags: list[str] = []
-    errors: dict[str, str] = {}
+    errors: dict[str, ShockbookError] = {}
     live = live_allowed(settings)
     for t in universe:
         try:
@@ -230,7 +230,7 @@ def earnings_calendar_rows(
         except ShockbookError as exc:
             frame = None
             if not (not live and isinstance(exc, NoDataError)):
-                errors[t] = exc.one_line()
+                errors[t] = exc
         report_days = month_rows.get(t, [])
         if frame is not None:
             days = frame[(frame["date"].dt.date >= first) & (frame["date"].dt.date <= last)]
@@ -248,7 +248,7 @@ def earnings_calendar_rows(
             flags.append(f"{r['ticker']}: {r['note']}")
     placed = {r["ticker"] for r in rows}
     for t in [t for t in errors if t in placed]:  # served by the report after Yahoo failed
-        flags.append(f"{t}: Yahoo failed ({errors.pop(t)}); the report's date is shown")
+        flags.append(f"{t}: Yahoo failed ({errors.pop(t).one_line()}); the report's date is shown")
     for t in watch:
         if not any(r["ticker"] == t for r in rows) and t not in errors:
             if t not in report_by_ticker and not live:
@@ -335,7 +335,7 @@ def earnings_calendar_grid(
 
     ``attrs``: ``month`` ("YYYY-MM"), ``source`` (``"report table 4"``, ``"yahoo"``,
     ``"cache"``, or several comma-separated), ``flags`` (one line per correction, moved date
-    or missing company), ``errors`` (ticker -> message), ``legend`` (the markers, in ``lang``)
+    or missing company), ``errors`` (ticker -> :class:`ShockbookError`), ``legend`` (the markers, in ``lang``)
     and ``source_text`` (the sources, in ``lang``). The company-days behind the grid are
     :func:`earnings_calendar_rows` with the same arguments.
 
