@@ -4,8 +4,9 @@
 The functions here take the calling workbook (``xw.Book.caller()``), read its Settings sheet,
 and write every block of the layout through :class:`XlwingsWriter`, the xlwings implementation
 of :class:`shockbook.workbook.engine.BookWriter`. The headless twin is
-``python -m shockbook refresh --workbook FILE`` (same runner, openpyxl writer), which is how
-the tests exercise this code without Excel.
+``python -m shockbook refresh --workbook FILE`` (same engine, the openpyxl writer). The tests
+run these functions end to end with ``xw.Book.caller()`` returning a stand-in Book
+(``tests/xlharness.py``) and compare the result with the headless refresh.
 """
 
 from __future__ import annotations
