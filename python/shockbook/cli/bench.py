@@ -57,11 +57,12 @@ def run(args: argparse.Namespace) -> int:
         import datetime as dt
 
         from ..bench.engine import bench_engine
+        from ..content.report import report_facts
         from ..data.snapshot import SnapshotSource
 
         _say(args, "engine: breadth and market model vs per-ticker loops ...")
         table = SnapshotSource(prices).fetch(universe + ["^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30))
-        result["engine"] = bench_engine(table.close, "^GSPC", "2025-01-27")
+        result["engine"] = bench_engine(table.close, "^GSPC", report_facts().event.isoformat())
     if "workbook" in wanted:
         from ..bench.workbook import bench_workbook
 
