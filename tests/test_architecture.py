@@ -57,6 +57,11 @@ def test_the_engine_imports_no_excel_library(library):
     ("workbook", "shockbook.excel"),     # the engine imports no adapter
     ("workbook", "shockbook.template"),
     ("analytics", "shockbook.data"),     # pure analytics do no I/O
+    ("patch", "shockbook.template"),     # the package patcher stands on the engine alone
+    ("patch", "shockbook.excel"),
+    ("template", "shockbook.patch"),
+    ("excel", "shockbook.patch"),
+    ("workbook", "shockbook.patch"),
 ])
 def test_layers_do_not_import_across(folder, forbidden):
     assert imports_from(modules_under(folder), forbidden) == {}

@@ -15,16 +15,41 @@ SUMMARY = "refresh the tables of a saved workbook headlessly (keeps your edits)"
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workbook", type=Path, required=True, metavar="FILE", help="the .xlsm to refresh in place")
     p.add_argument("--out", type=Path, metavar="PATH", help="write the refreshed workbook here instead")
+    p.add_argument("--force", action="store_true",
+                   help="let a table that grows overwrite your cells below it (default: stop, nothing written)")
     add_data_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..template.builder import refresh_file
     from ..workbook import layout as L
 
     base = settings_from(args)
     flags = {k: getattr(args, k, None) for k in ("offline", "snapshot", "price_field")}
     flags = {k: v for k, v in flags.items() if v is not None}  # only what this run was told
     with progress(len(L.blocks()), "refresh", unit="table") as bar:
-        report = refresh_file(args.workbook, base=base, progress=bar, out=args.out, overrides=flags)
+        report = refresh_workbook(args.workbook, base=base, progress=bar, out=args.out, overrides=flags,
+                                  force=args.force)
     return report_outcome(report)
+
+
+def refresh_workbook(path: Path, *, out: Path | None = None, force: bool = False, **options):
+    """The headless refresh: an ``.xlsm`` is patched (:func:`shockbook.patch.writer.refresh_package`,
+    ``force`` lets a growing table overwrite user cells), an ``.xlsx`` (a copy saved without
+    macros) is rebuilt through openpyxl (:func:`shockbook.template.builder.refresh_file`).
+    ``out`` also gets its xlwings "Run main" module (``X.py`` beside ``X.xlsm``) unless one is there.
+    """
+    if Path(path).suffix.lower() == ".xlsm":
+        from ..patch.writer import refresh_package
+
+        report = refresh_package(path, out=out, force=force, **options)
+    else:
+        from ..template.builder import refresh_file
+
+        report = refresh_file(path, out=out, **options)
+    if out is not None:
+        from ..template.static import run_main_module
+
+        module = report.path.with_suffix(".py")
+        if not module.exists():
+            module.write_text(run_main_module(report.path.stem), encoding="utf-8")
+    return report

@@ -1,0 +1,69 @@
+"""Cells written into a worksheet part by the package writer (``shockbook.patch.sheetxml``).
+
+Read back with lxml: text is an inline string (never a formula, whatever it starts with), rows
+and cells stay sorted, a cell's style stays, and a cell that already holds the value keeps its
+bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+
+from shockbook.patch.sheetxml import SheetData
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+         '<row r="2"><c r="B2" s="3"><v>1</v></c><c r="D2" t="inlineStr"><is><t>keep</t></is></c></row>'
+         '<row r="5"><c r="A5"><f>SUM(B2:B3)</f><v>1</v></c></row></sheetData></worksheet>')
+
+
+def _data():
+    root = etree.fromstring(SHEET)
+    return root, SheetData(root)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+CALL", "-X", "@A1", "plain", " padded "])
+def test_text_is_an_inline_string_never_a_formula(text):
+    root, data = _data()
+    data.set(3, 2, text)
+    cell = root.xpath("//m:c[@r='B3']", namespaces=NS)[0]
+    assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
+    assert "".join(cell.xpath(".//m:t/text()", namespaces=NS)) == text
+
+
+@pytest.mark.parametrize(("value", "t", "v"), [
+    (0.25, None, "0.25"), (7, None, "7"), (True, "b", "1"), (dt.date(2025, 1, 27), None, "45684.0"),
+])
+def test_numbers_booleans_and_dates(value, t, v):
+    root, data = _data()
+    data.set(2, 2, value)
+    cell = root.xpath("//m:c[@r='B2']", namespaces=NS)[0]
+    assert (cell.get("t"), cell.findtext("m:v", namespaces=NS), cell.get("s")) == (t, v, "3")  # style kept
+
+
+def test_new_rows_and_cells_are_inserted_in_order():
+    root, data = _data()
+    data.set(3, 1, "x")
+    data.set(2, 3, "y")
+    data.set(1, 1, "z")
+    data.set(9, 1, "w")
+    assert root.xpath("//m:row/@r", namespaces=NS) == ["1", "2", "3", "5", "9"]
+    assert root.xpath("//m:row[@r='2']/m:c/@r", namespaces=NS) == ["B2", "C2", "D2"]
+
+
+def test_a_cell_that_holds_the_value_is_left_as_it_was():
+    root, data = _data()
+    data.set(2, 4, "keep")
+    data.set(2, 2, 1)
+    assert not data.changed
+    assert etree.tostring(root) == etree.tostring(etree.fromstring(SHEET))
+
+
+def test_clearing_keeps_the_style_and_drops_the_value():
+    root, data = _data()
+    data.clear(2, 2)
+    cell = root.xpath("//m:c[@r='B2']", namespaces=NS)[0]
+    assert cell.get("s") == "3" and len(cell) == 0
