@@ -95,6 +95,9 @@ def test_own_opinion_row_survives_below_the_built_in_ones(edited):
 
 
 def test_refreshed_file_keeps_vba_buttons_and_charts(edited):
+    from ooxml_check import problems
+
+    assert problems(edited) == []
     package = Package(edited.read_bytes())
     assert "xl/vbaProject.bin" in package.names()
     assert any(n.startswith("xl/charts/chart") for n in package.names())
