@@ -476,6 +476,18 @@ class _BookRange:
         return self
 
     @property
+    def row(self) -> int:
+        return self.first[0]
+
+    @property
+    def column(self) -> int:
+        return self.first[1]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.last[0] - self.first[0] + 1, self.last[1] - self.first[1] + 1
+
+    @property
     def value(self):
         (r1, c1), (r2, c2) = self.first, self.last
         return [[self.ws.cell(row=r, column=c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
@@ -512,6 +524,14 @@ class _BookTable:
 
     def resize(self, ref) -> None:
         self.ws.tables[self.name].ref = ref
+
+    @property
+    def range(self) -> _BookRange:
+        """The table's whole range, header row first (xlwings ``Table.range``)."""
+        from openpyxl.utils.cell import range_boundaries
+
+        c1, r1, c2, r2 = range_boundaries(self.ws.tables[self.name].ref)
+        return _BookRange(self.ws, (r1, c1), (r2, c2))
 
 
 class _BookTables(list):

@@ -11,11 +11,13 @@ for an xlwings ``Book`` (the attributes ``XlwingsWriter`` uses: ``sheets``, ``ra
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils.cell import range_boundaries
 
 from shockbook.config import Settings
 from shockbook.excel.macros import XlwingsWriter
@@ -94,6 +96,12 @@ class FakeTable:
 
     def resize(self, rng):
         self.ref = rng
+
+    @property
+    def range(self):
+        """The table's range (header row first): its first row, first column and shape."""
+        c1, r1, c2, r2 = range_boundaries(self.ref)
+        return SimpleNamespace(row=r1, column=c1, shape=(r2 - r1 + 1, c2 - c1 + 1))
 
 
 class FakeTables(list):
