@@ -1,5 +1,7 @@
 """The benchmark's request counts (not its timings: speed is measured, never asserted)."""
 
+import pytest
+
 from shockbook.bench.data import bench_data
 from shockbook.bench.engine import bench_engine
 
@@ -24,3 +26,11 @@ def test_engine_bench_agrees_with_the_loop(prices_path):
     prices = SnapshotSource(prices_path).fetch(["NVDA", "AVGO", "VST", "^GSPC"], dt.date(2024, 1, 2), dt.date(2025, 6, 30))
     result = bench_engine(prices.close, "^GSPC", "2025-01-27", repeats=1)
     assert result["breadth_rank_agree"] and result["max_abs_diff_beta"] < 1e-10
+
+
+def test_refresh_bench_refreshes_every_table_from_the_warm_cache(prices_path):
+    from shockbook.bench.refresh import bench_refresh
+
+    result = bench_refresh(prices_path, repeat=1)
+    assert result["errors"] == 0  # every table was served by the cache, none fell back
+    assert result["patch_s"] == pytest.approx(result["refresh_s"] - result["tables_s"], abs=0.002)

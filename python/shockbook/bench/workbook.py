@@ -17,6 +17,7 @@ build does. The ratio is full build / floor, both best of ``repeat``, measured i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import tempfile
@@ -138,22 +139,20 @@ def fill_price_cache(cache_dir: Path, prices_path: Path, now: "dt.datetime") -> 
     return len(table.provenance)
 
 
-def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = None, *, repeat: int = 3) -> dict:
-    """Seconds for the full build (warm price cache, best of ``repeat``) and for the openpyxl floor.
+@contextlib.contextmanager
+def warm_prices(folder: Path, prices_path: str | Path, universe: Sequence[str] | None = None):
+    """``(settings, members)`` reading a warm price cache in ``folder`` (filled from the snapshot)
+    through the service the build and the refresh find for ``settings``; closed on exit.
 
-    ``universe``: tickers of the breadth universe (default: the members file beside the prices).
-    Returns ``{"build_s", "floor_s", "ratio", "cells", "charts", "stages_ms"}``; ``stages_ms``
-    splits the best build into producing the tables, styling and charts, and saving with VBA.
+    ``members``: the universe members (the members file beside the prices, restricted to
+    ``universe`` if given), or ``None``.
     """
     import pandas as pd
 
     from ..config import Settings
+    from ..data import prices as price_module
     from ..data.universe import load_universe_file
-    from ..template import builder as B
-    from ..template.writer import table_rows
-    from ..workbook import engine as E
-    from ..workbook import layout as L
-    from ..workbook.producers import make_context
+    from .data import _clock_after_data
 
     prices_path = Path(prices_path)
     members_file = prices_path.with_name("sp500_constituents_2025-01-27.csv")
@@ -161,18 +160,35 @@ def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = Non
     if universe is not None:
         members = (members[members["ticker"].isin(list(universe))] if members is not None
                    else pd.DataFrame({"ticker": list(universe), "name": "", "gics_sector": ""}))
-    with tempfile.TemporaryDirectory() as folder:
-        cache_dir = Path(folder) / "cache"
-        settings = Settings.from_env(environ={}, cache_dir=cache_dir, offline=True, sources=("cache",))
-        # The service the build finds for these settings, with "now" just after the data ends
-        # (as the data bench does), so the cached bars are complete and final, as a cache
-        # filled by live fetches up to today is.
-        from ..data import prices as price_module
-        from .data import _clock_after_data
+    cache_dir = folder / "cache"
+    settings = Settings.from_env(environ={}, cache_dir=cache_dir, offline=True, sources=("cache",))
+    # The service the build finds for these settings, with "now" just after the data ends
+    # (as the data bench does), so the cached bars are complete and final, as a cache
+    # filled by live fetches up to today is.
+    clock = _clock_after_data()
+    fill_price_cache(cache_dir, prices_path, clock())
+    price_module._services[settings] = price_module.PriceService(settings, clock=clock)
+    try:
+        yield settings, members
+    finally:
+        price_module._services.pop(settings, None).cache.close()
 
-        clock = _clock_after_data()
-        fill_price_cache(cache_dir, prices_path, clock())
-        price_module._services[settings] = price_module.PriceService(settings, clock=clock)
+
+def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = None, *, repeat: int = 3) -> dict:
+    """Seconds for the full build (warm price cache, best of ``repeat``) and for the openpyxl floor.
+
+    ``universe``: tickers of the breadth universe (default: the members file beside the prices).
+    Returns ``{"build_s", "floor_s", "ratio", "cells", "charts", "stages_ms"}``; ``stages_ms``
+    splits the best build into producing the tables, styling and charts, and saving with VBA.
+    """
+    from ..template import builder as B
+    from ..template.writer import table_rows
+    from ..workbook import engine as E
+    from ..workbook import layout as L
+    from ..workbook.producers import make_context
+
+    with tempfile.TemporaryDirectory() as folder, warm_prices(Path(folder), prices_path, universe) as (
+            settings, members):
         out = Path(folder) / "bench_book.xlsm"
         stages: dict[str, float] = {}
 
@@ -198,7 +214,6 @@ def bench_workbook(prices_path: str | Path, universe: Sequence[str] | None = Non
         rows = {b.name: table_rows(wb[title], b.name) for title in wb.sheetnames
                 for _, b in L.blocks() if b.name in wb[title].tables}
         floor_s = min(_floor(sheets, settings.lang, rows) for _ in range(repeat))
-        price_module._services.pop(settings, None).cache.close()
     return {"build_s": round(build_s, 3), "floor_s": round(floor_s, 3),
             "ratio": round(build_s / floor_s, 2), "cells": sum(len(s.cells) for s in sheets),
             "charts": sum(len(b.charts) for _, b in L.blocks()),
