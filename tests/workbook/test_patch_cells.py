@@ -67,3 +67,20 @@ def test_clearing_keeps_the_style_and_drops_the_value():
     data.clear(2, 2)
     cell = root.xpath("//m:c[@r='B2']", namespaces=NS)[0]
     assert cell.get("s") == "3" and len(cell) == 0
+
+
+def test_a_moved_formula_stays_a_formula_and_shared_formulas_are_unshared():
+    from shockbook.patch.sheetxml import KeptFormula
+
+    root = etree.fromstring(SHEET.replace(
+        '<row r="5">', '<row r="4"><c r="A4"><f t="shared" ref="A4:B4" si="0">B2*2</f><v>2</v></c>'
+                       '<c r="B4"><f t="shared" si="0"/><v>6</v></c></row><row r="5">'))
+    data = SheetData(root)
+    cells = {ref: root.xpath(f"//m:c[@r='{ref}']", namespaces=NS)[0] for ref in ("A5", "A4", "B4")}
+    data.set(7, 1, KeptFormula("=SUM(B2:B3)", cells["A5"]))
+    data.set(8, 1, KeptFormula("=B2*2", cells["A4"]))
+    data.set(8, 2, KeptFormula("=", cells["B4"]))
+    moved = {ref: root.xpath(f"//m:c[@r='{ref}']", namespaces=NS)[0] for ref in ("A7", "A8", "B8")}
+    assert moved["A7"].findtext("m:f", namespaces=NS) == "SUM(B2:B3)" and moved["A7"].find("m:v", NS) is None
+    assert moved["A8"].find("m:f", NS).attrib == {} and moved["A8"].findtext("m:f", namespaces=NS) == "B2*2"
+    assert moved["B8"].find("m:f", NS) is None and moved["B8"].findtext("m:v", namespaces=NS) == "6"

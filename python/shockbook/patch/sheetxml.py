@@ -180,8 +180,15 @@ class SheetData:
                 return
             new = deepcopy(value.element)
             new.set("r", cell_ref(r, col))
-            for v in new.findall(V):
-                new.remove(v)
+            f = new.find(F)
+            if f is not None and f.get("t") == "shared" and not (f.text or "").strip():
+                new.remove(f)  # a shared formula's follower cannot stand alone: keep its last value
+            else:
+                if f is not None and f.get("t") == "shared":  # the leader becomes a formula of its own
+                    for attr in ("t", "ref", "si"):
+                        f.attrib.pop(attr, None)
+                for v in new.findall(V):
+                    new.remove(v)
             if c is None:
                 c = self._new_cell(r, col)
             if c.get("s") is not None and new.get("s") is None:
