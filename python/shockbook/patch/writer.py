@@ -9,7 +9,8 @@ What it changes, and nothing else:
   they are empty (else the refresh stops: :attr:`PackageWriter.conflicts`);
 * the owned tables' ``ref`` (and their autoFilter's, and header names when the language changes);
 * ``xl/styles.xml``, only to append a cell format a written cell needs and none has;
-* the series ranges of the layout's own charts (their caches are dropped: readers rebuild them);
+* the series ranges of the layout's own charts (their caches are dropped: readers rebuild them)
+  and a sheet's print area when a table grew past it;
 * ``calcChain.xml`` is removed (with its content type and relationship) and the workbook set to
   recalculate on load, since cells changed; ``docProps/core.xml`` gets the modified time.
 
