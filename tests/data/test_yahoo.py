@@ -63,6 +63,19 @@ def test_yahoo_symbol_rejects_non_tickers(bad):
         yahoo_symbol(bad)
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("brk.b", "BRK-B"), (" nvda ", "NVDA"), ("", ""), ("   ", ""), ("nvda,amd", "NVDA,AMD"),
+    ("brk b", "BRK B"), (5, "5"),
+])
+def test_lenient_yahoo_symbol_normalises_the_same_and_never_raises(raw, expected):
+    assert yahoo_symbol(raw, strict=False) == expected
+
+
+def test_the_member_list_form_is_the_lenient_normaliser():
+    from shockbook.data.universe import yahoo_form
+    assert [yahoo_form(t) for t in ("brk.b", "BF.B", " mmm", "")] == ["BRK-B", "BF-B", "MMM", ""]
+
+
 # -- happy path ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from typing import Any, Generic, Iterable, Iterator, Sequence, TypeVar
 import yaml
 
 from ..errors import ContentError
+from ..data.symbols import yahoo_symbol
 
 T = TypeVar("T")
 
@@ -366,7 +367,7 @@ class RowReader:
                 # YAML 1.1 reads ON, YES, NO... as booleans.
                 self.fail(field, item, "was read as a yes/no value: quote the ticker, e.g. 'ON'")
                 return None
-            text = str(item).strip().upper()
+            text = yahoo_symbol(str(item), strict=False)
             if not _TICKER.match(text):
                 self.fail(field, item, "is not a ticker (letters, digits, '.' or '-')")
                 return None

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError, UnknownNameError
+from ..data.symbols import yahoo_symbol
 
 DATA_FILE = Path(__file__).with_name("data") / "baskets.yaml"
 THEMES = ("infrastructure", "usage")
@@ -54,7 +55,7 @@ def load_baskets(path: str | Path | None = None) -> list[Basket]:
                 key=str(raw["key"]), theme=raw["theme"],
                 label_ko=str(raw.get("label_ko") or raw["key"]),
                 label_en=str(raw.get("label_en") or raw["key"]),
-                members=tuple(str(m).strip().upper() for m in raw["members"]),
+                members=tuple(yahoo_symbol(str(m), strict=False) for m in raw["members"]),
                 source=str(raw.get("source") or default_source), note=str(raw.get("note") or ""),
             )
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ContentError
+from ..data.symbols import yahoo_symbol
 
 DATA_FILE = Path(__file__).with_name("data") / "report.yaml"
 
@@ -39,7 +40,7 @@ def _tickers(value, field: str, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(t, str) and t.strip() for t in value):
         raise ContentError(f"{path.name}: {field} must be a list of tickers (quote one YAML reads as "
                            f"a number or yes/no), not {value!r}", file=str(path), field=field)
-    return tuple(t.strip().upper() for t in value)
+    return tuple(yahoo_symbol(t, strict=False) for t in value)
 
 
 @cache
@@ -76,7 +77,7 @@ def report_facts(path: str | Path | None = None) -> ReportFacts:
                            file=str(p), field="path_pairs")
     return ReportFacts(
         event=event, calendar_month=month, watchlist=_tickers(doc.get("watchlist"), "watchlist", p),
-        indices={k.strip().upper(): v for k, v in indices.items()},
+        indices={yahoo_symbol(k, strict=False): v for k, v in indices.items()},
         path_pairs=tuple(tuple(_tickers(x, "path_pairs", p)) for x in pairs),
         source=str(doc.get("source", "")),
     )

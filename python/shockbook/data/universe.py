@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import InputError, SourceFormatError, SourceUnavailableError
 from ..fileio import atomic_path
 from .sessions import to_date
+from .symbols import yahoo_symbol
 
 WIKIPEDIA_URL = "https://en.wikipedia.org/wiki/List_of_S%26P_500_companies"
 COLUMNS = ["ticker", "name", "gics_sector", "gics_sub_industry"]
@@ -25,8 +26,12 @@ _TICKER_COLUMNS = ("yahoo_ticker", "ticker", "symbol")
 
 
 def yahoo_form(symbol: str) -> str:
-    """S&P's dotted class shares in Yahoo's dashed form: ``BRK.B`` -> ``BRK-B``."""
-    return symbol.strip().upper().replace(".", "-")
+    """S&P's dotted class shares in Yahoo's dashed form: ``BRK.B`` -> ``BRK-B``.
+
+    The lenient form of the one normaliser (:func:`~shockbook.data.symbols.yahoo_symbol` with
+    ``strict=False``): a member list is passed on as published, never refused.
+    """
+    return yahoo_symbol(symbol, strict=False)
 
 
 def load_universe_file(path: str | Path) -> pd.DataFrame:

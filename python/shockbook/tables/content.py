@@ -24,6 +24,7 @@ from ..content.opinions import STANCE_KO, STANCES, load_opinions
 from ..content.report_calendar import load_calendar
 from ..content.scaling import law_names, load_scaling
 from ..errors import InputError, UnknownNameError
+from ..data.symbols import yahoo_symbol
 
 LANGS = ("ko", "en")
 
@@ -136,7 +137,7 @@ def opinions_table(
                                    f"{', '.join(valid)}", name=source, valid=valid, kind="source")
         rows = matched
     if ticker is not None and str(ticker).strip():
-        wanted_ticker = str(ticker).strip().upper()
+        wanted_ticker = yahoo_symbol(str(ticker), strict=False)
         rows = [r for r in rows if wanted_ticker in r.tickers]
     out = [
         dict(

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings
+from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
 from . import layout as L
 from .i18n import label
@@ -292,7 +293,7 @@ def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, 
                 value.isoformat() if isinstance(value, dt.date) else str(value).strip())
     _, wl = L.block("sb_watchlist")
     top, left, bottom, right = wl.owned()
-    watch = [str(r[0]).strip().upper() for r in writer.read(title, top + 2, left, bottom, right)
+    watch = [yahoo_symbol(r[0], strict=False) for r in writer.read(title, top + 2, left, bottom, right)
              if r[0] not in (None, "") and str(r[0]).strip()]
     return values, watch
 

@@ -26,6 +26,7 @@ from ..config import Settings
 from ..content.report import report_facts
 from ..data.prices import service_for, split_tickers
 from ..data.sessions import SessionDate
+from ..data.symbols import yahoo_symbol
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
@@ -108,7 +109,7 @@ class Context:
 def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlist=None, universe=None,
                  lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
                  universe_label="") -> Context:
-    tickers = [str(t).strip().upper() for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
+    tickers = [yahoo_symbol(t, strict=False) for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
     return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
                    universe=universe, lang=lang or settings.lang,
                    estimation_window=tuple(estimation_window or DEFAULT_ESTIMATION_WINDOW),
