@@ -25,15 +25,16 @@ def pct(x: float) -> float:
 
 
 def test_event_day_returns_of_the_report(offline_settings):
-    table = events.event_returns_table(["NVDA", "^GSPC", "^SOX", "PLTR"], "2025-01-27", offline_settings)
+    result = events.event_returns_table(["NVDA", "^GSPC", "^SOX", "PLTR"], "2025-01-27", offline_settings)
+    table = result.frame
     got = dict(zip(table["ticker"], table["event_return"].map(pct)))
     assert got == {"NVDA": -16.97, "^GSPC": -1.46, "^SOX": -9.15, "PLTR": -4.48}
     assert set(table["source"]) == {"snapshot (stale)"}  # "since the event" runs to today; the data ends 2025-06-30
-    assert table.attrs["event"] == "2025-01-27" and table.attrs["benchmark"] == "^GSPC"
+    assert result.event == "2025-01-27" and result.benchmark == "^GSPC"
 
 
 def test_ytd_before_the_event_of_the_best_runners(offline_settings):
-    table = events.event_returns_table(["CEG", "VST", "GEV"], "2025-01-27", offline_settings)
+    table = events.event_returns_table(["CEG", "VST", "GEV"], "2025-01-27", offline_settings).frame
     assert table.set_index("ticker")["ytd_before"].map(pct).to_dict() == {"CEG": 55.31, "VST": 38.62, "GEV": 27.84}
 
 
@@ -54,7 +55,7 @@ def test_another_session_works_the_same_way(offline_settings, members):
 
 
 def test_a_bad_ticker_keeps_its_row_and_the_rest_is_filled(offline_settings):
-    table = events.event_returns_table(["NVDA", "NOPE", "AVGO"], "2025-01-27", offline_settings)
+    table = events.event_returns_table(["NVDA", "NOPE", "AVGO"], "2025-01-27", offline_settings).frame
     assert table["ticker"].tolist() == ["NVDA", "NOPE", "AVGO"]
     assert "NOPE is not in the snapshot" in table.loc[1, "error"].one_line()  # the error itself, typed
     assert table.loc[[0, 2], "event_return"].notna().all()
@@ -62,8 +63,8 @@ def test_a_bad_ticker_keeps_its_row_and_the_rest_is_filled(offline_settings):
 
 def test_a_weekend_event_maps_to_the_next_session_and_says_so(offline_settings):
     table = events.event_returns_table(["NVDA"], "2025-01-25", offline_settings)
-    assert table.attrs["event"] == "2025-01-27"
-    assert "2025-01-25 is not an NYSE session (weekend); using 2025-01-27" == table.attrs["session_note"]
+    assert table.event == "2025-01-27"
+    assert "2025-01-25 is not an NYSE session (weekend); using 2025-01-27" == table.session_note
 
 
 @pytest.mark.parametrize(
@@ -76,19 +77,19 @@ def test_a_weekend_event_maps_to_the_next_session_and_says_so(offline_settings):
 )
 def test_bad_event_dates(offline_settings, event, message):
     with pytest.raises((DateRangeError, InputError)) as info:
-        events.event_returns_table(["NVDA"], event, offline_settings)
+        events.event_returns_table(["NVDA"], event, offline_settings).frame
     assert message in info.value.one_line()
 
 
 def test_a_late_listing_is_noted_not_dropped(offline_settings):
-    table = events.abnormal_returns_table(["GEV", "NVDA"], "2025-01-27", offline_settings)
+    table = events.abnormal_returns_table(["GEV", "NVDA"], "2025-01-27", offline_settings).frame
     gev = table.set_index("ticker").loc["GEV"]
     assert gev["n_obs"] == 197 and "listed 2024-03-27" in gev["note"]
     assert pd.notna(gev["CAR[0,0]"])
 
 
 def test_the_basket_spread_is_the_reports_thesis(offline_settings):
-    table = events.basket_table("2025-01-27", offline_settings).set_index("basket")
+    table = events.basket_table("2025-01-27", offline_settings).frame.set_index("basket")
     assert table.loc["theme:infrastructure", "event_return"] < -0.10
     assert abs(table.loc["theme:usage", "event_return"]) < 0.01
     spread = table.loc["spread", "event_return"]
@@ -98,7 +99,7 @@ def test_the_basket_spread_is_the_reports_thesis(offline_settings):
 
 
 def test_rebased_paths_start_at_100_on_the_last_session_of_2024(offline_settings):
-    paths = events.rebased_paths_table(["VST", "CEG", "NVDA"], "2025-01-27", offline_settings)
+    paths = events.rebased_paths_table(["VST", "CEG", "NVDA"], "2025-01-27", offline_settings).frame
     assert paths.iloc[0]["date"] == pd.Timestamp("2024-12-31")
     assert paths.iloc[0][["VST", "CEG", "NVDA"]].tolist() == [100.0, 100.0, 100.0]
     on_event = paths.set_index("date").loc["2025-01-27"]
@@ -114,11 +115,11 @@ def test_holiday_period_return_through_1_30(offline_settings):
 
 
 def test_an_unknown_benchmark_keeps_the_returns_and_says_why(offline_settings):
-    table = events.event_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ")
+    table = events.event_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ").frame
     assert pct(table.loc[0, "event_return"]) == -16.97
     assert "benchmark XYZQ has no prices (XYZQ is not in the snapshot" in table.loc[0, "note"]
     with pytest.raises(NoDataError, match="pass a benchmark with data"):
-        events.abnormal_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ")
+        events.abnormal_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ").frame
 
 
 def test_a_period_without_a_session_is_an_error_not_zero(offline_settings):
@@ -129,7 +130,7 @@ def test_a_period_without_a_session_is_an_error_not_zero(offline_settings):
 
 
 def test_sessions_to_recover_is_a_count(offline_settings):
-    table = events.event_returns_table(["PLTR"], "2025-01-27", offline_settings)
+    table = events.event_returns_table(["PLTR"], "2025-01-27", offline_settings).frame
     assert str(table["sessions_to_recover"].dtype) == "Int64" and table.loc[0, "sessions_to_recover"] == 1
 
 
@@ -138,15 +139,15 @@ def test_one_shared_fetch_gives_the_same_tables(offline_settings):
     tickers = ["NVDA", "VST", "NOPE", "GEV"]
     shared = events.preload_event_prices(tickers + ["^SOX"], "2025-01-27", offline_settings)
     alone = events.event_returns_table(tickers, "2025-01-27", offline_settings)
-    car_alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    car_alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings).frame
     service = service_for(offline_settings)
     fetches = _counting_fetches(service)
     with service.pinned(shared, events.history_start(events.resolve_event("2025-01-27"))):
         preloaded = events.event_returns_table(tickers, "2025-01-27", offline_settings)
-        car_shared = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+        car_shared = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings).frame
     assert fetches == []  # answered from the pinned table
-    pd.testing.assert_frame_equal(alone, preloaded)
-    assert alone.attrs["provenance"] == preloaded.attrs["provenance"]
+    pd.testing.assert_frame_equal(alone.frame, preloaded.frame)
+    assert alone.provenance == preloaded.provenance
     pd.testing.assert_frame_equal(car_alone, car_shared)
 
 
@@ -197,7 +198,7 @@ def test_the_cache_reads_tickers_with_different_dates_into_one_frame(tmp_path):
 
 
 def test_recovered_shares_of_a_tiny_drop_are_not_shown(offline_settings):
-    table = events.event_returns_table(["A", "NVDA"], "2025-01-27", offline_settings).set_index("ticker")
+    table = events.event_returns_table(["A", "NVDA"], "2025-01-27", offline_settings).frame.set_index("ticker")
     assert pct(table.loc["A", "event_return"]) == -0.32
     assert table.loc["A", ["recovered_1", "recovered_5", "recovered_20"]].isna().all()
     assert "drop under 1%: recovered shares not shown" in table.loc["A", "note"]
@@ -214,8 +215,8 @@ def test_shared_event_returns_equal_each_list_computed_alone(offline_settings):
         tables = events.shared_event_returns(lists, "2025-01-27", offline_settings)
     assert tables, "no list was served from the shared computation"
     for key, table in tables.items():
-        alone = events.event_returns_table(list(key), "2025-01-27", offline_settings)
-        pd.testing.assert_frame_equal(table.reset_index(drop=True), alone.reset_index(drop=True))
+        alone = events.event_returns_table(list(key), "2025-01-27", offline_settings).frame
+        pd.testing.assert_frame_equal(table.frame.reset_index(drop=True), alone.reset_index(drop=True))
 
 
 def test_a_shared_study_serves_only_the_same_windows(offline_settings):
@@ -227,7 +228,7 @@ def test_a_shared_study_serves_only_the_same_windows(offline_settings):
     assert study.serves(data, ["NVDA"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
     assert not study.serves(data, ["NVDA"], (-200, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
     assert not study.serves(data, ["MSFT"], (-250, -11), ((0, 0), (-1, 1), (0, 5), (0, 20)))
-    shared_table = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings, shared=study)
-    alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings)
+    shared_table = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings, shared=study).frame
+    alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings).frame
     cols = [c for c in alone.columns if c != "note"]
     pd.testing.assert_frame_equal(shared_table[cols], alone[cols])

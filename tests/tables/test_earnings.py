@@ -67,25 +67,27 @@ def cell(grid: pd.DataFrame, day: int, column: str) -> str:
 
 
 def test_offline_grid_is_the_reports_table_4(offline):
-    grid = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en")
+    result = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en")
+    grid = result.frame
     assert list(grid.columns) == ["week_of", "MON", "TUE", "WED", "THU", "FRI"]
     assert list(grid["week_of"].dt.date) == [dt.date(2025, 2, 3), dt.date(2025, 2, 10),
                                              dt.date(2025, 2, 17), dt.date(2025, 2, 24)]
-    assert grid.attrs["source"] == "report table 4"
-    assert grid.attrs["month"] == "2025-02"
-    rows = ec.earnings_calendar_rows("2025-02", settings=offline)
+    assert result.source == "report table 4"
+    assert result.month == "2025-02"
+    rows = ec.earnings_calendar_rows("2025-02", settings=offline).frame
     assert len(rows) == 17
     assert sorted(rows["ticker"]) == sorted(REPORT_TICKERS)
     assert set(rows["source"]) == {"report table 4"}
 
 
 def test_amat_is_corrected_and_flagged(offline):
-    grid = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en")
+    result = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en")
+    grid = result.frame
     thursday_13 = cell(grid, 13, "THU")
     assert "Applied Materials (AMAT)†" in thursday_13
     assert "(AMT)" not in thursday_13
-    assert any(line.startswith("AMAT:") and "American Tower" in line for line in grid.attrs["flags"])
-    rows = ec.earnings_calendar_rows("2025-02", settings=offline)
+    assert any(line.startswith("AMAT:") and "American Tower" in line for line in result.notes)
+    rows = ec.earnings_calendar_rows("2025-02", settings=offline).frame
     amat = rows[rows["ticker"] == "AMAT"].iloc[0]
     assert (amat["date"].date(), amat["flag"]) == (dt.date(2025, 2, 13), "TICKER")
 
@@ -102,13 +104,13 @@ def test_amat_is_corrected_and_flagged(offline):
     ],
 )
 def test_grid_cells(offline, day, column, expected_lines):
-    grid = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en")
+    grid = ec.earnings_calendar_grid("2025-02", settings=offline, lang="en").frame
     assert cell(grid, day, column).split("\n") == expected_lines
 
 
 def test_days_of_other_months_are_empty(online):
     stub = StubYahoo({"MSFT": earnings(("2025-04-30", "AMC", 3.22, 3.46, 7.45))})
-    grid = ec.earnings_calendar_grid("2025-04", ["MSFT"], settings=online, lang="en", source=stub)
+    grid = ec.earnings_calendar_grid("2025-04", ["MSFT"], settings=online, lang="en", source=stub).frame
     first, last = grid.iloc[0], grid.iloc[-1]
     assert first["week_of"].date() == dt.date(2025, 3, 31)
     assert (first["MON"], first["TUE"]) == ("", "1")
@@ -117,23 +119,23 @@ def test_days_of_other_months_are_empty(online):
 
 
 def test_korean_labels(offline):
-    grid = ec.earnings_calendar_grid("2025-02", settings=offline, lang="ko")
-    assert cell(grid, 17, "MON") == "17\n(휴장)"
-    assert "관심종목" in grid.attrs["legend"]
-    assert grid.attrs["source_text"] == "보고서 표4"
+    result = ec.earnings_calendar_grid("2025-02", settings=offline, lang="ko")
+    assert cell(result.frame, 17, "MON") == "17\n(휴장)"
+    assert "관심종목" in result.legend
+    assert result.source_text == "보고서 표4"
 
 
 def test_watchlist_names_are_marked(offline):
-    grid = ec.earnings_calendar_grid("2025-02", ["nvda", "PLTR"], settings=offline, lang="en")
+    grid = ec.earnings_calendar_grid("2025-02", ["nvda", "PLTR"], settings=offline, lang="en").frame
     assert "★◆ NVIDIA (NVDA)" in cell(grid, 26, "WED")
     assert "★ Palantir Technologies (PLTR)" in cell(grid, 3, "MON")
     assert "★" not in cell(grid, 25, "TUE")
 
 
 def test_watchlist_name_without_data_offline_is_said(offline):
-    rows = ec.earnings_calendar_rows("2025-02", ["MSFT"], settings=offline)
-    assert "MSFT" not in set(rows["ticker"])
-    assert any(line.startswith("MSFT: no 2025-02 earnings date offline") for line in rows.attrs["flags"])
+    result = ec.earnings_calendar_rows("2025-02", ["MSFT"], settings=offline)
+    assert "MSFT" not in set(result.frame["ticker"])
+    assert any(line.startswith("MSFT: no 2025-02 earnings date offline") for line in result.notes)
 
 
 @pytest.mark.parametrize(
@@ -142,7 +144,7 @@ def test_watchlist_name_without_data_offline_is_said(offline):
      45701.0],  # 45701 = 2025-02-13 as an Excel serial
 )
 def test_month_forms(offline, month):
-    assert ec.earnings_calendar_grid(month, settings=offline).attrs["month"] == "2025-02"
+    assert ec.earnings_calendar_grid(month, settings=offline).month == "2025-02"
 
 
 @pytest.mark.parametrize("month", ["February", "2025-13", "", None, "13/2025", True, float("nan")])
@@ -166,7 +168,8 @@ def test_unknown_language(offline):
 
 def test_yahoo_date_that_differs_from_the_report_is_flagged(online):
     stub = StubYahoo({"NVDA": earnings(("2025-02-27", "AMC", 0.84, 0.89, 5.95))})
-    rows = ec.earnings_calendar_rows("2025-02", settings=online, source=stub)
+    result = ec.earnings_calendar_rows("2025-02", settings=online, source=stub)
+    rows = result.frame
     nvda = rows[rows["ticker"] == "NVDA"].iloc[0]
     assert nvda["source"] == "yahoo"
     assert nvda["date"].date() == dt.date(2025, 2, 27)
@@ -175,17 +178,17 @@ def test_yahoo_date_that_differs_from_the_report_is_flagged(online):
     assert "Report date 2025-02-26; Yahoo lists 2025-02-27." in nvda["note"]
     # the others fell back to the report (the stub does not know them) and say so
     assert set(rows.loc[rows["ticker"] != "NVDA", "source"]) == {"report table 4"}
-    assert rows.attrs["errors"] == {}
-    assert any(line.startswith("AMAT: Yahoo failed") for line in rows.attrs["flags"])
+    assert result.errors == {}
+    assert any(line.startswith("AMAT: Yahoo failed") for line in result.notes)
 
 
 def test_yahoo_answer_is_cached_and_read_offline(tmp_path, online):
     stub = StubYahoo({"MSFT": earnings(("2025-04-30", "AMC", 3.22, 3.46, 7.45),
                                        ("2025-01-29", "AMC", 3.11, 3.23, 3.86))})
     first = ec.earnings_calendar_rows("2025-04", ["MSFT"], settings=online, source=stub)
-    assert list(first["ticker"]) == ["MSFT"] and first.attrs["source"] == "yahoo"
+    assert list(first.frame["ticker"]) == ["MSFT"] and first.source == "yahoo"
     offline = online.replace(offline=True)
-    again = ec.earnings_calendar_rows("2025-04", ["MSFT"], settings=offline)
+    again = ec.earnings_calendar_rows("2025-04", ["MSFT"], settings=offline).frame
     assert list(again["source"]) == ["cache"]
     assert again["eps_reported"].iloc[0] == 3.46
     assert again["watchlist"].iloc[0]
@@ -205,13 +208,13 @@ def test_yahoo_failure_falls_back_to_the_cache(online):
     later = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)  # the cached answer is stale
     got = data_earnings.company_earnings("MSFT", online, source=failing, now=later)
     assert failing.calls == ["MSFT"]
-    assert got.attrs["source"] == "cache"
+    assert got.source == "cache"
 
 
 def test_a_company_no_source_knows_is_an_error_not_a_crash(online):
-    rows = ec.earnings_calendar_rows("2025-02", ["ZZZZ"], settings=online, source=StubYahoo({}))
-    assert "ZZZZ" in rows.attrs["errors"]
-    assert len(rows) == 17  # the report's rows are all still there
+    result = ec.earnings_calendar_rows("2025-02", ["ZZZZ"], settings=online, source=StubYahoo({}))
+    assert "ZZZZ" in result.errors
+    assert len(result.frame) == 17  # the report's rows are all still there
 
 
 def test_corrupt_cache_file_counts_as_missing(offline):
@@ -306,7 +309,7 @@ def test_live_rows_through_the_yahoo_seam(fake_yahoo, online, tmp_path):
                                       "eps_reported": 2.38, "surprise_pct": 3.93}])
     source = YahooSource(fake_yahoo.session(), timeout=2, retries=0, backoff=0.01,
                          probe_timeout=1.0, yf_cache_dir=tmp_path / "yf")
-    rows = ec.earnings_calendar_rows("2025-02", settings=online, source=source)
+    rows = ec.earnings_calendar_rows("2025-02", settings=online, source=source).frame
     assert set(rows["source"]) == {"yahoo"}
     assert sorted(rows["ticker"]) == sorted(REPORT_TICKERS)
     amat = rows[rows["ticker"] == "AMAT"].iloc[0]

@@ -41,7 +41,7 @@ def test_event_returns_equal_the_engine(built_values, prices_path, tmp_path):
     settings = Settings.from_env(environ={}, cache_dir=tmp_path, offline=True, snapshot=prices_path)
     from shockbook.workbook.producers import DEFAULT_WATCHLIST
 
-    engine = ev.event_returns_table(list(DEFAULT_WATCHLIST), "2025-01-27", settings).set_index("ticker")
+    engine = ev.event_returns_table(list(DEFAULT_WATCHLIST), "2025-01-27", settings).frame.set_index("ticker")
     header, rows = _table(built_values, "sb_event_returns")
     assert header[:3] == ["티커", "종목명", "이벤트일 수익률"]
     assert [r["ticker"] for r in rows] == list(DEFAULT_WATCHLIST)

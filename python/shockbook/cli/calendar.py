@@ -34,21 +34,19 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args, lang=args.lang)
     out = sys.stdout
     if args.format in ("json", "csv"):
-        rows = earnings_calendar_rows(args.month, args.tickers, settings)
-        frame = rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d"))
-        emit(frame, args.format)
-        attrs = rows.attrs
+        result = earnings_calendar_rows(args.month, args.tickers, settings)
+        rows = result.frame
+        emit(rows.assign(date=rows["date"].dt.strftime("%Y-%m-%d")), args.format)
     else:
-        grid = earnings_calendar_grid(args.month, args.tickers, settings, settings.lang)
-        attrs = grid.attrs
-        out.write(f"earnings calendar {attrs['month']} — source: {attrs['source_text']}\n")
-        out.write(_grid_text(grid))
-        out.write(f"{attrs['legend']}\n")
-        for line in attrs["flags"]:
+        result = earnings_calendar_grid(args.month, args.tickers, settings, settings.lang)
+        out.write(f"earnings calendar {result.month} — source: {result.source_text}\n")
+        out.write(_grid_text(result.frame))
+        out.write(f"{result.legend}\n")
+        for line in result.notes:
             out.write(f"  - {line}\n")
-    for ticker, error in attrs.get("errors", {}).items():
+    for ticker, error in result.errors.items():
         sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
-    return EXIT_PARTIAL if attrs.get("errors") else EXIT_OK
+    return EXIT_PARTIAL if result.errors else EXIT_OK
 
 
 def _grid_text(grid: pd.DataFrame, width: int = 30) -> str:

@@ -58,16 +58,17 @@ def run(args: argparse.Namespace) -> int:
         breadth = ev.breadth_table(members, event, settings, n=RANKED)
     else:
         tickers = list(args.tickers)
-    rows = ev.event_rows(tickers, event, settings)
+    result = ev.event_rows(tickers, event, settings)
+    rows, benchmark = result.frame, result.benchmark or settings.benchmark
     errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if isinstance(r["error"], ShockbookError)}
     rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     served = len(rows) - len(errors)
     if args.format == "json":
-        _emit_json(rows, breadth, event, settings)
+        _emit_json(rows, breadth, event, settings, benchmark)
     elif args.format == "csv":
         emit(rows, "csv")
     else:
-        _emit_table(rows, breadth, event, settings, universe=bool(args.universe))
+        _emit_table(rows, breadth, event, settings, benchmark, universe=bool(args.universe))
     for ticker, error in errors.items():
         sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
     if served == 0:
@@ -104,12 +105,12 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _emit_json(rows, breadth, event, settings) -> None:
+def _emit_json(rows, breadth, event, settings, benchmark: str) -> None:
     doc = {
         "event_date": event.requested.isoformat(),
         "session": event.session.isoformat(),
         "session_note": event.note,
-        "benchmark": rows.attrs.get("benchmark", settings.benchmark),
+        "benchmark": benchmark,
         "price_field": settings.price_field,
         "rows": _records(rows),
         "breadth": None, "worst": [], "best": [], "index": None,
@@ -137,10 +138,10 @@ def _pct(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _emit_table(rows, breadth, event, settings, universe: bool) -> None:
+def _emit_table(rows, breadth, event, settings, benchmark: str, universe: bool) -> None:
     out = sys.stdout
     out.write(f"event {event.session}" + (f" (asked {event.requested})" if event.note else "")
-              + f"; benchmark {rows.attrs.get('benchmark', settings.benchmark)}; "
+              + f"; benchmark {benchmark}; "
               f"returns on {settings.price_field}\n")
     if breadth is not None:
         s = breadth.summary.iloc[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -83,14 +84,25 @@ def _read_cache(settings: Settings, ticker: str) -> tuple[pd.DataFrame, dt.datet
         return None  # missing or unreadable: as if never fetched
 
 
+@dataclass(frozen=True, eq=False)
+class EarningsDates:
+    """One company's earnings dates: ``frame`` (columns below), where they come from
+    (``source``: ``"yahoo"`` or ``"cache"``) and when they were fetched (``as_of``, UTC)."""
+
+    frame: pd.DataFrame
+    source: str
+    as_of: dt.datetime
+
+
 def company_earnings(
     ticker: str, settings: Settings | None = None, *, source=None, now: dt.datetime | None = None
-) -> pd.DataFrame:
+) -> EarningsDates:
     """All earnings dates Yahoo lists for ``ticker`` (or the cached copy), newest first.
 
     Columns ``date``, ``time_of_day`` (``BMO``/``AMC``/""), ``eps_estimate``, ``eps_reported``
     (USD per share, NaN when not reported yet), ``surprise_pct`` (percent, NaN when unknown);
-    ``attrs["source"]`` is ``"yahoo"`` or ``"cache"`` and ``attrs["as_of"]`` the fetch time.
+    returned as :class:`EarningsDates` with the source (``"yahoo"`` or ``"cache"``) and the
+    fetch time.
 
     Online, a cached answer younger than :data:`EARNINGS_FRESH_HOURS` is reused; a Yahoo
     failure falls back to the cache. Offline, only the cache is read.
@@ -128,8 +140,5 @@ def company_earnings(
     return _labelled(frame, SOURCE_YAHOO, now)
 
 
-def _labelled(frame: pd.DataFrame, source: str, as_of: dt.datetime) -> pd.DataFrame:
-    out = frame.copy()
-    out.attrs["source"] = source
-    out.attrs["as_of"] = as_of
-    return out
+def _labelled(frame: pd.DataFrame, source: str, as_of: dt.datetime) -> EarningsDates:
+    return EarningsDates(frame.copy(), source, as_of)

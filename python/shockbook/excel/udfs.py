@@ -215,8 +215,8 @@ def _no_good_tickers(tickers: TickerList, columns: list[str]) -> pd.DataFrame:
     return _fit(rows_by_ticker(pd.DataFrame(columns=columns).set_index("ticker"), tickers, {}))
 
 
-def _session_note(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    note = table.attrs.get("session_note")
+def _session_note(frame: pd.DataFrame, table) -> pd.DataFrame:
+    note = table.session_note
     if note and "note" in frame.columns:
         frame["note"] = [("; ".join(x for x in (note, n) if isinstance(x, str) and x)) if t else n
                          for t, n in zip(frame["error"] == "", frame["note"])]
@@ -251,7 +251,7 @@ def SB_EVENT_RETURNS(tickers, event_date, benchmark=None):
     if not tickers.tickers:
         return _no_good_tickers(tickers, EVENT_COLUMNS)
     table = event_returns_table(tickers.tickers, event_date, _settings(), benchmark)
-    return _session_note(_with_ticker_rows(table, tickers), table)
+    return _session_note(_with_ticker_rows(table.frame, tickers), table)
 
 
 @udf(args={"ticker": TICKER, "start": DATE, "end": OPTIONAL_DATE})
@@ -360,10 +360,11 @@ def SB_REBASED(tickers, event_date, base_date=None):
     from ..tables.events import rebased_paths_table
 
     good = tickers.tickers
-    table = rebased_paths_table(good, event_date, _settings(), base_date) if good else None
+    result = rebased_paths_table(good, event_date, _settings(), base_date) if good else None
+    table = result.frame if result is not None else None
     dates = table["date"] if table is not None else pd.Series([pd.NaT])
     out = pd.DataFrame({"date": dates})
-    errors = table.attrs.get("errors", {}) if table is not None else {}
+    errors = result.errors if result is not None else {}
     for entry in tickers.entries:
         if entry.ok and table is not None and entry.label in table.columns:
             out[entry.label] = table[entry.label].to_numpy()
@@ -397,7 +398,7 @@ def SB_CAR(tickers, event_date, benchmark=None):
     if not tickers.tickers:
         return _no_good_tickers(tickers, ["ticker", "alpha", "beta", "note"])
     table = abnormal_returns_table(tickers.tickers, event_date, _settings(), benchmark)
-    return _session_note(_with_ticker_rows(table, tickers), table)
+    return _session_note(_with_ticker_rows(table.frame, tickers), table)
 
 
 @udf(args={"event_date": DATE}, ret=TABLE)
@@ -414,7 +415,7 @@ def SB_BASKETS(event_date):
     """
     from ..tables.events import basket_table
 
-    return _fit(basket_table(event_date, _settings()))
+    return _fit(basket_table(event_date, _settings()).frame)
 
 
 # =============================================================================================
@@ -595,10 +596,10 @@ def SB_EARNINGS_GRID(month, tickers=None):
     settings = _settings()
     watch = tickers.tickers if tickers is not None else None
     grid = earnings_calendar_grid(month, watch, settings, settings.lang)
-    out = grid.astype({"week_of": object})
+    out = grid.frame.astype({"week_of": object})
     ignored = [e.error.cell_text() for e in tickers.errors] if tickers is not None else []
-    unplaced = [f"{t}: {e.one_line()}" for t, e in grid.attrs["errors"].items()]
-    footer = {"week_of": "source", "MON": grid.attrs["source_text"], "TUE": grid.attrs["legend"],
+    unplaced = [f"{t}: {e.one_line()}" for t, e in grid.errors.items()]
+    footer = {"week_of": "source", "MON": grid.source_text, "TUE": grid.legend,
               "WED": "; ".join(ignored), "THU": "; ".join(unplaced), "FRI": ""}
     out = pd.concat([out, pd.DataFrame([footer])], ignore_index=True)
     return _fit(out, lambda row, col: f"see {CALENDAR_SHEET} sheet")

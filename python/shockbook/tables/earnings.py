@@ -23,16 +23,18 @@ import calendar as _pycal
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from typing import Any, Iterable
 
 import pandas as pd
 
 from ..config import Settings
 from ..content.report import report_facts
-from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, company_earnings, live_allowed
+from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, EarningsDates, company_earnings, live_allowed
 from ..errors import InputError, NoDataError, ShockbookError
+from .result import EarningsTable
 
-#: Label of the report's own dates, as shown in the ``source`` column and ``attrs["source"]``
+#: Label of the report's own dates, as shown in the ``source`` column and the result's ``source``
 #: (the Yahoo and cache labels come with :func:`shockbook.data.earnings.company_earnings`).
 SOURCE_REPORT = "report table 4"
 #: The month the report's table 4 covers.
@@ -165,7 +167,7 @@ def earnings_calendar_rows(
     *,
     source=None,
     baskets=None,
-) -> pd.DataFrame:
+) -> EarningsTable:
     """One row per company-day of earnings in ``month``, in date then ticker order.
 
     Parameters
@@ -186,14 +188,14 @@ def earnings_calendar_rows(
 
     Returns
     -------
-    DataFrame
-        :data:`ROW_COLUMNS`: ``date`` (datetime64), ``ticker``, ``company``, ``source``
+    EarningsTable
+        ``frame``: :data:`ROW_COLUMNS`: ``date`` (datetime64), ``ticker``, ``company``, ``source``
         (``"yahoo"``, ``"cache"`` or ``"report table 4"``), ``flag`` (``TICKER``/``NAME``/
         ``SPACING`` from table 4, ``DATE`` when Yahoo's date differs from the report's),
         ``time_of_day``, ``eps_estimate``/``eps_reported`` (USD per share, NaN when unknown),
         ``surprise_pct`` (percent, NaN when unknown), ``weekday``, ``ai_infrastructure``,
-        ``watchlist`` (bool), ``note``, ``as_of``. ``attrs``: ``month``, ``source`` (the
-        sources used, comma-separated), ``flags`` (one line per corrected or missing entry),
+        ``watchlist`` (bool), ``note``, ``as_of``. Also ``month``, ``source`` (the
+        sources used, comma-separated), ``notes`` (one line per corrected or missing entry),
         ``errors`` (ticker -> the :class:`ShockbookError` of a company no source could place).
 
     Raises
@@ -226,20 +228,21 @@ def earnings_calendar_rows(
     live = live_allowed(settings)
     for t in universe:
         try:
-            frame = company_earnings(t, settings, source=source)
+            dates = company_earnings(t, settings, source=source)
         except ShockbookError as exc:
-            frame = None
+            dates = None
             if not (not live and isinstance(exc, NoDataError)):
                 errors[t] = exc
         report_days = month_rows.get(t, [])
-        if frame is not None:
+        if dates is not None:
+            frame = dates.frame
             days = frame[(frame["date"].dt.date >= first) & (frame["date"].dt.date <= last)]
             if not days.empty or not report_days:
                 for r in days.itertuples(index=False):
-                    rows.append(_row_from_yahoo(r, t, names, frame.attrs, report_days, ai, watch))
+                    rows.append(_row_from_yahoo(r, t, names, dates, report_days, ai, watch))
                 continue
             # Yahoo knows the company but lists no date in this month; the report does.
-            flags.append(f"{t}: no {label} earnings date at {frame.attrs['source']}; "
+            flags.append(f"{t}: no {label} earnings date at {dates.source}; "
                          f"the report's date is shown")
         for r in report_days:
             rows.append(_row_from_report(r, ai, watch))
@@ -268,9 +271,8 @@ def earnings_calendar_rows(
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     out = out.sort_values("date", kind="stable").reset_index(drop=True)  # report order within a day
     used = list(dict.fromkeys(out["source"]))
-    out.attrs.update(month=label, source=", ".join(used), flags=list(dict.fromkeys(flags)),
-                     errors=errors)
-    return out
+    return EarningsTable(out, errors=errors,
+                         notes=tuple(dict.fromkeys(flags)), month=label, source=", ".join(used))
 
 
 def _row_from_report(r, ai: set[str], watch: list[str]) -> dict:
@@ -282,7 +284,7 @@ def _row_from_report(r, ai: set[str], watch: list[str]) -> dict:
     )
 
 
-def _row_from_yahoo(r, ticker: str, names: dict, attrs: dict, report_days: list,
+def _row_from_yahoo(r, ticker: str, names: dict, dates: EarningsDates, report_days: list,
                     ai: set[str], watch: list[str]) -> dict:
     """``report_days``: the report's rows (named tuples) for ``ticker`` in the month."""
     day = pd.Timestamp(r.date)
@@ -295,10 +297,10 @@ def _row_from_yahoo(r, ticker: str, names: dict, attrs: dict, report_days: list,
             flag = " ".join(f for f in (flag, "DATE") if f)
             moved = f"Report date {printed.date()}; Yahoo lists {day.date()}."
             note = f"{note} {moved}".strip()
-    as_of = attrs.get("as_of")
+    as_of = dates.as_of
     return dict(
         date=day.normalize(), ticker=ticker, company=names.get(ticker, ticker),
-        source=attrs.get("source", SOURCE_YAHOO), flag=flag, time_of_day=r.time_of_day or "",
+        source=dates.source, flag=flag, time_of_day=r.time_of_day or "",
         eps_estimate=r.eps_estimate, eps_reported=r.eps_reported, surprise_pct=r.surprise_pct,
         weekday=WEEKDAY_COLUMNS[day.weekday()] if day.weekday() < 5 else day.day_name()[:3].upper(),
         ai_infrastructure=ticker in ai, watchlist=ticker in watch, note=note,
@@ -325,7 +327,7 @@ def earnings_calendar_grid(
     *,
     source=None,
     baskets=None,
-) -> pd.DataFrame:
+) -> EarningsTable:
     """The month as a grid like the report's table 4: one row per week, MON..FRI columns.
 
     Each cell holds the day number, then one line per company reporting that day
@@ -333,10 +335,10 @@ def earnings_calendar_grid(
     an entry corrected from the report); a market holiday says so; days of other months are
     empty. ``week_of`` is the week's Monday (datetime64).
 
-    ``attrs``: ``month`` ("YYYY-MM"), ``source`` (``"report table 4"``, ``"yahoo"``,
-    ``"cache"``, or several comma-separated), ``flags`` (one line per correction, moved date
-    or missing company), ``errors`` (ticker -> :class:`ShockbookError`), ``legend`` (the markers, in ``lang``)
-    and ``source_text`` (the sources, in ``lang``). The company-days behind the grid are
+    Returns an :class:`EarningsTable` whose ``frame`` is the grid; ``month`` ("YYYY-MM"),
+    ``source`` (``"report table 4"``, ``"yahoo"``, ``"cache"``, or several comma-separated),
+    ``notes`` (one line per correction, moved date or missing company), ``errors`` (ticker ->
+    :class:`ShockbookError`), ``legend`` (the markers, in ``lang``) and ``source_text`` (the sources, in ``lang``). The company-days behind the grid are
     :func:`earnings_calendar_rows` with the same arguments.
 
     Raises
@@ -349,7 +351,8 @@ def earnings_calendar_grid(
     lang = str(lang).strip().lower()
     if lang not in _LEGEND:
         raise InputError(f"unknown language {lang!r}; valid: ko, en", name=lang)
-    rows = earnings_calendar_rows(month, tickers, settings, source=source, baskets=baskets)
+    found = earnings_calendar_rows(month, tickers, settings, source=source, baskets=baskets)
+    rows = found.frame
     year, mon = parse_month(month)
     last_day = _pycal.monthrange(year, mon)[1]
     first = dt.date(year, mon, 1)
@@ -376,12 +379,10 @@ def earnings_calendar_grid(
         monday += dt.timedelta(days=7)
     grid = pd.DataFrame(weeks, columns=GRID_COLUMNS)
     grid["week_of"] = pd.to_datetime(grid["week_of"])
-    grid.attrs.update(
-        month=rows.attrs["month"], source=rows.attrs["source"], flags=rows.attrs["flags"],
-        errors=rows.attrs["errors"], legend=_LEGEND[lang],
-        source_text=", ".join(_SOURCE_TEXT[lang].get(s, s) for s in rows.attrs["source"].split(", ")),
+    return replace(
+        found, frame=grid, legend=_LEGEND[lang],
+        source_text=", ".join(_SOURCE_TEXT[lang].get(s, s) for s in found.source.split(", ")),
     )
-    return grid
 
 
 def _closed_days(first: dt.date, last: dt.date) -> set[dt.date]:
@@ -430,12 +431,12 @@ def next_earnings_date(
     candidates: list[dict] = []
     first_error: ShockbookError | None = None
     try:
-        frame = company_earnings(name, settings, source=source)
-        for r in frame.itertuples(index=False):
+        dates = company_earnings(name, settings, source=source)
+        for r in dates.frame.itertuples(index=False):
             if pd.Timestamp(r.date).date() >= day:
                 candidates.append(dict(ticker=name, date=pd.Timestamp(r.date).date(),
                                        time_of_day=r.time_of_day, eps_estimate=r.eps_estimate,
-                                       source=frame.attrs["source"]))
+                                       source=dates.source))
     except ShockbookError as exc:
         first_error = exc
     if not candidates:
@@ -485,8 +486,8 @@ def eps_surprise(
     name = (_clean([ticker]) or [""])[0]
     if not name:
         raise InputError(f"ticker {ticker!r} is empty", ticker=ticker)
-    frame = company_earnings(name, settings, source=source)
-    done = frame[frame["eps_reported"].notna()]
+    dates = company_earnings(name, settings, source=source)
+    done = dates.frame[dates.frame["eps_reported"].notna()]
     if date is not None:
         day = pd.Timestamp(to_date(date))
         gap = (done["date"] - day).abs()
@@ -496,13 +497,13 @@ def eps_surprise(
         done = done.sort_values("date", ascending=False, kind="stable")
     if done.empty:
         when = f" near {to_date(date)}" if date is not None else ""
-        raise NoDataError(f"no reported EPS for {name}{when} at {frame.attrs['source']}",
+        raise NoDataError(f"no reported EPS for {name}{when} at {dates.source}",
                           ticker=name, start=None, end=None)
     r = done.iloc[0]
     return dict(ticker=name, date=pd.Timestamp(r["date"]).date(), eps_estimate=float(r["eps_estimate"]),
                 eps_reported=float(r["eps_reported"]),
                 surprise=_surprise_fraction(r["eps_estimate"], r["eps_reported"], r["surprise_pct"]),
-                source=frame.attrs["source"])
+                source=dates.source)
 
 
 def _surprise_fraction(estimate: float, reported: float, surprise_pct: float) -> float:
@@ -542,12 +543,13 @@ def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> p
                    eps_reported=math.nan, surprise_pct=math.nan, recomputed_mark="",
                    agrees=None, source="report", note="")
         try:
-            frame = company_earnings(c.ticker, settings, source=source)
+            dates = company_earnings(c.ticker, settings, source=source)
+            frame = dates.frame
             season = frame[(frame["date"].dt.date >= CALLS_SEASON[0])
                            & (frame["date"].dt.date <= CALLS_SEASON[1])
                            & frame["eps_reported"].notna()]
             if season.empty:
-                row["note"] = f"{frame.attrs['source']} has no reported EPS between " \
+                row["note"] = f"{dates.source} has no reported EPS between " \
                               f"{CALLS_SEASON[0]} and {CALLS_SEASON[1]}"
             else:
                 r = season.iloc[0]
@@ -556,7 +558,7 @@ def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> p
                 row.update(yahoo_date=pd.Timestamp(r["date"]), eps_estimate=r["eps_estimate"],
                            eps_reported=r["eps_reported"], surprise_pct=surprise,
                            recomputed_mark=mark, agrees=(mark == c.eps_vs_consensus) if mark else None,
-                           source=frame.attrs["source"])
+                           source=dates.source)
         except ShockbookError as exc:
             row["note"] = exc.one_line()
         out.append(row)

@@ -1,9 +1,10 @@
 """Event tables: one function per table the workbook shows, over the price service.
 
 Each function fetches through the data seam (:func:`shockbook.data.prices.service_for`),
-computes with :mod:`shockbook.analytics` and returns a :class:`pandas.DataFrame` whose
-``attrs`` carry the context an adapter shows beside it (``event``, ``session_note``,
-``benchmark``, ``price_field``, ``provenance``). Returns are fractions.
+computes with :mod:`shockbook.analytics` and returns an :class:`~shockbook.tables.result.EventTable`:
+the rows (``frame``) and the context an adapter shows beside them (``event``,
+``session_note``, ``benchmark``, ``price_field``, ``provenance``, ``errors``). Returns are
+fractions.
 
 A ticker that cannot be served or computed keeps its row, with the reason in ``error`` (data:
 the :class:`~shockbook.errors.ShockbookError` itself, ``""`` when none; each adapter renders it)
@@ -13,7 +14,7 @@ or ``note`` (analysis); the rest of the table is filled.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
+from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
 #: needs about a year of sessions, and YTD needs the previous year-end.
@@ -140,17 +142,21 @@ def _require_benchmark(data: EventData) -> None:
     )
 
 
-def _attrs(frame: pd.DataFrame, data: EventData, **extra) -> pd.DataFrame:
-    frame.attrs.update(
+def _result(frame: pd.DataFrame, data: EventData, tickers: Iterable[str] | None = None,
+            **extra) -> EventTable:
+    """``frame`` with the event's context; ``errors``: those of ``tickers`` (default all)."""
+    wanted = None if tickers is None else set(tickers)
+    return EventTable(
+        frame,
+        errors={t: e for t, e in data.table.errors.items() if wanted is None or t in wanted},
+        provenance={t: p.label() for t, p in data.table.provenance.items()},
         event=data.event.session.isoformat(),
         event_requested=data.event.requested.isoformat(),
         session_note=data.event.note,
         benchmark=data.benchmark,
         price_field=data.price_field,
-        provenance={t: p.label() for t, p in data.table.provenance.items()},
-        **extra,
+        extra=extra,
     )
-    return frame
 
 
 def _source_text(p) -> str:
@@ -166,7 +172,7 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None) -> pd.DataFrame:
+                        benchmark: str | None = None) -> EventTable:
     """Per ticker: event-day return, YTD before and including the event, return since the
     event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
     names = clean_tickers(list(tickers))
@@ -217,11 +223,11 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
         why = f"drop under {MIN_DROP_FOR_SHARE:.0%}: recovered shares not shown"
         rows.loc[tiny, "note"] = [f"{n}; {why}" if n else why for n in rows.loc[tiny, "note"]]
     _provenance_columns(rows, data.table)
-    return _attrs(rows[EVENT_COLUMNS], data)
+    return _result(rows[EVENT_COLUMNS], data, names)
 
 
 def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Settings | None = None,
-                         benchmark: str | None = None) -> dict[tuple[str, ...], pd.DataFrame]:
+                         benchmark: str | None = None) -> dict[tuple[str, ...], EventTable]:
     """:func:`event_returns_table` of several ticker lists from one computation over their union.
 
     Every column of that table is computed per ticker, on the sessions the prices cover; a
@@ -229,7 +235,7 @@ def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Setti
     price service, as :func:`load_event_data` gets them) cover the very sessions the union's do,
     so they are
     the rows that list alone would get. Returns ``{tuple(list): table}`` for the lists served
-    that way (with their own provenance in ``attrs``); the others, and every list when the
+    that way (with their own provenance and errors); the others, and every list when the
     union cannot be computed, are left for the caller to compute alone.
     """
     wanted = [tuple(g) for g in groups]
@@ -250,16 +256,16 @@ def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Setti
         whole = event_returns_table(union, ev, settings, benchmark)
     except ShockbookError:
         return {}
-    at = {t: i for i, t in enumerate(whole["ticker"])}
+    at = {t: i for i, t in enumerate(whole.frame["ticker"])}
     out = {}
     for group, names in cleaned.items():
         wanted = list(dict.fromkeys(names + [bench]))
         if not names or _served_sessions(preloaded, wanted) != sessions:
             continue
-        rows = whole.iloc[[at[t] for t in names]].reset_index(drop=True)
-        rows.attrs = {**whole.attrs, "provenance": {t: preloaded.provenance[t].label() for t in wanted
-                                                    if t in preloaded.provenance}}
-        out[group] = rows
+        rows = whole.frame.iloc[[at[t] for t in names]].reset_index(drop=True)
+        out[group] = replace(
+            whole, frame=rows, errors={t: e for t, e in whole.errors.items() if t in names},
+            provenance={t: preloaded.provenance[t].label() for t in wanted if t in preloaded.provenance})
     return out
 
 
@@ -272,15 +278,20 @@ def _served_sessions(table: PriceTable, names: list[str]) -> int | None:
     return int(table.close[served].notna().to_numpy().any(axis=1).sum())
 
 
-@dataclass
-class Breadth:
-    """Breadth and ranking on an event session for a universe."""
+@dataclass(frozen=True, eq=False)
+class Breadth(EventTable):
+    """Breadth and ranking on an event session for a universe: an :class:`EventTable` whose
+    ``frame`` is the one-row summary (session, up, down, unchanged, missing, total, index,
+    index_return), with the ``worst`` and ``best`` rankings and every member's ``returns``;
+    ``errors``: ticker -> why it has no return."""
 
-    summary: pd.DataFrame  # one row: session, up, down, unchanged, missing, total, index, index_return
-    worst: pd.DataFrame
-    best: pd.DataFrame
-    returns: pd.Series = field(repr=False)
-    errors: dict[str, ShockbookError] = field(default_factory=dict)  # ticker -> why it has no return
+    worst: pd.DataFrame = field(default_factory=pd.DataFrame)
+    best: pd.DataFrame = field(default_factory=pd.DataFrame)
+    returns: pd.Series = field(default_factory=lambda: pd.Series(dtype=float), repr=False)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.frame
 
 
 def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None,
@@ -310,20 +321,19 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     kwargs = dict(names=names.get("name"), sectors=names.get("gics_sector"))
     worst = an.rank_returns(returns.dropna(), n=n, worst=True, **kwargs)
     best = an.rank_returns(returns.dropna(), n=n, worst=False, **kwargs)
-    errors = {t: e for t, e in data.table.errors.items() if t in tickers}
-    _attrs(summary, data, universe_size=len(tickers))
-    for frame in (worst, best):  # the same context; the provenance labels are made once
-        frame.attrs.update({**summary.attrs, "provenance": dict(summary.attrs["provenance"])})
-    return Breadth(summary, worst, best, returns, errors)
+    context = _result(summary, data, tickers, universe_size=len(tickers))
+    return Breadth(**{f.name: getattr(context, f.name) for f in fields(EventTable)},
+                   worst=worst, best=best, returns=returns)
 
 
 def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = None,
-                        base_date=None, level: float = 100.0) -> pd.DataFrame:
+                        base_date=None, level: float = 100.0) -> EventTable:
     """Prices / price on the base date x 100, from the base date to the latest session.
 
     The base defaults to the last session of the year before the event (the report's
-    "연초 주가"). Columns: ``date`` then one per ticker; ``attrs["errors"]`` holds, per ticker
-    without prices, its :class:`ShockbookError` (the adapter renders it)."""
+    "연초 주가"). Columns: ``date`` then one per ticker; ``errors`` holds, per ticker
+    without prices, its :class:`ShockbookError` (the adapter renders it); ``extra["base_date"]``
+    the base session."""
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings)
     served = [t for t in names if t in data.prices.columns]
@@ -335,8 +345,7 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
     paths = paths.loc[pd.Timestamp(start):]
     out = paths.reset_index()
     out.columns = ["date"] + list(paths.columns)
-    return _attrs(out, data, base_date=str(pd.Timestamp(start).date()),
-                  errors=dict(data.table.errors))
+    return _result(out, data, base_date=str(pd.Timestamp(start).date()))
 
 
 @dataclass(frozen=True, eq=False)
@@ -384,7 +393,7 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
-                           shared: SharedStudy | None = None) -> pd.DataFrame:
+                           shared: SharedStudy | None = None) -> EventTable:
     """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997).
 
     ``shared``: a study from :func:`share_event_study`, used when it covers these tickers
@@ -404,14 +413,12 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
     out = table.reset_index()
     out["error"] = pd.Series([data.table.errors.get(t, "") for t in names], index=out.index, dtype=object)
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
-    out = _attrs(out, data, estimation_window=list(estimation_window))
-    out.attrs["study"] = study
-    return out
+    return _result(out, data, names, estimation_window=list(estimation_window), study=study)
 
 
 def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
                      benchmark: str | None = None, *,
-                     shared: SharedStudy | None = None) -> pd.DataFrame:
+                     shared: SharedStudy | None = None) -> EventTable:
     """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window.
 
     ``shared``: as for :func:`abnormal_returns_table` (the default windows).
@@ -430,10 +437,10 @@ def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings
         test = study.group_test([t for t in names if t in served]).reset_index()
         test.insert(0, "group", group)
         parts.append(test)
-    return _attrs(pd.concat(parts, ignore_index=True), data)
+    return _result(pd.concat(parts, ignore_index=True), data, everyone)
 
 
-def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None) -> pd.DataFrame:
+def basket_table(event, settings: Settings | None = None, baskets=None, lang: str | None = None) -> EventTable:
     """Equal-weighted basket returns (event day, YTD before, since the event), theme averages
     and the infrastructure - usage spread: the report's thesis in one line."""
     from ..content.baskets import all_members, load_baskets
@@ -481,7 +488,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     out = pd.concat([out, pd.DataFrame(themes + [spread])], ignore_index=True)
     out["missing"] = out["missing"].map(lambda m: ", ".join(m) if isinstance(m, (list, tuple)) else (m or ""))
     out["source"] = out["source"].fillna("") if "source" in out else ""
-    return _attrs(out, data)
+    return _result(out, data)
 
 
 def period_return(ticker: str, start, end=None, settings: Settings | None = None) -> tuple[float, str]:
@@ -508,16 +515,17 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     return value, notes
 
 
-def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
+def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
     """The event table joined with the market-model CARs: one row per ticker, in order (the
     CLI's ``event`` table). When no CARs can be computed, the event table alone, with why in
     every row's note."""
-    base = event_returns_table(tickers, event, settings)
+    result = event_returns_table(tickers, event, settings)
+    base = result.frame
     try:
-        car = abnormal_returns_table(tickers, event, settings)
+        car = abnormal_returns_table(tickers, event, settings).frame
     except ShockbookError as exc:
-        base["note"] = [_join_notes(n, f"no CARs: {exc.one_line()}") for n in base["note"]]
-        return base
+        base = base.assign(note=[_join_notes(n, f"no CARs: {exc.one_line()}") for n in base["note"]])
+        return result.with_frame(base)
     if base["beta"].notna().any():
         car = car.drop(columns=["beta"])
     else:
@@ -532,8 +540,7 @@ def event_rows(tickers: list[str], event, settings: Settings) -> pd.DataFrame:
     tail = ["source", "as_of", "note", "error"]
     head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
-    out.attrs.update(base.attrs)
-    return out
+    return result.with_frame(out)
 
 
 def _join_notes(*parts: str) -> str:

@@ -29,6 +29,7 @@ import pandas as pd
 from ..config import Settings
 from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
+from ..tables.result import TableResult
 from . import layout as L
 from .i18n import label
 from .producers import DEFAULT_ESTIMATION_WINDOW, REPORT, REPORT_EVENT, Context, SourceRecord, make_context
@@ -107,19 +108,22 @@ def _cell(value):
 def project(frame: pd.DataFrame, columns: Sequence[L.Column]) -> list[list]:
     """The frame's rows restricted to ``columns`` in order (missing columns are empty)."""
     out = []
-    # the same data without the attrs, which pandas deep-copies on every column access
-    plain = pd.DataFrame(frame)
-    plain.attrs = {}
-    data = {c.key: (plain[c.key].tolist() if c.key in plain.columns else [None] * len(plain)) for c in columns}
+    data = {c.key: (frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)) for c in columns}
     for i in range(len(frame)):
         out.append([_cell(data[c.key][i]) for c in columns])
     return out
 
 
-def _provenance(frame: pd.DataFrame) -> tuple[str, str]:
-    """(source, as_of) of a producer's frame, from its attrs or its source column."""
-    prov = frame.attrs.get("provenance")
-    if isinstance(prov, dict) and prov:
+def as_result(out: TableResult | pd.DataFrame) -> TableResult:
+    """A producer's answer as a :class:`TableResult` (a bare frame has no context)."""
+    return out if isinstance(out, TableResult) else TableResult(out)
+
+
+def _provenance(table: TableResult) -> tuple[str, str]:
+    """(source, as_of) of a producer's table, from its provenance or its source column."""
+    frame = table.frame
+    prov = table.provenance
+    if prov:
         labels = [str(v) for v in prov.values()]
         sources = sorted({v.split(" ")[0] for v in labels})
         stamps = sorted({v.split(" ", 1)[1].replace("(stale) ", "") for v in labels if " " in v and v[-1] == "Z"})
@@ -128,7 +132,7 @@ def _provenance(frame: pd.DataFrame) -> tuple[str, str]:
     if "source" in frame.columns:
         values = [str(v) for v in dict.fromkeys(frame["source"].dropna()) if str(v)]
         return shorten("; ".join(values[:3]) + (f"; +{len(values) - 3}" if len(values) > 3 else ""), 250), "content"
-    return str(frame.attrs.get("source", "shockbook")), "content"
+    return str(getattr(table, "source", "") or "shockbook"), "content"
 
 
 def row_errors(frame: pd.DataFrame | None) -> dict[str, str]:
@@ -146,7 +150,7 @@ def row_errors(frame: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
-def produce(block: L.Block, ctx: Context) -> tuple[pd.DataFrame | None, BlockResult]:
+def produce(block: L.Block, ctx: Context) -> tuple[TableResult | None, BlockResult]:
     """Run a block's producer; when its data is missing, use its published fallback (report
     event only).
 
@@ -155,16 +159,17 @@ def produce(block: L.Block, ctx: Context) -> tuple[pd.DataFrame | None, BlockRes
     a bad setting) shows its error, so it is never mistaken for "no data".
     """
     try:
-        frame = block.producer(ctx)
-        return frame, BlockResult(block.name, len(frame), prices=block.prices, ticker_errors=row_errors(frame))
+        table = as_result(block.producer(ctx))
+        return table, BlockResult(block.name, len(table.frame), prices=block.prices,
+                                  ticker_errors=row_errors(table.frame))
     except ShockbookError as exc:
         error = exc.one_line()
         missing = isinstance(exc, DataError)
         if missing and block.fallback is not None and ctx.is_report_event:
             try:
-                frame = block.fallback(ctx)
+                table = as_result(block.fallback(ctx))
                 ctx.published.append(block.name)
-                return frame, BlockResult(block.name, len(frame), note=ctx.t("note.as_published"),
+                return table, BlockResult(block.name, len(table.frame), note=ctx.t("note.as_published"),
                                           error=error, as_published=True, data_error=missing, prices=block.prices)
             except ShockbookError:
                 pass
@@ -186,16 +191,16 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
     results = []
     for sheet, block in todo:
         title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
-        frame, result = produce(block, ctx)
-        write_block(writer, title, block, frame, result, ctx)
-        if frame is not None and block.name not in L.LAST:
-            source, as_of = _provenance(frame)
+        table, result = produce(block, ctx)
+        write_block(writer, title, block, table.frame if table is not None else None, result, ctx)
+        if table is not None and block.name not in L.LAST:
+            source, as_of = _provenance(table)
             if result.as_published:
                 source, as_of = "published (report)", REPORT_EVENT.isoformat()
             ctx.records.append(SourceRecord(block.name, title, source, as_of,
-                                            str(frame.attrs.get("event", "")),
-                                            result.note or frame.attrs.get("session_note", "")))
-        elif frame is None:
+                                            str(getattr(table, "event", "")),
+                                            result.note or getattr(table, "session_note", "")))
+        elif table is None:
             ctx.records.append(SourceRecord(block.name, title, "", "", "", result.error))
         results.append(result)
         if progress is not None:

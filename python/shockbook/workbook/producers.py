@@ -1,4 +1,4 @@
-"""Block producers: ``producer(ctx) -> DataFrame``, one per block of the layout.
+"""Block producers: ``producer(ctx) -> TableResult`` (or a bare DataFrame), one per block of the layout.
 
 Each producer calls the tables layer (:mod:`shockbook.tables`) and shapes its answer for the
 sheet: translated texts, the columns the layout names, published values as a fallback. Nothing
@@ -13,6 +13,7 @@ numbers share one breadth computation.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import os
@@ -30,6 +31,7 @@ from ..data.symbols import yahoo_symbol
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
+from ..tables.result import EventTable, TableResult
 from .i18n import label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
@@ -177,10 +179,10 @@ def _shared_event_returns(ctx: Context) -> dict:
     return ctx.cached("event_returns_shared", lambda: ev.shared_event_returns(groups, ctx.event, ctx.settings))
 
 
-def _event_returns(ctx: Context, tickers) -> pd.DataFrame:
+def _event_returns(ctx: Context, tickers) -> EventTable:
     tickers = tuple(tickers)
 
-    def compute() -> pd.DataFrame:
+    def compute() -> EventTable:
         shared = _shared_event_returns(ctx).get(tickers)
         if shared is not None:
             return shared
@@ -195,23 +197,23 @@ def _breadth(ctx: Context) -> ev.Breadth:
     return ctx.cached("breadth", lambda: ev.breadth_table(ctx.universe, ctx.event, ctx.settings, n=BREADTH_N))
 
 
-def _with_names(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+def _with_names(ctx: Context, table: TableResult | pd.DataFrame) -> TableResult | pd.DataFrame:
+    """A ``name`` column after ``ticker`` (the same context)."""
     names = ctx.names()
+    frame = table.frame if isinstance(table, TableResult) else table
     out = frame.copy()
     out.insert(1, "name", [names.get(t, "") for t in out["ticker"]])
-    return out
+    return table.with_frame(out) if isinstance(table, TableResult) else out
 
 
 def _published_rows() -> dict[str, dict]:
     return {row["key"]: row for row in published_values()}
 
 
-def _published(frame: pd.DataFrame, note: str) -> pd.DataFrame:
-    frame.attrs["provenance"] = {"report": PUBLISHED_SOURCE}
-    frame.attrs["as_published"] = True
-    frame.attrs["event"] = REPORT_EVENT.isoformat()
-    frame.attrs["note"] = note
-    return frame
+def _published(frame: pd.DataFrame, note: str) -> EventTable:
+    """The report's own figures for the report's event (``note`` says so)."""
+    return EventTable(frame, provenance={"report": PUBLISHED_SOURCE}, notes=(note,),
+                      event=REPORT_EVENT.isoformat())
 
 
 def _published_by_ticker() -> dict[str, dict[str, float]]:
@@ -223,7 +225,7 @@ def _published_by_ticker() -> dict[str, dict[str, float]]:
     return out
 
 
-def _as_published_rows(ctx: Context, tickers) -> pd.DataFrame:
+def _as_published_rows(ctx: Context, tickers) -> EventTable:
     values = _published_by_ticker()
     where = {r["recompute"].partition(":")[2]: r["where"] for r in published_values()}
     rows = [dict(ticker=t, event_return=values[t].get("event_return"), ytd_before=values[t].get("ytd_before"),
@@ -269,8 +271,8 @@ def index_moves_published(ctx: Context) -> pd.DataFrame:
     return _as_published_rows(ctx, ["^GSPC", "^SOX", "NVDA"])
 
 
-def breadth_summary(ctx: Context) -> pd.DataFrame:
-    return _breadth(ctx).summary
+def breadth_summary(ctx: Context) -> ev.Breadth:
+    return _breadth(ctx)
 
 
 def breadth_summary_published(ctx: Context) -> pd.DataFrame:
@@ -280,12 +282,14 @@ def breadth_summary_published(ctx: Context) -> pd.DataFrame:
     return _published(frame, ctx.t("note.as_published"))
 
 
-def breadth_worst(ctx: Context) -> pd.DataFrame:
-    return _breadth(ctx).worst
+def breadth_worst(ctx: Context) -> TableResult:
+    found = _breadth(ctx)
+    return found.with_frame(found.worst)
 
 
-def breadth_best(ctx: Context) -> pd.DataFrame:
-    return _breadth(ctx).best
+def breadth_best(ctx: Context) -> TableResult:
+    found = _breadth(ctx)
+    return found.with_frame(found.best)
 
 
 def breadth_worst_published(ctx: Context) -> pd.DataFrame:
@@ -340,7 +344,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
 
     def event_frame() -> pd.DataFrame:
         if not by_ticker:
-            by_ticker.append(_event_returns(ctx, price_tickers).set_index("ticker"))
+            by_ticker.append(_event_returns(ctx, price_tickers).frame.set_index("ticker"))
         return by_ticker[0]
 
     for spec in specs:
@@ -377,22 +381,19 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
                          where=spec["where"], note=note))
-    frame = pd.DataFrame(rows)
-    frame.attrs["provenance"] = {"report": "published.csv + recomputed"}
-    return frame
+    return TableResult(pd.DataFrame(rows), provenance={"report": "published.csv + recomputed"})
 
 
-def basket_spread(ctx: Context) -> pd.DataFrame:
-    frame = baskets(ctx)
-    themes = frame[frame["basket"].isin(["theme:infrastructure", "theme:usage", "spread"])].copy()
-    return themes
+def basket_spread(ctx: Context) -> TableResult:
+    table = baskets(ctx)
+    frame = table.frame
+    return table.with_frame(frame[frame["basket"].isin(["theme:infrastructure", "theme:usage", "spread"])].copy())
 
 
 def strategy(ctx: Context) -> pd.DataFrame:
     keys = [f"strategy.{i}" for i in range(1, 6)]
-    frame = pd.DataFrame({"text": [ctx.t(k) for k in keys]})
-    frame.attrs["provenance"] = {"report": "Meritz Securities report, summary and strategy section"}
-    return frame
+    return TableResult(pd.DataFrame({"text": [ctx.t(k) for k in keys]}),
+                       provenance={"report": "Meritz Securities report, summary and strategy section"})
 
 
 # --- event sheets --------------------------------------------------------------------------------
@@ -415,7 +416,7 @@ def split_in_order(entries) -> tuple[list[str], list[str], dict[str, ShockbookEr
     return order, good, bad
 
 
-def _watchlist_table(entries, table: Callable[[list[str]], pd.DataFrame]) -> pd.DataFrame:
+def _watchlist_table(entries, table: Callable[[list[str]], TableResult]) -> TableResult:
     """``table(symbols)`` for the entries that are tickers, plus one error row per entry that
     cannot be one, in the order the entries were given.
 
@@ -423,19 +424,17 @@ def _watchlist_table(entries, table: Callable[[list[str]], pd.DataFrame]) -> pd.
     one bad symbol, so the bad ones are split off first and shown in the ``error`` column.
     """
     order, good, bad = split_in_order(entries)
-    frame = table(good) if good else None
+    result = table(good) if good else None
     if not bad:
-        return frame
+        return result
     errors = pd.DataFrame({"ticker": list(bad), "error": list(bad.values())})
-    if frame is None:
-        return errors
-    attrs = dict(frame.attrs)
-    out = pd.concat([frame.astype(object), errors.astype(object)], ignore_index=True)
+    if result is None:
+        return TableResult(errors, errors=dict(bad))
+    out = pd.concat([result.frame.astype(object), errors.astype(object)], ignore_index=True)
     position = {key: i for i, key in enumerate(order)}
     out = out.iloc[sorted(range(len(out)), key=lambda i: position.get(out["ticker"].iat[i], len(order)))]
     out = out.reset_index(drop=True)
-    out.attrs.update(attrs)
-    return out
+    return dataclasses.replace(result, frame=out, errors={**result.errors, **bad})
 
 
 def event_returns(ctx: Context) -> pd.DataFrame:
@@ -447,11 +446,12 @@ def event_returns_published(ctx: Context) -> pd.DataFrame:
                               or list(_published_by_ticker()))
 
 
-def price_paths(ctx: Context) -> pd.DataFrame:
-    frame = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
+def price_paths(ctx: Context) -> EventTable:
+    table = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
+    frame = table.frame
     session = pd.Timestamp(ctx.event.session)
     frame["event_marker"] = [100.0 if pd.Timestamp(d) == session else None for d in frame["date"]]
-    return frame
+    return table
 
 
 def _groups(ctx: Context) -> dict[str, list[str]]:
@@ -486,14 +486,15 @@ def abnormal(ctx: Context) -> pd.DataFrame:
         good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx)))
 
 
-def baskets(ctx: Context) -> pd.DataFrame:
-    frame = ctx.cached("baskets", lambda: ev.basket_table(
-        ctx.event, ctx.settings, baskets=_basket_content(ctx), lang=ctx.lang)).copy()
+def baskets(ctx: Context) -> EventTable:
+    table = ctx.cached("baskets", lambda: ev.basket_table(
+        ctx.event, ctx.settings, baskets=_basket_content(ctx), lang=ctx.lang))
+    frame = table.frame.copy()
     labels = {"theme:infrastructure": ctx.t("theme.infrastructure"), "theme:usage": ctx.t("theme.usage"),
               "spread": ctx.t("theme.spread")}
     frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
     frame["theme"] = [ctx.t(f"theme.{t}") if t in ("infrastructure", "usage") else t for t in frame["theme"]]
-    return frame
+    return table.with_frame(frame)
 
 
 # --- content sheets ------------------------------------------------------------------------------
@@ -640,6 +641,5 @@ def examples(ctx: Context) -> pd.DataFrame:
         doc = docstring.strip().splitlines()
         explanation = (ko if ctx.lang == "ko" else en) or (doc[0] if doc else "")
         rows.append(dict(formula=formula, explanation=explanation))
-    frame = pd.DataFrame(rows, columns=["formula", "explanation"])
-    frame.attrs["provenance"] = {"udfs": "shockbook.excel.udfs"}
-    return frame
+    return TableResult(pd.DataFrame(rows, columns=["formula", "explanation"]),
+                       provenance={"udfs": "shockbook.excel.udfs"})
