@@ -102,3 +102,14 @@ def test_errors_name_the_bad_argument_one_way():
                     found += [f"{path.name}:{node.lineno} {kw.arg}=" for kw in node.keywords
                               if kw.arg in ("key", "param", "arg", "parameter")]
     assert found == []
+
+
+def test_no_layer_passes_context_in_dataframe_attrs():
+    """Tables return typed results (:mod:`shockbook.tables.result`); ``DataFrame.attrs`` is no
+    contract between layers."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "attrs":
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert found == []

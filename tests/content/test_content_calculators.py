@@ -88,8 +88,9 @@ def test_model_names_are_matched_loosely():
 
 
 def test_api_cost_table_ranks_and_compares_with_the_reference():
-    df = api_cost_table(3_000_000, 1_000_000)
-    assert df.attrs["reference"] == "OpenAI o1"
+    result = api_cost_table(3_000_000, 1_000_000)
+    df = result.frame
+    assert result.labels["reference"] == "OpenAI o1"
     r1 = df.set_index("model").loc["DeepSeek R1"]
     assert r1["reference_cost_multiple"] == pytest.approx(27.34375)
     assert r1["cost_ratio_to_reference"] == pytest.approx(0.96 / 26.25)
@@ -99,7 +100,7 @@ def test_api_cost_table_ranks_and_compares_with_the_reference():
 
 
 def test_api_cost_table_with_zero_tokens_has_no_ratios():
-    df = api_cost_table(0, 0)
+    df = api_cost_table(0, 0).frame
     assert (df["cost_usd"].dropna() == 0).all() and df["reference_cost_multiple"].isna().all()
 
 
@@ -117,7 +118,7 @@ def test_v3_vs_gpt4_training_cost_under_each_published_estimate():
 
 
 def test_training_cost_table_has_one_row_per_estimate():
-    assert training_cost_table()["one_in"].round(1).tolist() == [14.1, 17.9]
+    assert training_cost_table().frame["one_in"].round(1).tolist() == [14.1, 17.9]
 
 
 def test_a_reference_with_only_a_qualitative_estimate_is_refused():
@@ -171,7 +172,7 @@ def test_a_baseline_beyond_the_span_is_clipped_to_it():
 
 
 def test_compute_split_table_lists_every_technique():
-    df = compute_split_table()
+    df = compute_split_table().frame
     assert len(df) == 5 and df.set_index("technique").loc["Pruning", "training_share"] == pytest.approx(0.5)
 
 

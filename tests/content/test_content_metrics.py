@@ -24,7 +24,7 @@ def value(df, model, metric, variant="", source_contains=""):
 
 @pytest.fixture(scope="module")
 def metrics():
-    return model_metrics_table()
+    return model_metrics_table().frame
 
 
 def test_every_row_has_a_source_a_date_a_unit_and_known_flags(metrics):
@@ -116,7 +116,7 @@ def test_unknown_metric_or_model_names_the_valid_ones(kwargs, kind):
 
 
 def test_filters_accept_loose_model_names():
-    df = model_metrics_table(metric="AA_QUALITY_INDEX", model="deepseek-r1")
+    df = model_metrics_table(metric="AA_QUALITY_INDEX", model="deepseek-r1").frame
     assert df["value"].tolist() == [89]
 
 

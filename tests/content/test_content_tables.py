@@ -24,21 +24,22 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 @pytest.mark.parametrize("lang, positive, negative", [("ko", "긍정", "부정"), ("en", "positive", "negative")])
 def test_opinions_table_has_14_rows_7_per_stance(lang, positive, negative):
-    df = opinions_table(lang)
+    result = opinions_table(lang)
+    df = result.frame
     assert len(df) == 14
     assert df["stance"].value_counts().to_dict() == {positive: 7, negative: 7}
-    assert df.attrs["content_errors"] == []
+    assert result.rejected == ()
 
 
 def test_opinions_every_row_has_a_source():
     for lang in ("ko", "en"):
-        df = opinions_table(lang)
+        df = opinions_table(lang).frame
         assert df["source"].str.strip().str.len().gt(0).all()
         assert df["points"].str.strip().str.len().gt(0).all()
 
 
 def test_opinions_text_follows_the_language():
-    ko, en = opinions_table("ko"), opinions_table("en")
+    ko, en = opinions_table("ko").frame, opinions_table("en").frame
     fortune_ko = ko.loc[ko["id"] == "fortune"].iloc[0]
     fortune_en = en.loc[en["id"] == "fortune"].iloc[0]
     assert (fortune_ko["source"], fortune_en["source"]) == ("포춘지", "Fortune (magazine)")
@@ -60,11 +61,11 @@ def test_opinions_text_follows_the_language():
     ],
 )
 def test_opinion_filters(filters, expected_ids):
-    assert opinions_table("en", **filters)["id"].tolist() == expected_ids
+    assert opinions_table("en", **filters).frame["id"].tolist() == expected_ids
 
 
 def test_empty_filter_result_keeps_the_columns():
-    df = opinions_table("en", ticker="ZZZZ")
+    df = opinions_table("en", ticker="ZZZZ").frame
     assert df.empty and "points" in df.columns
 
 
@@ -78,30 +79,31 @@ def test_opinion_bad_arguments_name_the_value_and_the_valid_ones(kwargs, bad):
     assert f"'{bad}'" in info.value.message and "valid:" in info.value.message
 
 
-def test_malformed_user_row_shows_in_the_table_attrs(tmp_path):
+def test_malformed_user_row_shows_in_the_tables_rejected_rows(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text("rows:\n  - id: x\n    source: Me\n", encoding="utf-8")
-    df = opinions_table("en", user_file=path)
-    assert len(df) == 14
-    assert any("field 'stance'" in error.one_line() for error in df.attrs["content_errors"])
+    result = opinions_table("en", user_file=path)
+    assert len(result.frame) == 14
+    assert any("field 'stance'" in error.one_line() for error in result.rejected)
 
 
 # --- table 2 -------------------------------------------------------------------------------
 
 
 def test_scaling_table_five_aspects_in_report_order():
-    ko, en = scaling_table("ko"), scaling_table("en")
+    ko_result = scaling_table("ko")
+    ko, en = ko_result.frame, scaling_table("en").frame
     assert ko["aspect"].tolist() == ["초점", "요점", "산업 영향", "기술 예시", "진화 방향"]
     assert en["aspect"].tolist() == ["Focus", "Gist", "Industry impact", "Technical examples",
                                      "Direction of travel"]
     for df in (ko, en):
         assert df[["training_scaling", "test_time_scaling", "source"]].ne("").all().all()
     assert "추론(Inference) 과정" in ko.loc[0, "test_time_scaling"]
-    assert ko.attrs["law_names"]["test_time"] == "Time Scaling Law(Test Time Scaling)"
+    assert ko_result.labels["law_names"]["test_time"] == "Time Scaling Law(Test Time Scaling)"
 
 
 def test_scaling_table_flags_the_gpt4_cost_wording():
-    en = scaling_table("en")
+    en = scaling_table("en").frame
     assert "78.4M" in en.loc[en["aspect"] == "Technical examples", "note"].item()
 
 
@@ -119,12 +121,12 @@ CALLS = [
 
 
 def test_calls_table_has_the_six_companies_in_report_order():
-    assert calls_table("en")["ticker"].tolist() == [c[0] for c in CALLS]
+    assert calls_table("en").frame["ticker"].tolist() == [c[0] for c in CALLS]
 
 
 @pytest.mark.parametrize("ticker, printed, usd, rev_mark, eps, eps_mark", CALLS)
 def test_calls_figures_as_published(ticker, printed, usd, rev_mark, eps, eps_mark):
-    row = calls_table("en").set_index("ticker").loc[ticker]
+    row = calls_table("en").frame.set_index("ticker").loc[ticker]
     assert row["revenue_printed"] == printed
     assert row["revenue_usd"] == pytest.approx(usd)
     assert (row["revenue_vs_consensus"], row["eps_vs_consensus"]) == (rev_mark, eps_mark)
@@ -132,13 +134,13 @@ def test_calls_figures_as_published(ticker, printed, usd, rev_mark, eps, eps_mar
 
 
 def test_calls_korean_marks_are_the_reports():
-    ko = calls_table("ko").set_index("ticker")
+    ko = calls_table("ko").frame.set_index("ticker")
     assert (ko.loc["MSFT", "revenue_vs_consensus"], ko.loc["META", "eps_vs_consensus"]) == ("하회", "상회")
     assert ko.loc["META", "group"] == "AI 인프라" and ko.loc["IBM", "group"] == "AI SW"
 
 
 def test_calls_suspicious_figures_are_flagged_not_fixed():
-    df = calls_table("ko").set_index("ticker")
+    df = calls_table("ko").frame.set_index("ticker")
     assert "SUSPECT" in df.loc["IBM", "flags"]
     assert "790억 달러" in df.loc["IBM", "key_comments"]  # kept as printed
     assert "79억" in df.loc["IBM", "note"]
@@ -146,7 +148,7 @@ def test_calls_suspicious_figures_are_flagged_not_fixed():
 
 
 def test_calls_deepseek_comments_and_gaps():
-    en = calls_table("en").set_index("ticker")
+    en = calls_table("en").frame.set_index("ticker")
     assert "compute" in en.loc["META", "deepseek_comment"]
     assert en.loc["TSLA", "deepseek_comment"] == "(none in the report)"
     assert en.loc["TSLA", "guidance"] == "-"
@@ -157,7 +159,7 @@ def test_calls_deepseek_comments_and_gaps():
 
 
 def test_calendar_has_17_company_days_in_february_2025():
-    df = report_calendar_table()
+    df = report_calendar_table().frame
     assert len(df) == 17
     assert df["date"].between("2025-02-01", "2025-02-28").all()
     assert df.groupby(df["date"].dt.day)["ticker"].apply(list).to_dict() == {
@@ -168,7 +170,7 @@ def test_calendar_has_17_company_days_in_february_2025():
 
 
 def test_calendar_weekdays_match_the_dates():
-    df = report_calendar_table()
+    df = report_calendar_table().frame
     assert (df["date"].dt.strftime("%a").str.upper() == df["weekday"]).all()
 
 
@@ -183,19 +185,19 @@ def test_calendar_weekdays_match_the_dates():
     ],
 )
 def test_calendar_discrepancies_are_resolved_and_flagged(printed, ticker, flag, company):
-    row = report_calendar_table().set_index("company_printed").loc[printed]
+    row = report_calendar_table().frame.set_index("company_printed").loc[printed]
     assert (row["ticker"], row["flag"], row["company"]) == (ticker, flag, company)
     if flag:
         assert row["note"]
 
 
 def test_calendar_amat_keeps_the_printed_ticker():
-    row = report_calendar_table().set_index("ticker").loc["AMAT"]
+    row = report_calendar_table().frame.set_index("ticker").loc["AMAT"]
     assert row["ticker_printed"] == "AMT" and "American Tower" in row["note"]
 
 
 def test_calendar_marks_ai_infrastructure_names():
-    df = report_calendar_table().set_index("ticker")
+    df = report_calendar_table().frame.set_index("ticker")
     assert df.loc[["NVDA", "AMAT", "ANET", "VRT", "CEG", "VST", "PWR"], "ai_infrastructure"].all()
     assert not df.loc[["PLTR", "PYPL", "CRM"], "ai_infrastructure"].any()
     assert df["source"].str.len().gt(0).all()
@@ -207,12 +209,12 @@ def test_calendar_agrees_with_the_shared_earnings_file():
         pytest.skip(f"recorded data {path} is not beside the project")
     with path.open(encoding="utf-8") as handle:
         shared = sorted((r["report_date"], r["ticker"]) for r in csv.DictReader(handle))
-    df = report_calendar_table()
+    df = report_calendar_table().frame
     ours = sorted(zip(df["date"].dt.strftime("%Y-%m-%d"), df["ticker"]))
     assert ours == shared
 
 
 def test_calendar_dates_are_tz_naive_datetimes():
-    df = report_calendar_table()
+    df = report_calendar_table().frame
     assert pd.api.types.is_datetime64_dtype(df["date"]) and df["date"].dt.tz is None
     assert df.loc[0, "date"] == pd.Timestamp(dt.date(2025, 2, 3))

@@ -280,7 +280,7 @@ def test_calls_beat_miss_beside_the_reports_marks(online):
         "MSFT": earnings(("2025-01-29", "AMC", 3.11, 3.23, 3.86)),   # report: miss (on revenue
         "META": earnings(("2025-01-29", "AMC", 6.77, 8.02, 18.5)),   # guidance); Yahoo: beat
     })
-    table = ec.calls_beat_miss_table(online, source=stub)
+    table = ec.calls_beat_miss_table(online, source=stub).frame
     assert list(table["ticker"]) == ["MSFT", "META", "TSLA", "NOW", "IBM", "GLW"]
     msft = table.set_index("ticker").loc["MSFT"]
     assert (msft["report_eps_mark"], msft["recomputed_mark"], msft["agrees"]) == ("miss", "beat", False)

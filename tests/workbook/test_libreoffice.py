@@ -54,7 +54,7 @@ def test_calculators_compute_natively(built, tmp_path):
         col = ord(ref[0]) - ord("A")
         return sheet[int(ref[1:]) - 1][col]
 
-    costs = ct.api_cost_table(1e6, 1e6).set_index("model")
+    costs = ct.api_cost_table(1e6, 1e6).frame.set_index("model")
     for model in CALC_MODELS:
         assert at(named[f"cost:{model}"]) == pytest.approx(costs.loc[model, "cost_usd"]), model
     assert at(named["multiple:DeepSeek R1"]) == pytest.approx(27.372, abs=1e-3)

@@ -39,6 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..tables import content as ct
+    from ..tables.result import ContentTable
 
     settings = settings_from(args, lang=args.lang)
     lang = settings.lang
@@ -62,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         from ..tables.earnings import calls_beat_miss_table
 
         frame = calls_beat_miss_table(settings)
-    emit(frame, args.format)
-    problems = frame.attrs.get("content_errors") or []
+    problems = list(frame.rejected) if isinstance(frame, ContentTable) else []
+    emit(frame.frame, args.format)
     for error in problems:
         sys.stderr.write(f"shockbook: warning: {error.one_line()}\n")
     return EXIT_PARTIAL if problems else EXIT_OK

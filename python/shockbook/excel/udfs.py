@@ -445,8 +445,8 @@ def SB_OPINIONS(stance=None, source=None, ticker=None, lang=None):
 
     settings = _settings()
     lang = lang or settings.lang
-    table = opinions_table(lang, stance, source, ticker, user_file=settings.opinions_file)
-    full = opinions_table(lang, user_file=settings.opinions_file)
+    table = opinions_table(lang, stance, source, ticker, user_file=settings.opinions_file).frame
+    full = opinions_table(lang, user_file=settings.opinions_file).frame
     position = {i: n for n, i in enumerate(full["id"], start=1)}
     ids = table["id"].tolist()
     return _fit(table, lambda row, col: f"see {OPINIONS_SHEET} row {position[ids[row]]}")
@@ -463,7 +463,7 @@ def SB_SCALING(lang=None):
     """
     from ..tables.content import scaling_table
 
-    table = scaling_table(lang or _settings().lang)
+    table = scaling_table(lang or _settings().lang).frame
     return _fit(table, lambda row, col: f"see {SCALING_SHEET} row {row + 1}")
 
 
@@ -488,9 +488,9 @@ def SB_MODEL_METRIC(model, metric):
     settings = _settings()
     if model is None or metric is None:
         raise InputError("give both a model and a metric, e.g. =SB_MODEL_METRIC(\"R1\", \"input_price\")")
-    rows = model_metrics_table(metric, model, user_file=settings.metrics_file)
+    rows = model_metrics_table(metric, model, user_file=settings.metrics_file).frame
     if rows.empty:
-        have = model_metrics_table(model=model, user_file=settings.metrics_file)
+        have = model_metrics_table(model=model, user_file=settings.metrics_file).frame
         raise UnknownNameError(
             f"{have['model'].iloc[0] if len(have) else model} has no {metric}; it has: "
             f"{', '.join(dict.fromkeys(have['metric']))}", name=metric, kind="metric")
@@ -529,12 +529,13 @@ def SB_API_COST(model, input_tokens, output_tokens, cache_hit_share=0.0, referen
     if model is None:
         raise InputError("model is empty; give a model name such as DeepSeek R1", argument="model")
     settings = _settings()
-    table = api_cost_table(input_tokens, output_tokens, cache_hit_share, reference or "OpenAI o1",
-                           user_file=settings.metrics_file)
+    result = api_cost_table(input_tokens, output_tokens, cache_hit_share, reference or "OpenAI o1",
+                            user_file=settings.metrics_file)
+    table = result.frame
     priced = table[table["cost_usd"].notna()]
     name = calc.resolve_name(model, list(priced["model"]), "priced model")
     row = priced[priced["model"] == name].iloc[0]
-    ref = table.attrs["reference"]
+    ref = result.labels["reference"]
     ref_cost = float(priced.loc[priced["model"] == ref, "cost_usd"].iloc[0])
     return pd.DataFrame([{
         "model": name, "cost_usd": row["cost_usd"], "reference": ref,

@@ -1,13 +1,13 @@
 """Tables of the report's curated content, one function per workbook table.
 
 UDFs, macros, the template builder and the CLI call these functions; each returns a
-:class:`pandas.DataFrame` with stable English column names (``lang`` changes the cell texts,
-not the headers). Lists (points, guidance...) are joined into one cell, one ``"- item"`` per
+:class:`~shockbook.tables.result.ContentTable` whose ``frame`` has stable English column names
+(``lang`` changes the cell texts, not the headers). Lists (points, guidance...) are joined into one cell, one ``"- item"`` per
 line.
 
 Rows rejected from a user file (see :mod:`shockbook.content`) do not stop a table: their
-:class:`~shockbook.errors.ContentError` objects are in ``df.attrs["content_errors"]`` (empty
-list when none), for the adapter to render next to the table.
+:class:`~shockbook.errors.ContentError` objects are in the result's ``rejected`` (empty when
+none), for the adapter to render next to the table.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..content.report_calendar import load_calendar
 from ..content.scaling import law_names, load_scaling
 from ..errors import InputError, UnknownNameError
 from ..data.symbols import yahoo_symbol
+from .result import ContentTable
 
 LANGS = ("ko", "en")
 
@@ -79,10 +80,8 @@ def _bullets(items: Iterable[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def _frame(rows: list[dict], columns: list[str], errors: Iterable = ()) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    df.attrs["content_errors"] = list(errors)
-    return df
+def _frame(rows: list[dict], columns: list[str], errors: Iterable = (), **labels) -> ContentTable:
+    return ContentTable(pd.DataFrame(rows, columns=columns), rejected=tuple(errors), labels=labels)
 
 
 # --- table 1 -------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ def opinions_table(
     ticker: str | None = None,
     *,
     user_file=None,
-) -> pd.DataFrame:
+) -> ContentTable:
     """Report table 1 (14 opinions, 7 positive / 7 negative) plus the user's rows.
 
     Parameters
@@ -160,10 +159,10 @@ def opinions_table(
 # --- table 2 -------------------------------------------------------------------------------
 
 
-def scaling_table(lang: str = "ko") -> pd.DataFrame:
+def scaling_table(lang: str = "ko") -> ContentTable:
     """Report table 2: five aspects x (training scaling, test-time scaling).
 
-    ``df.attrs["law_names"]`` holds the two laws' display names in ``lang``.
+    ``labels["law_names"]`` holds the two laws' display names in ``lang``.
     """
     lang = _lang(lang)
     loaded = load_scaling()
@@ -177,9 +176,7 @@ def scaling_table(lang: str = "ko") -> pd.DataFrame:
         )
         for a in loaded.rows
     ]
-    df = _frame(out, SCALING_COLUMNS, loaded.errors)
-    df.attrs["law_names"] = law_names(lang)
-    return df
+    return _frame(out, SCALING_COLUMNS, loaded.errors, law_names=law_names(lang))
 
 
 # --- figures 1-4, 14-16 ----------------------------------------------------------------------
@@ -195,7 +192,7 @@ def _metric_row(m: Metric) -> dict:
 
 def model_metrics_table(
     metric: str | None = None, model: str | None = None, *, user_file=None
-) -> pd.DataFrame:
+) -> ContentTable:
     """Model metrics in long format (one sourced value per row), optionally filtered.
 
     ``value`` is NaN where ``qualifier`` is "not published" or "qualitative". The 3:1
@@ -222,7 +219,7 @@ def model_metrics_table(
 # --- table 3 -------------------------------------------------------------------------------
 
 
-def calls_table(lang: str = "ko") -> pd.DataFrame:
+def calls_table(lang: str = "ko") -> ContentTable:
     """Report table 3: six earnings calls (MSFT, META, TSLA, NOW, IBM, GLW).
 
     ``revenue_printed`` is the report's text in 억 달러, ``revenue_usd`` the same in USD;
@@ -259,7 +256,7 @@ def calls_table(lang: str = "ko") -> pd.DataFrame:
 # --- table 4 -------------------------------------------------------------------------------
 
 
-def report_calendar_table() -> pd.DataFrame:
+def report_calendar_table() -> ContentTable:
     """Report table 4: one row per company-day (17), with the resolved ticker and flags.
 
     ``date`` is a tz-naive datetime64 column; ``flag`` lists TICKER / NAME / SPACING.
@@ -274,9 +271,9 @@ def report_calendar_table() -> pd.DataFrame:
         )
         for e in loaded.rows
     ]
-    df = _frame(out, CALENDAR_COLUMNS, loaded.errors)
-    df["date"] = pd.to_datetime(df["date"])
-    return df
+    table = _frame(out, CALENDAR_COLUMNS, loaded.errors)
+    table.frame["date"] = pd.to_datetime(table.frame["date"])
+    return table
 
 
 # --- calculators as tables -----------------------------------------------------------------
@@ -290,7 +287,7 @@ def api_cost_table(
     *,
     as_of=None,
     user_file=None,
-) -> pd.DataFrame:
+) -> ContentTable:
     """API cost of one workload on every priced model, cheapest first, vs a reference model.
 
     Parameters
@@ -357,12 +354,10 @@ def api_cost_table(
             reference_cost_multiple=math.nan, cache_hit_priced=False, flags="",
             note="Price depends on the hosting provider (a range); see model_metrics_table.",
         ))
-    df = _frame(out, API_COST_COLUMNS, loaded.errors)
-    df.attrs["reference"] = reference
-    return df
+    return _frame(out, API_COST_COLUMNS, loaded.errors, reference=reference)
 
 
-def training_cost_table(model: str = "DeepSeek V3", reference: str = "GPT-4") -> pd.DataFrame:
+def training_cost_table(model: str = "DeepSeek V3", reference: str = "GPT-4") -> ContentTable:
     """Training-cost ratio of ``model`` to ``reference`` under each published estimate.
 
     DeepSeek V3 vs GPT-4: 1/14.1 (AI Index, USD 78.4M) and at most 1/17.9 (Altman, > USD 100M).
@@ -380,7 +375,7 @@ def training_cost_table(model: str = "DeepSeek V3", reference: str = "GPT-4") ->
     return _frame(out, TRAINING_COST_COLUMNS)
 
 
-def compute_split_table(baseline_training_share: float | None = None) -> pd.DataFrame:
+def compute_split_table(baseline_training_share: float | None = None) -> ContentTable:
     """Epoch AI's cost-minimising training/inference split for each technique.
 
     Without a baseline the unclipped optimum ``k / (1 + k)`` is shown; with one, the move is

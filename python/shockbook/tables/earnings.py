@@ -32,7 +32,7 @@ from ..config import Settings
 from ..content.report import report_facts
 from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, EarningsDates, company_earnings, live_allowed
 from ..errors import InputError, NoDataError, ShockbookError
-from .result import EarningsTable
+from .result import EarningsTable, TableResult
 
 #: Label of the report's own dates, as shown in the ``source`` column and the result's ``source``
 #: (the Yahoo and cache labels come with :func:`shockbook.data.earnings.company_earnings`).
@@ -123,7 +123,7 @@ def _settings(settings: Settings | None) -> Settings:
 def _report_rows() -> pd.DataFrame:
     from .content import report_calendar_table
 
-    return report_calendar_table()
+    return report_calendar_table().frame
 
 
 def _ai_infrastructure_tickers(report: pd.DataFrame | None = None, baskets=None) -> set[str]:
@@ -525,7 +525,7 @@ def beat_or_miss(surprise: float) -> str:
     return "inline"
 
 
-def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> pd.DataFrame:
+def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> TableResult:
     """The report's table-3 EPS marks beside a beat/miss recomputed from Yahoo's figures.
 
     For each call (MSFT, META, TSLA, NOW, IBM, GLW) the Yahoo report inside
@@ -564,7 +564,7 @@ def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> p
         out.append(row)
     df = pd.DataFrame(out, columns=BEAT_MISS_COLUMNS)
     df["yahoo_date"] = pd.to_datetime(df["yahoo_date"])
-    return df
+    return TableResult(df)
 
 
 __all__ = [

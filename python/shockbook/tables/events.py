@@ -341,7 +341,7 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
         raise NoDataError(f"no prices for {', '.join(names)}", tickers=names)
     base = pd.Timestamp(cal.resolve_session(base_date, "previous").session) if base_date else None
     paths = an.rebased_paths(data.prices[served], base_date=base, event=data.event.timestamp, level=level)
-    start = paths.attrs.get("base_date") or (base or an.previous_year_end(data.prices.index, data.event.timestamp))
+    start = base or an.previous_year_end(data.prices.index, data.event.timestamp)
     paths = paths.loc[pd.Timestamp(start):]
     out = paths.reset_index()
     out.columns = ["date"] + list(paths.columns)

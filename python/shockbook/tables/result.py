@@ -27,7 +27,7 @@ class TableResult:
         table has one, holds the row's :class:`ShockbookError` or ``""``).
     errors:
         ``{ticker or name: ShockbookError}`` for entries the table could not place or serve
-        (rejected content rows are listed under ``"row N"``-style keys by their file).
+        (a content table lists the user's rejected rows in ``rejected`` instead).
     provenance:
         ``{ticker or part: label}``: where the numbers come from (source, price basis, as-of).
     notes:

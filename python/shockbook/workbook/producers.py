@@ -31,7 +31,7 @@ from ..data.symbols import yahoo_symbol
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
-from ..tables.result import EventTable, TableResult
+from ..tables.result import ContentTable, EarningsTable, EventTable, TableResult
 from .i18n import label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
@@ -363,12 +363,12 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                 recomputed = ", ".join(_breadth(ctx).worst["ticker"])
                 shown = recomputed
             elif kind == "api_multiple":
-                costs = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).set_index("model")
+                costs = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).frame.set_index("model")
                 recomputed = float(costs.loc[arg, "reference_cost_multiple"])
                 shown = f"1/{recomputed:.1f}"
                 note = "1M in + 1M out tokens, list prices"
             elif kind == "training_one_in":
-                costs = ctx.cached("training_cost", lambda: ct.training_cost_table(arg))
+                costs = ctx.cached("training_cost", lambda: ct.training_cost_table(arg)).frame
                 recomputed = float(costs["one_in"].iloc[0])
                 shown = f"1/{recomputed:.1f}"
                 note = f"vs {costs['reference_source'].iloc[0]}"
@@ -500,16 +500,16 @@ def baskets(ctx: Context) -> EventTable:
 # --- content sheets ------------------------------------------------------------------------------
 
 
-def opinions(ctx: Context) -> pd.DataFrame:
+def opinions(ctx: Context) -> ContentTable:
     return ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file)
 
 
-def scaling(ctx: Context) -> pd.DataFrame:
+def scaling(ctx: Context) -> ContentTable:
     return ct.scaling_table(ctx.lang)
 
 
 def _metrics(ctx: Context) -> pd.DataFrame:
-    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file))
+    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file).frame)
 
 
 def _one_metric(ctx: Context, metric: str, ascending: bool = False) -> pd.DataFrame:
@@ -524,7 +524,7 @@ def fig_quality(ctx: Context) -> pd.DataFrame:
 
 
 def fig_api_price(ctx: Context) -> pd.DataFrame:
-    frame = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6))
+    frame = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).frame
     return frame[frame["input_price"].notna()].sort_values("blended_price_3to1", kind="stable").reset_index(drop=True)
 
 
@@ -558,11 +558,11 @@ def model_metrics(ctx: Context) -> pd.DataFrame:
     return _metrics(ctx)
 
 
-def calls(ctx: Context) -> pd.DataFrame:
+def calls(ctx: Context) -> ContentTable:
     return ct.calls_table(ctx.lang)
 
 
-def calendar_grid(ctx: Context) -> pd.DataFrame:
+def calendar_grid(ctx: Context) -> EarningsTable:
     """Table 4 as a month grid (Yahoo's dates when it can be, else the report's)."""
     from ..tables.earnings import earnings_calendar_grid
 
@@ -570,7 +570,7 @@ def calendar_grid(ctx: Context) -> pd.DataFrame:
                                   baskets=_basket_content(ctx))
 
 
-def calendar_list(ctx: Context) -> pd.DataFrame:
+def calendar_list(ctx: Context) -> ContentTable:
     return ct.report_calendar_table()
 
 
