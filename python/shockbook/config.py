@@ -80,7 +80,19 @@ class Settings:
         again (history before the latest session never expires).
     yahoo_timeout, yahoo_retries, yahoo_backoff:
         Per-request timeout (s), retries after a rate limit or server error, first backoff (s,
-        doubled each retry).
+        doubled each retry, with random jitter of up to one first backoff).
+    yahoo_max_wait:
+        Total seconds one fetch may spend waiting between retries (backoff and ``Retry-After``
+        together). Short for interactive use; a nightly job can allow minutes. A wait Yahoo
+        asks for that does not fit is not waited: the tickers fall back to the cache/snapshot
+        and the message says when to try again.
+    yahoo_workers:
+        How many Yahoo downloads run at once (1 = one after another).
+    ca_bundle:
+        CA certificate file (PEM) to trust for every HTTPS call, e.g. the certificate of an
+        office's TLS-inspecting proxy. Default: ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE`` or
+        ``SSL_CERT_FILE`` when set; else, on Windows, the Windows certificate store; else
+        certifi's roots.
     coalesce_ms:
         How long concurrent requests wait to be merged into one fetch (an Excel recalculation
         fires many UDFs at once).
@@ -104,6 +116,9 @@ class Settings:
     yahoo_timeout: float = 10.0
     yahoo_retries: int = 3
     yahoo_backoff: float = 0.5
+    yahoo_max_wait: float = 30.0
+    yahoo_workers: int = 8
+    ca_bundle: Path | None = None
     coalesce_ms: float = 25.0
     lang: str = "ko"
     opinions_file: Path | None = None
@@ -115,6 +130,10 @@ class Settings:
         if self.lang not in ("ko", "en"):
             raise InputError(f"language must be ko or en, not {self.lang!r}")
         object.__setattr__(self, "sources", _parse_sources(self.sources))
+        if not 1 <= int(self.yahoo_workers) <= 32:
+            raise InputError(f"{ENV_PREFIX}YAHOO_WORKERS must be from 1 to 32, not {self.yahoo_workers!r}")
+        if self.yahoo_max_wait < 0:
+            raise InputError(f"{ENV_PREFIX}YAHOO_MAX_WAIT must be >= 0 seconds, not {self.yahoo_max_wait!r}")
 
     # -- construction --------------------------------------------------------------------
 
@@ -129,7 +148,7 @@ class Settings:
                 continue
             values[f.name] = _convert(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("cache_dir", "snapshot", "universe_file", "opinions_file", "metrics_file"):
+        for key in ("cache_dir", "snapshot", "universe_file", "opinions_file", "metrics_file", "ca_bundle"):
             if isinstance(values.get(key), str):
                 values[key] = Path(values[key]).expanduser()
         return cls(**values)

@@ -150,11 +150,28 @@ def test_yfinance_caches_live_in_our_folder(make_yahoo_source, tmp_path):
 
 
 def test_second_fetch_reuses_timezone_cache(yahoo_source, fake_yahoo):
-    yahoo_source.fetch(["NVDA"], FRI, MON)
-    yahoo_source.fetch(["NVDA"], FRI, MON)
+    # an index has no time zone shockbook can know beforehand: yfinance asks once, then caches
+    yahoo_source.fetch(["^GSPC"], FRI, MON)
+    yahoo_source.fetch(["^GSPC"], FRI, MON)
 
-    assert fake_yahoo.count("NVDA", kind="tz") == 1
-    assert fake_yahoo.count("NVDA", kind="history") == 2  # no stale in-process answer is reused
+    assert fake_yahoo.count("^GSPC", kind="tz") == 1
+    assert fake_yahoo.count("^GSPC", kind="history") == 2  # no stale in-process answer is reused
+
+
+@pytest.mark.parametrize("symbol", ["NVDA", "BRK-B", "SPY"])
+def test_us_listing_costs_one_chart_request_even_cold(yahoo_source, fake_yahoo, symbol):
+    table = yahoo_source.fetch([symbol], FRI, MON)
+
+    assert table.tickers == [symbol]
+    assert fake_yahoo.count(symbol, kind="tz") == 0
+    assert fake_yahoo.count(symbol, kind="history") == 1
+
+
+@pytest.mark.parametrize("symbol", ["^GSPC", "005930.KS", "BTC-USD", "EURUSD=X"])
+def test_only_us_listings_get_new_york_time_without_asking(symbol):
+    from shockbook.data.yahoo import _US_LISTING
+
+    assert _US_LISTING.match(symbol) is None
 
 
 # -- input errors ---------------------------------------------------------------------------

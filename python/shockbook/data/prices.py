@@ -175,6 +175,8 @@ class Coalescer:
                 batch.errors = self._fetch_batch(dict(batch.wants))
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
                 batch.failure = exc
+                if not isinstance(exc, Exception):
+                    raise  # Ctrl-C / SystemExit: stop this caller too, never a data error
             finally:
                 with self._lock:
                     self._inflight.remove(batch)
@@ -193,6 +195,9 @@ class Coalescer:
 def _as_error(exc: BaseException) -> ShockbookError:
     if isinstance(exc, ShockbookError):
         return exc
+    if not isinstance(exc, Exception):
+        return SourceUnavailableError(f"the Yahoo fetch this request waited for was interrupted "
+                                      f"({type(exc).__name__})")
     return SourceUnavailableError(f"Yahoo fetch failed: {type(exc).__name__}: {exc}")
 
 
@@ -228,7 +233,8 @@ class PriceService:
 
             s = self.settings
             self._live = YahooSource(
-                timeout=s.yahoo_timeout, retries=s.yahoo_retries, backoff=s.yahoo_backoff
+                timeout=s.yahoo_timeout, retries=s.yahoo_retries, backoff=s.yahoo_backoff,
+                max_wait=s.yahoo_max_wait, workers=s.yahoo_workers, ca_bundle=s.ca_bundle,
             )
         return self._live
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import io
 from pathlib import Path
 
@@ -142,16 +143,19 @@ def fetch_sp500_as_of(date, cache_dir: str | Path, *, max_age_hours: float = 24.
     )
     if not fresh:
         try:
-            import requests
+            from .network import ca_bundle, requests_session  # office proxy and CA settings
 
-            resp = requests.get(WIKIPEDIA_URL, timeout=timeout, headers={"User-Agent": "shockbook (+https://pypi.org/project/shockbook)"})
+            resp = requests_session(ca_bundle(os.environ.get("SHOCKBOOK_CA_BUNDLE"))).get(WIKIPEDIA_URL, timeout=timeout)
             resp.raise_for_status()
             with atomic_path(page) as tmp:
                 tmp.write_text(resp.text, encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - any network failure: use the cached page if any
             if not page.exists():
+                from .network import describe_failure
+
+                cause = describe_failure(exc, "en.wikipedia.org").line.split(";")[0]
                 raise SourceUnavailableError(
-                    f"cannot read the S&P 500 member list ({type(exc).__name__}); "
+                    f"cannot read the S&P 500 member list ({cause}); "
                     "pass --universe-file FILE to use a CSV instead"
                 ) from exc
     current, changes = parse_wikipedia(page.read_text(encoding="utf-8"))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import logging
+import random
 import re
 import threading
 import time
@@ -108,9 +109,8 @@ def _symbols(tickers: Iterable[str]) -> list[str]:
 class Failure:
     """Why one ticker came back without rows: ``kind`` is ``rate_limit``, ``server``,
     ``network``, ``busy`` (yfinance's local cache locked), ``skipped`` (yfinance never asked
-    for its prices, e.g. it gave up on the batch after another ticker's rate limit),
-    ``unknown``, ``format`` or ``nodata``; ``detail`` is yfinance's text. The first five
-    are retried."""
+    for its prices), ``unknown``, ``format``, ``nodata`` or ``breaker`` (not asked: the
+    circuit breaker is open); ``detail`` is yfinance's text. The first five are retried."""
 
     kind: str
     detail: str = ""
@@ -207,14 +207,21 @@ def failure_error(ticker: str, failure: Failure, start: dt.date, end: dt.date, r
 
 
 class _Recorder:
-    """HTTP statuses of chart answers, per symbol, for the call in progress."""
+    """HTTP statuses of chart answers per symbol, and the longest ``Retry-After`` Yahoo asked
+    for, for the call in progress (yfinance drops both)."""
 
     def __init__(self) -> None:
         self.statuses: dict[str, list[int]] = {}
         self.history: set[str] = set()  # symbols whose price (not timezone) request was answered
+        self.retry_after: float | None = None
+        self.requests = 0
         self._lock = threading.Lock()
 
-    def note(self, url: str, status: int) -> None:
+    def note(self, url: str, status: int, retry_after: float | None = None) -> None:
+        with self._lock:
+            self.requests += 1
+            if retry_after is not None:
+                self.retry_after = max(self.retry_after or 0.0, retry_after)
         m = _CHART_PATH.search(url or "")
         if not m:
             return
@@ -235,47 +242,56 @@ class _Recorder:
             seen = self.statuses.get(symbol)
             return seen[-1] if seen else None
 
+    def take_retry_after(self) -> float | None:
+        with self._lock:
+            value, self.retry_after = self.retry_after, None
+            return value
+
 
 _RECORDER: _Recorder | None = None  # the active recorder (set under _YF_LOCK)
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), parsed by
+    urllib3's :class:`~urllib3.util.Retry` (no cap), or None."""
+    headers = getattr(response, "headers", None)
+    value = headers.get("Retry-After") if headers is not None else None
+    if not value:
+        return None
+    from urllib3.util import Retry
+
+    try:
+        return float(Retry(retry_after_max=float("inf")).parse_retry_after(str(value)))
+    except Exception:  # a garbled header is no instruction
+        return None
 
 
 def _note_response(response: Any) -> None:
     rec = _RECORDER
     if rec is not None:
         try:
-            rec.note(str(getattr(response, "url", "")), int(getattr(response, "status_code", 0)))
+            status = int(getattr(response, "status_code", 0))
+            rec.note(str(getattr(response, "url", "")), status,
+                     _retry_after(response) if status in (429, 503) else None)
         except Exception:  # observation must never break a fetch
             pass
 
 
-_OBSERVED: dict[type, type] = {}
-
-
 def _observe(session: Any) -> None:
-    """Make ``session`` report each answer's status to the active recorder.
-
-    curl_cffi sessions get a subclass of their ``response_class`` (their documented extension
-    point) whose ``json()`` notes the status first; ``requests`` sessions get a response hook.
-    """
+    """Make ``session`` report each answer's status and ``Retry-After`` to the active recorder,
+    by wrapping the session's ``request`` method (``get``/``post`` of curl_cffi and requests
+    sessions both go through it)."""
     if getattr(session, "_shockbook_observed", False):
         return
-    base = getattr(session, "response_class", None)
-    if isinstance(base, type):
-        sub = _OBSERVED.get(base)
-        if sub is None:
-            def json(self, *args, **kwargs):  # noqa: ANN001
-                _note_response(self)
-                return base.json(self, *args, **kwargs)
+    original = session.request
 
-            sub = type(f"Observed{base.__name__}", (base,), {"json": json})
-            _OBSERVED[base] = sub
-        session.response_class = sub
-    elif isinstance(getattr(session, "hooks", None), dict):  # requests.Session
-        session.hooks.setdefault("response", []).append(lambda r, *a, **k: _note_response(r))
-    try:
-        session._shockbook_observed = True
-    except AttributeError:
-        pass
+    def request(*args, **kwargs):
+        response = original(*args, **kwargs)
+        _note_response(response)
+        return response
+
+    session.request = request
+    session._shockbook_observed = True
 
 
 class _ErrorLines(logging.Handler):
@@ -310,6 +326,79 @@ class _ErrorLines(logging.Handler):
 # -- the source ------------------------------------------------------------------------------
 
 
+class CircuitBreaker:
+    """Run-wide memory of whether Yahoo works, shared by every worker and every fetch of one
+    :class:`YahooSource`.
+
+    After ``threshold`` transient failures in a row (HTTP 429/5xx, timeouts, refused
+    connections; any real answer in between resets the count), or when Yahoo asks for a wait
+    longer than the fetch may spend, the breaker *opens*: for ``cooldown`` seconds (or until
+    the time Yahoo named) no request is sent, every ticker gets the same error at once, and
+    the price service falls back to the cache and the snapshot. The reason is logged once,
+    when it opens.
+    """
+
+    def __init__(self, threshold: int = 8, cooldown: float = 300.0, clock=time.monotonic) -> None:
+        self.threshold = int(threshold)
+        self.cooldown = float(cooldown)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._last: Failure | None = None
+        self._open_until = 0.0
+        self.error: ShockbookError | None = None
+        self.trips = 0
+
+    def open_error(self) -> ShockbookError | None:
+        """The error every ticker gets while the breaker is open, else None."""
+        with self._lock:
+            if self.error is not None and self._clock() >= self._open_until:
+                self.error, self._failures = None, 0  # cooled down: try again
+            return self.error
+
+    def record(self, failure: Failure | None) -> None:
+        """One ticker's answer: None (served) or why it failed."""
+        with self._lock:
+            if failure is None or not failure.retryable or failure.kind == "busy":
+                self._failures = 0
+                return
+            self._failures += 1
+            self._last = failure
+            if self.error is None and self._failures >= self.threshold:
+                self._open(self._dead_source_error(failure), self.cooldown)
+
+    def trip(self, error: ShockbookError, seconds: float) -> None:
+        """Open now for ``seconds`` with ``error`` (e.g. a Retry-After beyond the budget)."""
+        with self._lock:
+            if self.error is None:
+                self._open(error, seconds)
+
+    def _open(self, error: ShockbookError, seconds: float) -> None:
+        self.error = error
+        self._open_until = self._clock() + max(float(seconds), 0.0)
+        self.trips += 1
+        log.warning("shockbook: %s", error.message)
+
+    def _dead_source_error(self, failure: Failure) -> ShockbookError:
+        minutes = max(1, round(self.cooldown / 60))
+        tail = (f"shockbook stops asking Yahoo for {minutes} min and uses the cache/snapshot; "
+                "try again later, or run with --offline --snapshot FILE")
+        if failure.kind == "rate_limit":
+            return RateLimitError(
+                f"Yahoo answered 'Too Many Requests' to {self._failures} requests in a row; {tail}",
+                retries=self._failures, detail=failure.detail[:300])
+        what = (f"HTTP {failure.status}" if failure.status else
+                "no answer in time" if failure.kind == "network" else failure.kind)
+        return SourceUnavailableError(
+            f"Yahoo failed {self._failures} requests in a row ({what}); {tail}",
+            retries=self._failures, status=failure.status, detail=failure.detail[:300])
+
+
+#: Yahoo symbols of US listings (no exchange suffix): their exchange time zone is New York.
+_US_LISTING = re.compile(r"^[A-Z]{1,5}(-[A-Z]{1,2})?$")
+_NEW_YORK = "America/New_York"
+
+
 class YahooSource:
     """Daily prices (and earnings dates) from Yahoo Finance through yfinance.
 
@@ -317,17 +406,25 @@ class YahooSource:
     ----------
     session:
         A ``curl_cffi.requests.Session`` (or ``requests.Session``) used for every request,
-        including the connectivity probe. None (the default) makes one like yfinance's own:
-        Chrome impersonation, the real Yahoo. :class:`~shockbook.testing.FakeYahoo` gives one
-        routed to a local fake. The session's ``response_class`` is replaced by a thin
-        subclass that records HTTP statuses (yfinance does not surface them).
+        including the connectivity probe. None (the default) makes one like yfinance's own
+        (Chrome impersonation) that honours ``HTTPS_PROXY``/``NO_PROXY`` and verifies against
+        ``ca_bundle``. :class:`~shockbook.testing.FakeYahoo` gives one routed to a local fake.
+        The session's ``request`` method is wrapped to record HTTP statuses and
+        ``Retry-After`` (yfinance surfaces neither).
     timeout:
         Seconds per HTTP request (yfinance's own timezone lookup uses a fixed 10 s).
     retries:
         Extra attempts for tickers that failed transiently (429, 5xx, timeouts); only those
         tickers are requested again.
     backoff:
-        Seconds before the first retry, doubled each time.
+        Seconds before the first retry, doubled each time, plus random jitter of up to
+        ``backoff``; at least what Yahoo's ``Retry-After`` asks for.
+    max_wait:
+        Total seconds one fetch may spend waiting between retries. A wait that does not fit
+        is not started: the tickers fail with a message saying how long Yahoo asked to wait.
+    workers:
+        Downloads running at once (threads; the curl_cffi session keeps one connection per
+        thread). yfinance keeps one session per process, so the workers share it.
     probe_timeout:
         Seconds the connectivity probe may take before Yahoo counts as unreachable.
     probe_ttl:
@@ -335,8 +432,10 @@ class YahooSource:
     yf_cache_dir:
         Folder for yfinance's on-disk caches (ticker timezones, cookie). Default: a
         ``yfinance`` folder in shockbook's user cache folder, never yfinance's own.
-    threads:
-        Passed to ``yf.download`` (True: yfinance picks; an int: that many).
+    ca_bundle:
+        CA file for the default session (see :func:`shockbook.data.network.ca_bundle`).
+    breaker:
+        The run-wide :class:`CircuitBreaker` (default: a new one for this source).
     """
 
     name = "yahoo"
@@ -348,38 +447,47 @@ class YahooSource:
         timeout: float = 10.0,
         retries: int = 3,
         backoff: float = 0.5,
+        max_wait: float = 30.0,
+        workers: int = 8,
         probe_timeout: float = 1.5,
         probe_ttl: float = PROBE_TTL,
         yf_cache_dir: str | Path | None = None,
-        threads: bool | int = True,
+        ca_bundle: str | Path | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         if timeout <= 0 or probe_timeout <= 0:
             raise InputError(f"timeouts must be positive (timeout={timeout}, probe_timeout={probe_timeout})")
-        if retries < 0 or backoff < 0:
-            raise InputError(f"retries and backoff must be >= 0 (retries={retries}, backoff={backoff})")
+        if retries < 0 or backoff < 0 or max_wait < 0:
+            raise InputError(f"retries, backoff and max_wait must be >= 0 (retries={retries}, "
+                             f"backoff={backoff}, max_wait={max_wait})")
+        if not 1 <= int(workers) <= 32:
+            raise InputError(f"workers must be from 1 to 32, not {workers!r}")
         if session is None:
-            from curl_cffi import requests as curl_requests
+            from .network import ca_bundle as resolve_ca, curl_session
 
-            session = curl_requests.Session(impersonate="chrome")
+            session = curl_session(resolve_ca(ca_bundle))
         self.session = session
         self.timeout = float(timeout)
         self.retries = int(retries)
         self.backoff = float(backoff)
+        self.max_wait = float(max_wait)
+        self.workers = int(workers)
         self.probe_timeout = float(probe_timeout)
         self.probe_ttl = float(probe_ttl)
-        self.threads = threads
         if yf_cache_dir is None:
             import platformdirs
 
             yf_cache_dir = Path(platformdirs.user_cache_dir("shockbook", appauthor=False)) / "yfinance"
         self.yf_cache_dir = Path(yf_cache_dir)
+        self.breaker = breaker or CircuitBreaker()
         self._probe: tuple[float, bool, str] | None = None
         self._probe_lock = threading.Lock()
         self.stats = {"downloads": 0, "probes": 0}
         _observe(self.session)
 
     def __repr__(self) -> str:
-        return f"YahooSource(timeout={self.timeout}, retries={self.retries}, cache={str(self.yf_cache_dir)!r})"
+        return (f"YahooSource(timeout={self.timeout}, retries={self.retries}, workers={self.workers}, "
+                f"cache={str(self.yf_cache_dir)!r})")
 
     # -- connectivity -----------------------------------------------------------------------
 
@@ -390,6 +498,9 @@ class YahooSource:
         return self._probe_result(refresh)[0]
 
     def _probe_result(self, refresh: bool = False) -> tuple[bool, str]:
+        """(reachable, the one-line cause when not)."""
+        from .network import describe_failure
+
         with self._probe_lock:
             now = time.monotonic()
             if not refresh and self._probe is not None and now - self._probe[0] < self.probe_ttl:
@@ -399,7 +510,7 @@ class YahooSource:
                 self.session.request("HEAD", PROBE_URL, timeout=self.probe_timeout, allow_redirects=False)
                 ok, reason = True, ""
             except Exception as exc:  # any transport failure means: cannot reach Yahoo
-                ok, reason = False, f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                ok, reason = False, describe_failure(exc, "query2.finance.yahoo.com").line
             self._probe = (time.monotonic(), ok, reason)
             return ok, reason
 
@@ -407,8 +518,7 @@ class YahooSource:
         ok, reason = self._probe_result()
         if not ok:
             raise OfflineError(
-                "Yahoo Finance cannot be reached (no internet connection?); "
-                "use the cache or a snapshot instead",
+                f"Yahoo Finance cannot be reached: {reason}",
                 host="query2.finance.yahoo.com", detail=reason,
             )
 
@@ -422,9 +532,13 @@ class YahooSource:
         ``date`` and float64 values (``close`` as quoted, ``adj_close`` split- and
         dividend-adjusted). A ticker that could not be served is absent from the frames and
         present in ``errors``: :class:`UnknownTickerError`, :class:`NoDataError` (no sessions
-        in range), :class:`RateLimitError` (still 429 after ``retries``),
-        :class:`SourceUnavailableError` (5xx or timeouts after ``retries``) or
-        :class:`SourceFormatError` (an answer that could not be parsed).
+        in range), :class:`RateLimitError` (still 429 after ``retries``, or a ``Retry-After``
+        longer than ``max_wait``), :class:`SourceUnavailableError` (5xx or timeouts after
+        ``retries``, or the circuit breaker is open) or :class:`SourceFormatError` (an answer
+        that could not be parsed).
+
+        Tickers are downloaded by ``workers`` threads, one chart request per ticker for US
+        listings (their time zone is known, so yfinance's time-zone lookup is not sent).
 
         Raises
         ------
@@ -432,12 +546,17 @@ class YahooSource:
             Bad tickers or dates (``end`` before ``start``).
         OfflineError
             Yahoo cannot be reached at all; detected once by a cached probe, before any
-            per-ticker work.
+            per-ticker work. The message names the cause (certificate, proxy, DNS, ...).
+        KeyboardInterrupt
+            Passed through at once (workers stop taking tickers).
         """
         symbols = _symbols(tickers)
         first, last = to_date(start), to_date(end)
         if last < first:
             raise DateRangeError(f"end {last} is before start {first}", start=first, end=last)
+        broken = self.breaker.open_error()
+        if broken is not None:
+            return PriceTable(errors={s: broken for s in symbols})
         self._require_online()
         as_of = dt.datetime.now(dt.timezone.utc)
 
@@ -445,19 +564,29 @@ class YahooSource:
         adjs: dict[str, pd.Series] = {}
         errors: dict[str, ShockbookError] = {}
         pending = list(symbols)
+        waited = 0.0
         for attempt in range(self.retries + 1):
-            got, failed = self._download(pending, first, last)
+            got, failed, retry_after = self._download(pending, first, last)
             for sym, (close, adj) in got.items():
                 closes[sym], adjs[sym] = close, adj
-            retry = [s for s, f in failed.items() if f.retryable]
+            broken = self.breaker.open_error()
+            retry = [s for s, f in failed.items() if f.retryable and broken is None]
             for sym, failure in failed.items():
-                if not failure.retryable or attempt == self.retries:
+                if failure.kind == "breaker" or (broken is not None and failure.retryable):
+                    errors[sym] = broken or SourceUnavailableError(failure.detail, ticker=sym)
+                elif not failure.retryable or attempt == self.retries:
                     errors[sym] = failure_error(sym, failure, first, last, attempt)
             if not retry or attempt == self.retries:
                 break
-            delay = self.backoff * (2 ** attempt)
+            delay = max(min(self.backoff * (2 ** attempt), 60.0) + random.uniform(0, self.backoff),
+                        retry_after or 0.0)
+            if waited + delay > self.max_wait:
+                err = self._wait_too_long(retry, failed, delay, waited, attempt, retry_after)
+                errors.update({s: err for s in retry})
+                break
             log.info("yahoo: retrying %d ticker(s) in %.2fs: %s", len(retry), delay, ", ".join(retry[:10]))
             time.sleep(delay)
+            waited += delay
             pending = retry
 
         table = PriceTable(errors=errors)
@@ -469,54 +598,98 @@ class YahooSource:
         table.provenance = {s: prov for s in order}
         return table
 
+    def _wait_too_long(self, retry: list[str], failed: dict[str, Failure], delay: float, waited: float,
+                       attempt: int, retry_after: float | None) -> ShockbookError:
+        """The one error for tickers whose next retry would exceed ``max_wait``; a
+        ``Retry-After`` beyond it also opens the breaker until that time."""
+        left = max(self.max_wait - waited, 0.0)
+        rate_limited = any(failed[s].kind == "rate_limit" for s in retry)
+        if rate_limited:
+            when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
+            asked = f"asks to wait {delay:.0f} s (Retry-After)" if retry_after else f"needs a {delay:.0f} s pause"
+            err: ShockbookError = RateLimitError(
+                f"Yahoo is rate-limiting this computer and {asked}, more than the "
+                f"{left:.0f} s left of SHOCKBOOK_YAHOO_MAX_WAIT={self.max_wait:g}; using the cache/snapshot. "
+                f"Try again after {when:%H:%M} UTC, or raise SHOCKBOOK_YAHOO_MAX_WAIT for a nightly job",
+                retries=attempt, wait=delay)
+            if retry_after:
+                self.breaker.trip(err, retry_after)
+            return err
+        sample = failed[retry[0]]
+        return failure_error(retry[0] if len(retry) == 1 else f"{len(retry)} tickers", sample,
+                             None, None, attempt)  # type: ignore[arg-type]
+
     def _download(self, symbols: list[str], first: dt.date, last: dt.date
-                  ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], dict[str, Failure]]:
-        """One batched ``yf.download``: the series it got and why the others failed."""
-        import yfinance as yf
-
-        with self._yfinance() as (lines, recorder):
+                  ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], dict[str, Failure], float | None]:
+        """One round: every symbol asked once by ``workers`` threads. Returns the series got,
+        why the others failed, and the longest ``Retry-After`` Yahoo sent (or None)."""
+        with self._yfinance() as (_lines, recorder):
             self.stats["downloads"] += 1
-            try:
-                data = yf.download(
-                    symbols,
-                    start=first.isoformat(),
-                    end=(last + dt.timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
-                    interval="1d",
-                    auto_adjust=False,  # keep both Close and Adj Close
-                    back_adjust=False,
-                    actions=False,
-                    repair=False,
-                    keepna=False,
-                    progress=False,
-                    threads=self.threads,
-                    group_by="column",
-                    multi_level_index=True,
-                    timeout=self.timeout,
-                    session=self.session,
-                )
-            except Exception as exc:  # download itself should not raise; if it does, all fail
-                failure = classify_failure(f"{type(exc).__name__}: {exc}", None)
-                return {}, {s: failure for s in symbols}
+            _seed_timezones(symbols)
+            got: dict[str, tuple[pd.Series, pd.Series]] = {}
+            failed: dict[str, Failure] = {}
+            todo = list(reversed(symbols))
+            lock = threading.Lock()
+            stop = threading.Event()
 
-        got: dict[str, tuple[pd.Series, pd.Series]] = {}
-        failed: dict[str, Failure] = {}
-        for sym in symbols:
-            close = _column(data, "Close", sym)
-            adj = _column(data, "Adj Close", sym)
-            if close is not None:
-                close = close[(close.index.date >= first) & (close.index.date <= last)].dropna()
-            if close is None or close.empty:
-                message = lines.by_ticker.get(sym)
-                if not message and not recorder.asked_prices(sym):
-                    failed[sym] = Failure("skipped", "yfinance never asked for its prices", recorder.last(sym))
-                else:
-                    failed[sym] = classify_failure(message, recorder.last(sym))
-                continue
-            adj = adj.reindex(close.index) if adj is not None else close.copy()
-            got[sym] = (close, adj)
+            def work() -> None:
+                while not stop.is_set():
+                    with lock:
+                        if not todo:
+                            return
+                        sym = todo.pop()
+                    broken = self.breaker.open_error()
+                    if broken is not None:
+                        result: tuple | Failure = Failure("breaker", broken.message)
+                    else:
+                        result = self._one(sym, first, last, recorder)
+                    with lock:
+                        if isinstance(result, Failure):
+                            failed[sym] = result
+                        else:
+                            got[sym] = result
+                    if broken is None:
+                        self.breaker.record(result if isinstance(result, Failure) else None)
+
+            threads = [threading.Thread(target=work, name=f"shockbook-yahoo-{i}", daemon=True)
+                       for i in range(min(self.workers, len(symbols)))]
+            try:
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.1)  # short joins keep Ctrl-C deliverable
+            except BaseException:
+                stop.set()  # workers finish the request in hand and take no more
+                raise
+            retry_after = recorder.take_retry_after()
         for sym, failure in failed.items():
             log.debug("yahoo: %s failed (%s, HTTP %s): %s", sym, failure.kind, failure.status, failure.detail)
-        return got, failed
+        return got, failed, retry_after
+
+    def _one(self, sym: str, first: dt.date, last: dt.date, recorder: _Recorder
+             ) -> tuple[pd.Series, pd.Series] | Failure:
+        """One ticker's daily closes through ``Ticker.history`` (yfinance raises, as set up by
+        :meth:`_yfinance`), or why not."""
+        import yfinance as yf
+
+        try:
+            frame = yf.Ticker(sym, session=self.session).history(
+                start=first.isoformat(),
+                end=(last + dt.timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
+                interval="1d", auto_adjust=False, back_adjust=False, actions=False,
+                repair=False, keepna=False, timeout=self.timeout,
+            )
+        except Exception as exc:  # yfinance's and the transport's errors, per ticker
+            return classify_failure(repr(exc), recorder.last(sym))
+        close = _column(frame, "Close")
+        if close is not None:
+            close = close[(close.index.date >= first) & (close.index.date <= last)].dropna()
+        if close is None or close.empty:
+            return classify_failure(None, recorder.last(sym))
+        adj = _column(frame, "Adj Close")
+        adj = adj.reindex(close.index) if adj is not None else close.copy()
+        return close, adj
 
     @contextmanager
     def _yfinance(self) -> Iterator[tuple[_ErrorLines, _Recorder]]:
@@ -643,13 +816,11 @@ class YahooSource:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _column(data: Any, field: str, sym: str) -> pd.Series | None:
-    if not isinstance(data, pd.DataFrame) or data.empty:
+def _column(data: Any, field: str) -> pd.Series | None:
+    """``field`` of one ticker's history frame as float64 on tz-naive, exchange-local dates."""
+    if not isinstance(data, pd.DataFrame) or data.empty or field not in data.columns:
         return None
-    try:
-        col = data[(field, sym)] if isinstance(data.columns, pd.MultiIndex) else data[field]
-    except KeyError:
-        return None
+    col = data[field]
     if isinstance(col, pd.DataFrame):
         col = col.iloc[:, 0]
     col = pd.to_numeric(col, errors="coerce").astype("float64")
@@ -698,6 +869,27 @@ def _use_cache_dir(path: Path) -> None:
         except Exception as exc:  # a broken cache only costs yfinance a lookup
             log.debug("yahoo: yfinance %s warm-up failed: %s", getter, exc)
     _OPTIONS_LOCATION[0] = path
+
+
+def _seed_timezones(symbols: Iterable[str]) -> None:
+    """Tell yfinance's time-zone cache that US listings trade in New York, so that a cold
+    ``Ticker.history`` sends one chart request, not two (yfinance otherwise asks Yahoo for a
+    ``range=1d`` chart just to read ``exchangeTimezoneName``). Only symbols without an exchange
+    suffix, index caret or currency/crypto form get it: Yahoo suffixes every non-US listing.
+    The prices' own dates always come from the time zone in Yahoo's answer."""
+    from yfinance import cache as yf_cache
+
+    from contextlib import nullcontext
+
+    try:
+        tz_cache = yf_cache.get_tz_cache()
+        new = [s for s in symbols if _US_LISTING.match(s) and tz_cache.lookup(s) is None]
+        db = tz_cache.get_db() if new and hasattr(tz_cache, "get_db") else None
+        with db.atomic() if db is not None else nullcontext():  # one transaction, not one per symbol
+            for sym in new:
+                tz_cache.store(sym, _NEW_YORK)
+    except Exception as exc:  # a broken cache only costs yfinance a look-up
+        log.debug("yahoo: could not seed time zones: %s", exc)
 
 
 def _clear_response_cache() -> None:

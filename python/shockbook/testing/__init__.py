@@ -4,6 +4,6 @@ Only the network edge is faked: :class:`~shockbook.testing.fake_yahoo.FakeYahoo`
 HTTPS server that the real yfinance client talks to through a routed curl_cffi session.
 """
 
-from .fake_yahoo import FakeYahoo, SilentPort, closed_port, routed_session
+from .fake_yahoo import ConnectProxy, FakeYahoo, SilentPort, closed_port, routed_session
 
-__all__ = ["FakeYahoo", "SilentPort", "closed_port", "routed_session"]
+__all__ = ["ConnectProxy", "FakeYahoo", "SilentPort", "closed_port", "routed_session"]

@@ -32,6 +32,14 @@ Observability and faults
 ``hang_seconds``, capped at :data:`MAX_HANG`, then closes without an answer), ``'malformed'``
 (truncated JSON), ``'unknown'`` (the 404 body) or ``'empty'`` (no rows) for one ticker or all,
 ``times`` requests or forever. ``fake.latency`` delays every answer (capped too).
+:meth:`block` answers every chart request with 429 and a ``Retry-After`` header for a while
+(Yahoo's per-IP block).
+
+Office networks
+---------------
+:class:`ConnectProxy` is a loopback ``CONNECT`` proxy that tunnels to the fake (or refuses,
+e.g. with 407). A client that does not trust the fake's CA (say, certifi's roots only) sees
+what a TLS-inspecting office proxy looks like: ``curl: (60)``.
 """
 
 from __future__ import annotations
@@ -155,6 +163,9 @@ class _Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):  # TLS handshake in the worker thread
         request.settimeout(MAX_HANG + 5)
+        # Headers and body go out in separate writes; without TCP_NODELAY the body waits for
+        # the client's delayed ACK (~40 ms on Linux), a stall real Yahoo does not have.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             tls = self.ctx.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
@@ -173,6 +184,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Buffer the whole answer: it leaves in one write when the handler returns, i.e. after
+    # the request is in the log (a client never sees an answer the log does not have yet).
+    wbufsize = 1 << 20
     server: _Server
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
@@ -247,6 +261,7 @@ class FakeYahoo:
         self._lock = threading.Lock()
         self._log: list[Hit] = []
         self._faults: dict[str | None, _Fault] = {}
+        self._block: tuple[float, int | str | None] | None = None
         self._stop = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -345,6 +360,7 @@ class FakeYahoo:
         with self._lock:
             self._log.clear()
             self._faults.clear()
+            self._block = None
         self.latency = 0.0
 
     # -- faults --------------------------------------------------------------------------
@@ -363,6 +379,18 @@ class FakeYahoo:
         """Remove the fault of ``ticker`` (None: the global one)."""
         with self._lock:
             self._faults.pop(ticker.upper() if ticker else None, None)
+
+    def block(self, seconds: float, retry_after: int | str | None = None) -> None:
+        """Rate-limit this client (Yahoo's per-IP block): for ``seconds`` from now every chart
+        request gets HTTP 429 with ``Retry-After: retry_after`` (seconds, or an HTTP date;
+        None sends no header). Longer than any retry loop, as real blocks are."""
+        with self._lock:
+            self._block = (time.monotonic() + float(seconds), retry_after)
+
+    def unblock(self) -> None:
+        """End a :meth:`block` early."""
+        with self._lock:
+            self._block = None
 
     def set_earnings(self, ticker: str, rows: list[dict]) -> None:
         """Rows of ``{"date": "YYYY-MM-DD", "time": "BMO"|"AMC"|"", "eps_estimate",
@@ -464,8 +492,23 @@ class FakeYahoo:
             return 200
         raise AssertionError(fault)
 
+    def _blocked_answer(self, h: _Handler) -> int | None:
+        """429 with ``Retry-After`` while a :meth:`block` lasts, else None."""
+        with self._lock:
+            block = self._block
+            if block is not None and time.monotonic() >= block[0]:
+                self._block = block = None
+        if block is None:
+            return None
+        headers = {} if block[1] is None else {"Retry-After": str(block[1])}
+        h._send(429, "Too Many Requests\r\n", "text/plain;charset=utf-8", headers)
+        return 429
+
     def _chart(self, h: _Handler, symbol: str, query: dict, hit) -> int | None:
         kind = "history" if "period1" in query or "period2" in query else "tz"
+        blocked = self._blocked_answer(h)
+        if blocked is not None:
+            return hit(kind, blocked, symbol)
         series = self.prices.get(symbol)
         fault = self._take_fault(symbol)
         if fault is not None:
@@ -688,9 +731,11 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-class SilentPort:
-    """A loopback TCP listener that accepts connections and never answers (a black hole),
-    counting the connections it accepted. Context manager; stops on exit."""
+class _Listener:
+    """A loopback TCP listener served by a daemon thread; subclasses handle each accepted
+    connection in :meth:`_accepted`. Context manager; stops on exit."""
+
+    label = "listener"
 
     def __init__(self) -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -698,10 +743,9 @@ class SilentPort:
         self._sock.listen(64)
         self._sock.settimeout(0.1)
         self.port = self._sock.getsockname()[1]
-        self.accepted = 0
         self._conns: list[socket.socket] = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"silent:{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{self.label}:{self.port}", daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -709,10 +753,12 @@ class SilentPort:
                 conn, _ = self._sock.accept()
             except (socket.timeout, OSError):
                 continue
-            self.accepted += 1
-            self._conns.append(conn)
+            self._accepted(conn)
 
-    def __enter__(self) -> "SilentPort":
+    def _accepted(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
         self._thread.start()
         return self
 
@@ -724,5 +770,87 @@ class SilentPort:
         self._sock.close()
 
 
-__all__ = ["FakeYahoo", "Hit", "SilentPort", "closed_port", "routed_session", "load_prices",
+class SilentPort(_Listener):
+    """A loopback TCP listener that accepts connections and never answers (a black hole),
+    counting the connections it accepted. Context manager; stops on exit."""
+
+    label = "silent"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accepted = 0
+
+    def _accepted(self, conn: socket.socket) -> None:
+        self.accepted += 1
+        self._conns.append(conn)
+
+
+class ConnectProxy(_Listener):
+    """An HTTP ``CONNECT`` proxy on loopback, as offices run them: it tunnels every
+    ``CONNECT host:443`` to ``target_port`` on 127.0.0.1 (the fake Yahoo), whatever the host,
+    and records the ``host:port`` each client asked for in :attr:`targets`.
+
+    ``status`` other than 200 refuses every tunnel with that status (e.g. 407, a proxy that
+    wants credentials; 403, a blocked site). Context manager; stops on exit.
+    """
+
+    label = "connect-proxy"
+
+    def __init__(self, target_port: int, status: int = 200) -> None:
+        super().__init__()
+        self.target_port = int(target_port)
+        self.status = int(status)
+        self.targets: list[str] = []
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _accepted(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        client.settimeout(MAX_HANG + 5)
+        try:
+            head = b""
+            while b"\r\n\r\n" not in head and len(head) < 65536:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                head += chunk
+            line = head.split(b"\r\n", 1)[0].decode("latin-1").split()
+            if len(line) < 2 or line[0].upper() != "CONNECT":
+                client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
+                return
+            self.targets.append(line[1])
+            if self.status != 200:
+                reason = {407: "Proxy Authentication Required", 403: "Forbidden"}.get(self.status, "Refused")
+                extra = b"Proxy-Authenticate: Basic realm=\"office\"\r\n" if self.status == 407 else b""
+                client.sendall(f"HTTP/1.1 {self.status} {reason}\r\n".encode() + extra
+                               + b"Content-Length: 0\r\n\r\n")
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=MAX_HANG + 5)
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self._pump(client, upstream)
+        except OSError:
+            pass
+        finally:
+            client.close()
+
+    def _pump(self, a: socket.socket, b: socket.socket) -> None:
+        import selectors
+
+        sel = selectors.DefaultSelector()
+        sel.register(a, selectors.EVENT_READ, b)
+        sel.register(b, selectors.EVENT_READ, a)
+        try:
+            while not self._stop.is_set():
+                for key, _ in sel.select(timeout=0.2):
+                    data = key.fileobj.recv(65536)
+                    if not data:
+                        return
+                    key.data.sendall(data)
+        finally:
+            sel.close()
+            b.close()
+
+
+__all__ = ["FakeYahoo", "Hit", "SilentPort", "ConnectProxy", "closed_port", "routed_session", "load_prices",
            "FAULT_KINDS", "MAX_HANG", "YAHOO_HOSTS"]
