@@ -17,6 +17,12 @@ def test_warm_refresh_makes_no_request_and_cold_one_per_ticker(prices_path):
         assert case["cold_refresh_one_call"]["price_requests"] == len(tickers)
         assert case["warm_price_requests"] == 0
     assert result["warm_lookup_median_ms"] > 0
+    cold = result["cold_fetch_6"]
+    for path in ("serial", "concurrent"):
+        assert cold[path]["price_requests"] == len(universe)  # one chart request per ticker
+        assert cold[path]["timezone_requests"] == 0 and cold[path]["chart_requests_per_ticker"] == 1
+        assert cold[path]["warm_refresh"]["all_requests"] == 0
+    assert (cold["serial"]["workers"], cold["concurrent"]["workers"]) == (1, 8)
 
 
 def test_engine_bench_agrees_with_the_loop(prices_path):

@@ -14,8 +14,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+
+import shockbook
 
 from shockbook.testing import ConnectProxy, FakeYahoo
 
@@ -33,6 +36,8 @@ def slow_yahoo(prices_path):
 def _interrupt(args: list[str], fake, proxy, tmp_path) -> tuple[int, float, str]:
     env = {**os.environ, "HTTPS_PROXY": proxy.url, "SHOCKBOOK_CA_BUNDLE": str(fake.ca_path),
            "SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache"), "SHOCKBOOK_YAHOO_TIMEOUT": "30"}
+    package_root = str(Path(shockbook.__file__).resolve().parents[1])  # this shockbook, not another install
+    env["PYTHONPATH"] = os.pathsep.join([package_root, env.get("PYTHONPATH", "")])
     env.pop("NO_PROXY", None)
     env.pop("no_proxy", None)
     proc = subprocess.Popen([sys.executable, "-m", "shockbook", *args], env=env, cwd=tmp_path,

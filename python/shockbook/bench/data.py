@@ -52,11 +52,12 @@ def _clock_after_data():
     return lambda: stamp
 
 
-def _service(fake, folder: Path) -> PriceService:
+def _service(fake, folder: Path, workers: int | None = None) -> PriceService:
     from ..data.yahoo import YahooSource
 
     settings = Settings.from_env(environ={}, cache_dir=folder, coalesce_ms=25.0, yahoo_backoff=0.05)
     live = YahooSource(session=fake.session(), timeout=10.0, retries=2, backoff=0.05,
+                       workers=workers or settings.yahoo_workers,
                        yf_cache_dir=_yf_dir(folder.parent.name + "-" + folder.name))
     return PriceService(settings, live=live, cache=PriceCache(folder), clock=_clock_after_data())
 
@@ -100,6 +101,28 @@ def _refresh(service: PriceService, fake, tickers) -> dict:
     return _since(fake, before, t0)
 
 
+def _cold_fetch(fake, tickers, folder: Path, workers: int) -> dict:
+    """A first build's fetch: every member, one call, empty cache and yfinance caches."""
+    service = _service(fake, folder, workers=workers)
+    tz_before = fake.count(kind="tz")
+    out = _refresh(service, fake, tickers)
+    out["workers"] = workers
+    out["timezone_requests"] = fake.count(kind="tz") - tz_before
+    out["chart_requests_per_ticker"] = (out["price_requests"] + out["timezone_requests"]) / len(tickers)
+    out["warm_refresh"] = _refresh(service, fake, tickers)
+    return out
+
+
+def bench_cold_fetch(fake, tickers, folder: Path, workers: int | None = None) -> dict:
+    """Cold fetch of ``tickers``: the serial path (one worker) vs the concurrent path
+    (``workers``, default the ``SHOCKBOOK_YAHOO_WORKERS`` default), in one run."""
+    workers = workers or Settings.from_env(environ={}).yahoo_workers
+    serial = _cold_fetch(fake, tickers, folder / "serial", 1)
+    concurrent = _cold_fetch(fake, tickers, folder / "concurrent", workers)
+    return {"tickers": len(tickers), "serial": serial, "concurrent": concurrent,
+            "speedup": serial["seconds"] / concurrent["seconds"]}
+
+
 def _warm_lookup_ms(service: PriceService, ticker: str, repeats: int = 2000) -> float:
     times = []
     for _ in range(repeats):
@@ -111,11 +134,13 @@ def _warm_lookup_ms(service: PriceService, ticker: str, repeats: int = 2000) -> 
 
 def bench_data(prices_path: Path, universe: list[str], latency: float = 0.05, workers: int = 8,
                report: list[str] | None = None) -> dict:
-    """Naive vs shockbook for the report's tickers (x6 cells) and the whole universe (x1)."""
-    from ..testing.fake_yahoo import FakeYahoo
+    """Naive vs shockbook for the report's tickers (x6 cells) and the whole universe (x1), and
+    the universe's cold fetch serial vs concurrent (:func:`bench_cold_fetch`)."""
+    from ..testing.fake_yahoo import FakeYahooProcess
 
     out: dict = {"latency_ms": latency * 1000.0}
-    with FakeYahoo(prices_path, latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+    # the fake serves from its own process, as Yahoo does: its work is not timed as ours
+    with FakeYahooProcess(prices_path, latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
         cases = {
             f"report_{len(report or REPORT_TICKERS)}x{METRIC_CELLS}": (report or REPORT_TICKERS, METRIC_CELLS),
             f"universe_{len(universe)}x1": (universe, 1),
@@ -140,6 +165,9 @@ def bench_data(prices_path: Path, universe: list[str], latency: float = 0.05, wo
                 "cold_price_requests_per_ticker": cold["price_requests"] / len(tickers),
                 "warm_price_requests": warm["price_requests"],
             }
+        fake.reset()
+        fake.latency = latency
+        out[f"cold_fetch_{len(universe)}"] = bench_cold_fetch(fake, universe, Path(tmp) / "cold-fetch")
         service = _service(fake, Path(tmp) / "warm-lookup")
         service.get((report or REPORT_TICKERS)[:1], START, END)
         out["warm_lookup_median_ms"] = _warm_lookup_ms(service, (report or REPORT_TICKERS)[0])

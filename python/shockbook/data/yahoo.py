@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from ..errors import (
@@ -61,6 +62,8 @@ log = logging.getLogger(__name__)
 PROBE_URL = "https://query2.finance.yahoo.com/"
 #: Seconds a connectivity probe result is reused.
 PROBE_TTL = 60.0
+#: Longest single backoff (s) between retries when Yahoo sends no Retry-After.
+BACKOFF_CAP = 60.0
 
 # yfinance 1.7 calls pandas APIs that pandas 3 deprecates; its warnings are noise for our users.
 # A filter scoped to yfinance's modules (catch_warnings is not thread-safe, and yfinance
@@ -578,8 +581,7 @@ class YahooSource:
                     errors[sym] = failure_error(sym, failure, first, last, attempt)
             if not retry or attempt == self.retries:
                 break
-            delay = max(min(self.backoff * (2 ** attempt), 60.0) + random.uniform(0, self.backoff),
-                        retry_after or 0.0)
+            delay = self._delay(attempt, retry_after)
             if waited + delay > self.max_wait:
                 err = self._wait_too_long(retry, failed, delay, waited, attempt, retry_after)
                 errors.update({s: err for s in retry})
@@ -597,6 +599,13 @@ class YahooSource:
         prov = Provenance(source="yahoo", as_of=as_of)
         table.provenance = {s: prov for s in order}
         return table
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds before retry ``attempt + 1``: ``backoff`` doubled per attempt (capped at
+        :data:`BACKOFF_CAP`) plus jitter of up to ``backoff``, and never less than Yahoo's
+        ``Retry-After``."""
+        backoff = min(self.backoff * (2 ** attempt), BACKOFF_CAP) + random.uniform(0, self.backoff)
+        return max(backoff, retry_after or 0.0)
 
     def _wait_too_long(self, retry: list[str], failed: dict[str, Failure], delay: float, waited: float,
                        attempt: int, retry_after: float | None) -> ShockbookError:
@@ -682,14 +691,10 @@ class YahooSource:
             )
         except Exception as exc:  # yfinance's and the transport's errors, per ticker
             return classify_failure(repr(exc), recorder.last(sym))
-        close = _column(frame, "Close")
-        if close is not None:
-            close = close[(close.index.date >= first) & (close.index.date <= last)].dropna()
-        if close is None or close.empty:
+        got = _closes(frame, first, last)
+        if got is None:
             return classify_failure(None, recorder.last(sym))
-        adj = _column(frame, "Adj Close")
-        adj = adj.reindex(close.index) if adj is not None else close.copy()
-        return close, adj
+        return got
 
     @contextmanager
     def _yfinance(self) -> Iterator[tuple[_ErrorLines, _Recorder]]:
@@ -789,20 +794,32 @@ class YahooSource:
     def _call_with_retries(self, call, label: str, url_hint: str):
         """Run ``call`` under the yfinance guard, retrying transient failures.
         Returns ``(result, None)`` or ``(None, error)``."""
+        broken = self.breaker.open_error()
+        if broken is not None:
+            return None, broken
         failure: Failure | None = None
+        waited = 0.0
         for attempt in range(self.retries + 1):
             with self._yfinance() as (lines, recorder):
                 try:
-                    return call(), None
+                    result = call()
+                    self.breaker.record(None)
+                    return result, None
                 except Exception as exc:
                     text = f"{type(exc).__name__}: {exc}"
                     status = getattr(getattr(exc, "response", None), "status_code", None)
                     failure = classify_failure(text, status)
                     if failure.kind == "unknown":  # only chart answers say "unknown ticker"
                         failure = Failure("format", text, status)
-            if not failure.retryable or attempt == self.retries:
+                retry_after = recorder.take_retry_after()
+            self.breaker.record(failure)
+            if not failure.retryable or attempt == self.retries or self.breaker.open_error() is not None:
                 break
-            time.sleep(self.backoff * (2 ** attempt))
+            delay = self._delay(attempt, retry_after)
+            if waited + delay > self.max_wait:
+                break
+            time.sleep(delay)
+            waited += delay
         assert failure is not None
         err = failure_error(label, failure, None, None, attempt)  # type: ignore[arg-type]
         if isinstance(err, SourceFormatError):
@@ -816,20 +833,25 @@ class YahooSource:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _column(data: Any, field: str) -> pd.Series | None:
-    """``field`` of one ticker's history frame as float64 on tz-naive, exchange-local dates."""
-    if not isinstance(data, pd.DataFrame) or data.empty or field not in data.columns:
+def _closes(frame: Any, first: dt.date, last: dt.date) -> tuple[pd.Series, pd.Series] | None:
+    """``Close`` and ``Adj Close`` (the close where Yahoo gives none) of one ticker's history
+    frame, as float64 on tz-naive exchange-local session dates within ``[first, last]``,
+    rows without a close dropped; None when no row is left."""
+    if not isinstance(frame, pd.DataFrame) or frame.empty or "Close" not in frame.columns:
         return None
-    col = data[field]
-    if isinstance(col, pd.DataFrame):
-        col = col.iloc[:, 0]
-    col = pd.to_numeric(col, errors="coerce").astype("float64")
-    idx = pd.DatetimeIndex(col.index)
+    idx = pd.DatetimeIndex(frame.index)
     if idx.tz is not None:
         idx = idx.tz_localize(None)
-    col.index = idx.normalize().as_unit("ns")
-    col.index.name = "date"
-    return col[~col.index.duplicated(keep="last")]
+    idx = idx.normalize().as_unit("ns")
+    close = pd.to_numeric(frame["Close"], errors="coerce").to_numpy(dtype="float64")
+    adj = (pd.to_numeric(frame["Adj Close"], errors="coerce").to_numpy(dtype="float64")
+           if "Adj Close" in frame.columns else close)
+    keep = ((idx >= pd.Timestamp(first)) & (idx <= pd.Timestamp(last)) & ~np.isnan(close)
+            & ~idx.duplicated(keep="last"))
+    if not keep.any():
+        return None
+    dates = pd.DatetimeIndex(idx[keep], name="date")
+    return pd.Series(close[keep], index=dates), pd.Series(adj[keep], index=dates)
 
 
 def _wide(series: dict[str, pd.Series], order: list[str]) -> pd.DataFrame:

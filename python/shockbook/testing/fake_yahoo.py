@@ -699,6 +699,110 @@ def _meta_for(symbol: str, series: _Series | None, last: int, rng: str = "") -> 
     }
 
 
+class FakeYahooProcess:
+    """A :class:`FakeYahoo` serving from its own process, as the real Yahoo does: its TLS,
+    JSON and request log then cost the client's process no CPU (and no GIL), which matters
+    when a benchmark times many concurrent downloads. The same counting interface:
+    :meth:`session`, :meth:`count`, :attr:`requests`, :meth:`reset`, :attr:`latency`.
+    Context manager; the process is stopped on exit."""
+
+    def __init__(self, prices_path: str | Path, *, latency: float = 0.0) -> None:
+        self.prices_path = Path(prices_path)
+        self._latency = float(latency)
+        self._lock = threading.Lock()
+        self._conn = None
+        self._proc = None
+        self.port: int | None = None
+        self.ca_path: Path | None = None
+
+    def __enter__(self) -> "FakeYahooProcess":
+        import json as _json
+        import os
+        import subprocess
+        import sys
+
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "shockbook.testing.fake_yahoo", str(self.prices_path), str(self._latency)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+        line = self._proc.stdout.readline()
+        if not line:
+            self._proc.kill()
+            raise RuntimeError("the fake Yahoo process did not start")
+        port, ca = _json.loads(line)
+        self.port, self.ca_path = int(port), Path(ca)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc is not None:
+            try:
+                self._call("stop")
+            except (OSError, ValueError):
+                pass
+            try:
+                self._proc.wait(timeout=10)
+            except Exception:
+                self._proc.kill()
+                self._proc.wait()
+            self._proc = None
+
+    def _call(self, name: str, *args: Any) -> Any:
+        import json as _json
+
+        with self._lock:
+            self._proc.stdin.write(_json.dumps([name, list(args)]) + "\n")
+            self._proc.stdin.flush()
+            return _json.loads(self._proc.stdout.readline())
+
+    def session(self, **kwargs: Any):
+        """A curl_cffi session routed to the fake (see :meth:`FakeYahoo.session`)."""
+        return routed_session(self.port, str(self.ca_path), **kwargs)
+
+    def count(self, ticker: str | None = None, kind: str | tuple[str, ...] = ("history", "tz")) -> int:
+        return self._call("count", ticker, kind if isinstance(kind, str) else list(kind))
+
+    @property
+    def requests(self) -> list[tuple[str, str | None]]:
+        return [tuple(r) for r in self._call("requests")]
+
+    def reset(self) -> None:
+        self._call("reset")
+
+    @property
+    def latency(self) -> float:
+        return self._call("latency")
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._call("set_latency", float(seconds))
+
+
+def _serve_stdio(prices_path: str, latency: float) -> None:
+    """The body of :class:`FakeYahooProcess`: serve, and answer the parent's calls (one JSON
+    line each way) until told to stop or stdin closes."""
+    import sys
+
+    with FakeYahoo(prices_path, latency=latency) as fake:
+        print(json.dumps([fake.port, str(fake.ca_path)]), flush=True)
+        for line in sys.stdin:
+            name, args = json.loads(line)
+            if name == "stop":
+                answer = None
+            elif name == "set_latency":
+                fake.latency, answer = float(args[0]), None
+            elif name in ("latency", "requests"):
+                answer = getattr(fake, name)
+            elif name == "count":
+                answer = fake.count(args[0], args[1] if isinstance(args[1], str) else tuple(args[1]))
+            else:
+                answer = getattr(fake, name)(*args)
+            print(json.dumps(answer), flush=True)
+            if name == "stop":
+                return
+
+
 def routed_session(port: int, ca_path: str | None, host: str = "127.0.0.1", **kwargs: Any):
     """A curl_cffi session whose every connection goes to ``host:port`` (libcurl
     ``CONNECT_TO`` with an empty source host/port), verifying TLS against ``ca_path``.
@@ -852,5 +956,11 @@ class ConnectProxy(_Listener):
             b.close()
 
 
-__all__ = ["FakeYahoo", "Hit", "SilentPort", "ConnectProxy", "closed_port", "routed_session", "load_prices",
+__all__ = ["FakeYahoo", "FakeYahooProcess", "Hit", "SilentPort", "ConnectProxy", "closed_port", "routed_session", "load_prices",
            "FAULT_KINDS", "MAX_HANG", "YAHOO_HOSTS"]
+
+
+if __name__ == "__main__":  # FakeYahooProcess starts this module as its own process
+    import sys
+
+    _serve_stdio(sys.argv[1], float(sys.argv[2]))
