@@ -1,5 +1,9 @@
-"""Ctrl-C stops the work: SIGINT during a Yahoo fetch ends ``snapshot`` and ``build`` within a
-couple of seconds, with exit status 130 and the files from before untouched.
+"""The CLI at the edges of the live source, run in a subprocess exactly as a user runs it.
+
+* Ctrl-C stops the work: SIGINT during a Yahoo fetch ends ``snapshot`` and ``build`` within a
+  couple of seconds, with exit status 130 and the files from before untouched.
+* A dead source is noticed once: with Yahoo answering 500 to everything, a build sends a few
+  dozen requests (not thousands), says so in one line, and builds from the snapshot.
 
 The CLI runs in a subprocess exactly as a user runs it; it reaches the fake Yahoo through a
 loopback CONNECT proxy (``HTTPS_PROXY``) and trusts it through ``SHOCKBOOK_CA_BUNDLE``, the
@@ -33,15 +37,25 @@ def slow_yahoo(prices_path):
             yield fake, proxy
 
 
-def _interrupt(args: list[str], fake, proxy, tmp_path) -> tuple[int, float, str]:
+def _cli_env(fake, proxy, tmp_path) -> dict:
+    """The environment of an office user whose proxy and CA lead to the fake Yahoo."""
     env = {**os.environ, "HTTPS_PROXY": proxy.url, "SHOCKBOOK_CA_BUNDLE": str(fake.ca_path),
            "SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache"), "SHOCKBOOK_YAHOO_TIMEOUT": "30"}
     package_root = str(Path(shockbook.__file__).resolve().parents[1])  # this shockbook, not another install
     env["PYTHONPATH"] = os.pathsep.join([package_root, env.get("PYTHONPATH", "")])
     env.pop("NO_PROXY", None)
     env.pop("no_proxy", None)
-    proc = subprocess.Popen([sys.executable, "-m", "shockbook", *args], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return env
+
+
+def _build_args(book, prices_path) -> list[str]:
+    return ["build", "--out", str(book), "--force", "--snapshot", str(prices_path),
+            "--universe-file", str(prices_path.parent / "sp500_constituents_2025-01-27.csv")]
+
+
+def _interrupt(args: list[str], fake, proxy, tmp_path) -> tuple[int, float, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "shockbook", *args], env=_cli_env(fake, proxy, tmp_path),
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while fake.count(kind=("history", "tz")) == 0:  # the fetch has begun
@@ -80,11 +94,26 @@ def test_sigint_during_a_build_exits_130_and_keeps_the_old_workbook(slow_yahoo, 
     book = tmp_path / "book.xlsm"
     book.write_bytes(b"the user's workbook from yesterday")
 
-    code, seconds, err = _interrupt(["build", "--out", str(book), "--force", "--snapshot", str(prices_path),
-                                     "--universe-file", str(prices_path.parent / "sp500_constituents_2025-01-27.csv")],
-                                    fake, proxy, tmp_path)
+    code, seconds, err = _interrupt(_build_args(book, prices_path), fake, proxy, tmp_path)
 
     assert code == 130, err
     assert seconds < 3, f"took {seconds:.1f}s to stop"
     assert book.read_bytes() == b"the user's workbook from yesterday"
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".xlsm", ".tmp") or "book" in p.name] == ["book.xlsm"]
+
+
+def test_a_build_against_a_dead_yahoo_asks_a_few_times_says_so_once_and_uses_the_snapshot(tmp_path, prices_path):
+    with FakeYahoo(prices_path) as fake, ConnectProxy(fake.port) as proxy:
+        fake.fail(None, "500")
+        book = tmp_path / "book.xlsm"
+
+        done = subprocess.run([sys.executable, "-m", "shockbook", *_build_args(book, prices_path)],
+                              env=_cli_env(fake, proxy, tmp_path), cwd=tmp_path, capture_output=True,
+                              text=True, timeout=600)
+        requests = len(fake.requests)
+
+    assert done.returncode == 0, done.stderr
+    assert requests < 100  # it was 4,304 before the circuit breaker
+    said = [line for line in done.stderr.splitlines() if "in a row" in line]
+    assert len(said) == 1 and "HTTP 500" in said[0] and "--offline --snapshot" in said[0]
+    assert book.exists()
