@@ -584,7 +584,8 @@ class YahooSource:
             delay = self._delay(attempt, retry_after)
             if waited + delay > self.max_wait:
                 err = self._wait_too_long(retry, failed, delay, waited, attempt, retry_after)
-                errors.update({s: err for s in retry})
+                for sym in retry:
+                    errors[sym] = err or failure_error(sym, failed[sym], first, last, attempt)
                 break
             log.info("yahoo: retrying %d ticker(s) in %.2fs: %s", len(retry), delay, ", ".join(retry[:10]))
             time.sleep(delay)
@@ -608,9 +609,10 @@ class YahooSource:
         return max(backoff, retry_after or 0.0)
 
     def _wait_too_long(self, retry: list[str], failed: dict[str, Failure], delay: float, waited: float,
-                       attempt: int, retry_after: float | None) -> ShockbookError:
-        """The one error for tickers whose next retry would exceed ``max_wait``; a
-        ``Retry-After`` beyond it also opens the breaker until that time."""
+                       attempt: int, retry_after: float | None) -> ShockbookError | None:
+        """The one error for rate-limited tickers whose next retry would exceed ``max_wait``
+        (a ``Retry-After`` beyond it also opens the breaker until that time); None when no
+        ticker was rate-limited (each then keeps its own error)."""
         left = max(self.max_wait - waited, 0.0)
         rate_limited = any(failed[s].kind == "rate_limit" for s in retry)
         if rate_limited:
@@ -624,9 +626,7 @@ class YahooSource:
             if retry_after:
                 self.breaker.trip(err, retry_after)
             return err
-        sample = failed[retry[0]]
-        return failure_error(retry[0] if len(retry) == 1 else f"{len(retry)} tickers", sample,
-                             None, None, attempt)  # type: ignore[arg-type]
+        return None
 
     def _download(self, symbols: list[str], first: dt.date, last: dt.date
                   ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], dict[str, Failure], float | None]:

@@ -725,7 +725,8 @@ class FakeYahooProcess:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "shockbook.testing.fake_yahoo", str(self.prices_path), str(self._latency)],
+            [sys.executable, "-c", "import sys; from shockbook.testing.fake_yahoo import _serve_stdio; "
+             "_serve_stdio(sys.argv[1], float(sys.argv[2]))", str(self.prices_path), str(self._latency)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
         line = self._proc.stdout.readline()
         if not line:
@@ -959,8 +960,3 @@ class ConnectProxy(_Listener):
 __all__ = ["FakeYahoo", "FakeYahooProcess", "Hit", "SilentPort", "ConnectProxy", "closed_port", "routed_session", "load_prices",
            "FAULT_KINDS", "MAX_HANG", "YAHOO_HOSTS"]
 
-
-if __name__ == "__main__":  # FakeYahooProcess starts this module as its own process
-    import sys
-
-    _serve_stdio(sys.argv[1], float(sys.argv[2]))
