@@ -333,12 +333,13 @@ class CircuitBreaker:
     """Run-wide memory of whether Yahoo works, shared by every worker and every fetch of one
     :class:`YahooSource`.
 
-    After ``threshold`` transient failures in a row (HTTP 429/5xx, timeouts, refused
-    connections; any real answer in between resets the count), or when Yahoo asks for a wait
-    longer than the fetch may spend, the breaker *opens*: for ``cooldown`` seconds (or until
-    the time Yahoo named) no request is sent, every ticker gets the same error at once, and
-    the price service falls back to the cache and the snapshot. The reason is logged once,
-    when it opens.
+    After ``threshold`` failures in a row that say Yahoo is down (HTTP 5xx, timeouts, refused
+    connections; any real answer in between resets the count), or when Yahoo's rate limit
+    needs a longer wait than the fetch may spend, the breaker *opens*: for ``cooldown`` seconds
+    (or as long as the rate limit asked) no request is sent, every ticker gets the same error
+    at once, and the price service falls back to the cache and the snapshot. The reason is
+    logged once, when it opens. Rate limits themselves do not count: they pause every worker
+    and are waited for within the budget (see :meth:`YahooSource.fetch`).
     """
 
     def __init__(self, threshold: int = 8, cooldown: float = 300.0, clock=time.monotonic) -> None:
@@ -362,6 +363,8 @@ class CircuitBreaker:
     def record(self, failure: Failure | None) -> None:
         """One ticker's answer: None (served) or why it failed."""
         with self._lock:
+            if failure is not None and failure.kind in ("rate_limit", "skipped"):
+                return  # Yahoo is up and answering; the wait budget handles rate limits
             if failure is None or not failure.retryable or failure.kind == "busy":
                 self._failures = 0
                 return
@@ -386,10 +389,6 @@ class CircuitBreaker:
         minutes = max(1, round(self.cooldown / 60))
         tail = (f"shockbook stops asking Yahoo for {minutes} min and uses the cache/snapshot; "
                 "try again later, or run with --offline --snapshot FILE")
-        if failure.kind == "rate_limit":
-            return RateLimitError(
-                f"Yahoo answered 'Too Many Requests' to {self._failures} requests in a row; {tail}",
-                retries=self._failures, detail=failure.detail[:300])
         what = (f"HTTP {failure.status}" if failure.status else
                 "no answer in time" if failure.kind == "network" else failure.kind)
         return SourceUnavailableError(
@@ -623,8 +622,7 @@ class YahooSource:
                 f"{left:.0f} s left of SHOCKBOOK_YAHOO_MAX_WAIT={self.max_wait:g}; using the cache/snapshot. "
                 f"Try again after {when:%H:%M} UTC, or raise SHOCKBOOK_YAHOO_MAX_WAIT for a nightly job",
                 retries=attempt, wait=delay)
-            if retry_after:
-                self.breaker.trip(err, retry_after)
+            self.breaker.trip(err, delay)  # the rest of the run does not knock again meanwhile
             return err
         return None
 
@@ -640,9 +638,10 @@ class YahooSource:
             todo = list(reversed(symbols))
             lock = threading.Lock()
             stop = threading.Event()
+            slow_down = threading.Event()  # Yahoo rate-limits the computer, not one ticker
 
             def work() -> None:
-                while not stop.is_set():
+                while not stop.is_set() and not slow_down.is_set():
                     with lock:
                         if not todo:
                             return
@@ -655,6 +654,8 @@ class YahooSource:
                     with lock:
                         if isinstance(result, Failure):
                             failed[sym] = result
+                            if result.kind == "rate_limit":
+                                slow_down.set()  # every worker pauses; the fetch waits, then retries
                         else:
                             got[sym] = result
                     if broken is None:
@@ -672,6 +673,8 @@ class YahooSource:
                 stop.set()  # workers finish the request in hand and take no more
                 raise
             retry_after = recorder.take_retry_after()
+            for sym in todo:  # not asked this round: Yahoo said to slow down
+                failed[sym] = Failure("rate_limit", "not asked yet: Yahoo is rate-limiting this computer", 429)
         for sym, failure in failed.items():
             log.debug("yahoo: %s failed (%s, HTTP %s): %s", sym, failure.kind, failure.status, failure.detail)
         return got, failed, retry_after
