@@ -131,9 +131,11 @@ class Settings:
             raise InputError(f"language must be ko or en, not {self.lang!r}")
         object.__setattr__(self, "sources", _parse_sources(self.sources))
         if not 1 <= int(self.yahoo_workers) <= 32:
-            raise InputError(f"{ENV_PREFIX}YAHOO_WORKERS must be from 1 to 32, not {self.yahoo_workers!r}")
+            raise InputError(f"{ENV_PREFIX}YAHOO_WORKERS must be from 1 to 32, not {self.yahoo_workers!r}",
+                             argument="yahoo_workers")
         if self.yahoo_max_wait < 0:
-            raise InputError(f"{ENV_PREFIX}YAHOO_MAX_WAIT must be >= 0 seconds, not {self.yahoo_max_wait!r}")
+            raise InputError(f"{ENV_PREFIX}YAHOO_MAX_WAIT must be >= 0 seconds, not {self.yahoo_max_wait!r}",
+                             argument="yahoo_max_wait")
 
     # -- construction --------------------------------------------------------------------
 

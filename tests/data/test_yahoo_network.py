@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -339,3 +340,26 @@ def test_describe_failure_names_the_real_cause(exc, kind):
 
 def test_describe_failure_for_an_http_status():
     assert describe_failure(None, "en.wikipedia.org", status=503).line == "en.wikipedia.org answered HTTP 503"
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_network_settings_come_from_the_environment():
+    from shockbook.config import Settings
+
+    s = Settings.from_env(environ={"SHOCKBOOK_YAHOO_WORKERS": "3", "SHOCKBOOK_YAHOO_MAX_WAIT": "900",
+                                   "SHOCKBOOK_CA_BUNDLE": "~/office.pem"})
+    assert (s.yahoo_workers, s.yahoo_max_wait) == (3, 900.0)
+    assert s.ca_bundle == Path.home() / "office.pem"
+    assert Settings.from_env(environ={}).yahoo_workers == 8
+
+
+@pytest.mark.parametrize("variable, value", [("SHOCKBOOK_YAHOO_WORKERS", "0"), ("SHOCKBOOK_YAHOO_WORKERS", "64"),
+                                             ("SHOCKBOOK_YAHOO_MAX_WAIT", "-1")])
+def test_bad_network_settings_are_one_input_error(variable, value):
+    from shockbook.config import Settings
+
+    with pytest.raises(InputError) as info:
+        Settings.from_env(environ={variable: value})
+    assert variable in info.value.message

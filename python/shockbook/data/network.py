@@ -60,7 +60,7 @@ def ca_bundle(setting: str | Path | None = None, environ: Mapping[str, str] | No
         path = Path(value).expanduser()
         if not path.is_file():
             raise InputError(f"{key}={value!r} is not a file; point it at your company's CA "
-                             "certificate file (PEM)", key=key)
+                             "certificate file (PEM)", argument=key)
         return str(path)
     if (platform or sys.platform) == "win32":
         exported = (system_store or windows_store_bundle)()
