@@ -151,11 +151,8 @@ def fetch_sp500_as_of(date, cache_dir: str | Path, *, max_age_hours: float = 24.
                 tmp.write_text(resp.text, encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - any network failure: use the cached page if any
             if not page.exists():
-                from .network import describe_failure
-
-                cause = describe_failure(exc, "en.wikipedia.org").line.split(";")[0]
                 raise SourceUnavailableError(
-                    f"cannot read the S&P 500 member list ({cause}); "
+                    f"cannot read the S&P 500 member list ({type(exc).__name__}); "
                     "pass --universe-file FILE to use a CSV instead"
                 ) from exc
     current, changes = parse_wikipedia(page.read_text(encoding="utf-8"))
