@@ -858,7 +858,7 @@ def _closes(frame: Any, first: dt.date, last: dt.date) -> tuple[pd.Series, pd.Se
 
 
 def _wide(series: dict[str, pd.Series], order: list[str]) -> pd.DataFrame:
-    frame = pd.concat([series[s].rename(s) for s in order], axis=1).sort_index()
+    frame = pd.concat([series[s].rename(s) for s in order], axis=1, sort=True)  # tickers may differ in sessions
     frame.index.name = "date"
     frame.columns.name = None
     return frame.astype("float64")
