@@ -1,31 +1,33 @@
 """The one seam to Yahoo Finance: the only module in shockbook that imports yfinance.
 
-:class:`YahooSource` fetches daily closes and adjusted closes for many tickers in one batched
-``yf.download`` call and returns a :class:`~shockbook.data.types.PriceTable`; it never trusts
-yfinance to raise. By default yfinance logs a failure and hands back an empty or all-NaN
-column, so this module
+:class:`YahooSource` fetches daily closes and adjusted closes for many tickers and returns a
+:class:`~shockbook.data.types.PriceTable`; it never trusts yfinance to raise. By default
+yfinance logs a failure and hands back an empty frame, so this module
 
 * turns yfinance's exceptions on (``yf.config.debug.hide_exceptions = False``) for the duration
-  of a call, which makes ``download`` record ``repr(exception)`` per ticker;
-* reads those per-ticker records from the one place ``download`` exposes them in 1.7.0: the
-  ``"['T1', 'T2']: <error>"`` lines it logs at ERROR level in the calling thread (the old
-  ``yfinance.shared._ERRORS`` dict is no longer filled: each call keeps its errors in a
-  private ``_DownloadCtx`` that is never returned);
-* records the HTTP status of every chart answer per symbol (yfinance drops it: a 404, a 500
-  and a "no rows" answer all end up as "possibly delisted"), by giving the session a response
-  class that notes ``status_code`` when yfinance reads the JSON;
+  of a call, so that ``Ticker.history`` raises what went wrong for each ticker;
+* downloads the tickers with ``workers`` threads, one ``Ticker.history`` each (``yf.download``
+  runs its own threads through one pool it sizes itself); the curl_cffi session keeps one
+  connection per thread;
+* tells yfinance's time-zone cache that US listings trade in New York, so a cold fetch sends
+  one chart request per ticker, not two;
+* records the HTTP status and ``Retry-After`` of every answer (yfinance drops both: a 404, a
+  500 and a "no rows" answer all end up as "possibly delisted") by wrapping the session's
+  ``request`` method;
 * maps each failed ticker to one of shockbook's errors (see :func:`classify_failure`) and
-  retries only the transient ones (429, 5xx, timeouts), with exponential backoff.
+  retries only the transient ones: a rate limit pauses every worker and is waited out (its
+  ``Retry-After``, or a backoff with jitter) within ``max_wait``; failures that say Yahoo is
+  down open a run-wide :class:`CircuitBreaker`.
 
 yfinance keeps process-wide state: one ``YfData`` singleton holding *the* session, cookie and
 crumb, an LRU cache of GET answers on that singleton, on-disk timezone/cookie caches, and a
 global config. Every yfinance call here therefore runs under one module lock, with the
-source's session, cache folder and config put in place first.
+source's session, cache folder and config put in place first (the workers of one fetch run
+inside it).
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import logging
 import random
@@ -86,7 +88,6 @@ def _quiet_yfinance_warnings() -> None:
 _YF_LOCK = threading.RLock()
 
 _CHART_PATH = re.compile(r"/v8/finance/chart/([^/?#]+)")
-_SUMMARY_LINE = re.compile(r"^(\[.*?\]):\s(.*)$", re.S)
 
 
 # -- symbols ----------------------------------------------------------------------------------
@@ -111,9 +112,9 @@ def _symbols(tickers: Iterable[str]) -> list[str]:
 @dataclass(frozen=True)
 class Failure:
     """Why one ticker came back without rows: ``kind`` is ``rate_limit``, ``server``,
-    ``network``, ``busy`` (yfinance's local cache locked), ``skipped`` (yfinance never asked
-    for its prices), ``unknown``, ``format``, ``nodata`` or ``breaker`` (not asked: the
-    circuit breaker is open); ``detail`` is yfinance's text. The first five are retried."""
+    ``network``, ``busy`` (yfinance's local cache locked), ``unknown``, ``format``, ``nodata``
+    or ``breaker`` (not asked: the circuit breaker is open); ``detail`` is yfinance's text.
+    The first four are retried."""
 
     kind: str
     detail: str = ""
@@ -121,7 +122,7 @@ class Failure:
 
     @property
     def retryable(self) -> bool:
-        return self.kind in ("rate_limit", "server", "network", "busy", "skipped")
+        return self.kind in ("rate_limit", "server", "network", "busy")
 
 
 _NETWORK = re.compile(
@@ -181,11 +182,6 @@ def failure_error(ticker: str, failure: Failure, start: dt.date, end: dt.date, r
             f"Yahoo did not answer in time for {ticker} after {retries} retries",
             ticker=ticker, retries=retries, detail=detail,
         )
-    if failure.kind == "skipped":
-        return SourceUnavailableError(
-            f"yfinance did not fetch {ticker} (it gave up on the batch) after {retries} retries",
-            ticker=ticker, retries=retries, detail=detail,
-        )
     if failure.kind == "busy":
         return SourceUnavailableError(
             f"yfinance's local cache stayed locked while fetching {ticker} ({retries} retries)",
@@ -215,7 +211,6 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.statuses: dict[str, list[int]] = {}
-        self.history: set[str] = set()  # symbols whose price (not timezone) request was answered
         self.retry_after: float | None = None
         self.requests = 0
         self._lock = threading.Lock()
@@ -233,12 +228,6 @@ class _Recorder:
         sym = unquote(m.group(1)).upper()
         with self._lock:
             self.statuses.setdefault(sym, []).append(int(status))
-            if "period1=" in (url or ""):
-                self.history.add(sym)
-
-    def asked_prices(self, symbol: str) -> bool:
-        with self._lock:
-            return symbol in self.history
 
     def last(self, symbol: str) -> int | None:
         with self._lock:
@@ -297,35 +286,6 @@ def _observe(session: Any) -> None:
     session._shockbook_observed = True
 
 
-class _ErrorLines(logging.Handler):
-    """Collects the per-ticker error summary ``yf.download`` logs in the calling thread."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.thread = threading.get_ident()
-        self.by_ticker: dict[str, str] = {}
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            msg = record.getMessage()
-        except Exception:
-            return
-        if record.thread != self.thread:
-            return
-        self.lines.append(msg)
-        m = _SUMMARY_LINE.match(msg.strip())
-        if not m:
-            return
-        try:
-            names = ast.literal_eval(m.group(1))
-        except (ValueError, SyntaxError):
-            return
-        if isinstance(names, list):
-            for name in names:
-                self.by_ticker[str(name).upper()] = m.group(2)
-
-
 # -- the source ------------------------------------------------------------------------------
 
 
@@ -363,7 +323,7 @@ class CircuitBreaker:
     def record(self, failure: Failure | None) -> None:
         """One ticker's answer: None (served) or why it failed."""
         with self._lock:
-            if failure is not None and failure.kind in ("rate_limit", "skipped"):
+            if failure is not None and failure.kind == "rate_limit":
                 return  # Yahoo is up and answering; the wait budget handles rate limits
             if failure is None or not failure.retryable or failure.kind == "busy":
                 self._failures = 0
@@ -630,7 +590,7 @@ class YahooSource:
                   ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], dict[str, Failure], float | None]:
         """One round: every symbol asked once by ``workers`` threads. Returns the series got,
         why the others failed, and the longest ``Retry-After`` Yahoo sent (or None)."""
-        with self._yfinance() as (_lines, recorder):
+        with self._yfinance() as recorder:
             self.stats["downloads"] += 1
             _seed_timezones(symbols)
             got: dict[str, tuple[pd.Series, pd.Series]] = {}
@@ -700,9 +660,10 @@ class YahooSource:
         return got
 
     @contextmanager
-    def _yfinance(self) -> Iterator[tuple[_ErrorLines, _Recorder]]:
-        """Run a yfinance call with this source's session, caches and settings, capturing
-        the per-ticker error lines and chart statuses; restores global state afterwards."""
+    def _yfinance(self) -> Iterator[_Recorder]:
+        """Run a yfinance call with this source's session, caches and settings, with
+        yfinance raising its errors (``hide_exceptions`` off) instead of logging them, and
+        recording chart statuses; restores global state afterwards."""
         global _RECORDER
         import yfinance as yf
 
@@ -711,24 +672,21 @@ class YahooSource:
             _use_cache_dir(self.yf_cache_dir)
             _clear_response_cache()
             recorder = _Recorder()
-            lines = _ErrorLines()
+            quiet = logging.NullHandler()
             logger = logging.getLogger("yfinance")
-            old_level, old_propagate = logger.level, logger.propagate
+            old_propagate = logger.propagate
             old_hide = yf.config.debug.hide_exceptions
-            if logger.getEffectiveLevel() > logging.ERROR:
-                logger.setLevel(logging.ERROR)
             if not yf.config.debug.logging:
-                logger.propagate = False  # yfinance's failure lines become PriceTable.errors
-            logger.addHandler(lines)
+                logger.propagate = False  # its failures are raised and become PriceTable.errors
+            logger.addHandler(quiet)
             yf.config.debug.hide_exceptions = False
             _RECORDER = recorder
             try:
-                yield lines, recorder
+                yield recorder
             finally:
                 _RECORDER = None
                 yf.config.debug.hide_exceptions = old_hide
-                logger.removeHandler(lines)
-                logger.setLevel(old_level)
+                logger.removeHandler(quiet)
                 logger.propagate = old_propagate
 
     # -- earnings ---------------------------------------------------------------------------
@@ -803,7 +761,7 @@ class YahooSource:
         failure: Failure | None = None
         waited = 0.0
         for attempt in range(self.retries + 1):
-            with self._yfinance() as (lines, recorder):
+            with self._yfinance() as recorder:
                 try:
                     result = call()
                     self.breaker.record(None)
