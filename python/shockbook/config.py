@@ -78,6 +78,12 @@ class Settings:
     fresh_minutes:
         How long cached data for the latest session counts as fresh before a refresh asks Yahoo
         again (history before the latest session never expires).
+    cache_lock_timeout:
+        Seconds to wait for the price cache while another process holds its write lock; after
+        that the run goes on without saving (a warning says so) and the file is kept.
+    gap_retry_sessions:
+        A past session Yahoo answered without a (usable) bar is asked for again on every
+        refresh until this many sessions have passed; meanwhile the series is marked stale.
     yahoo_timeout, yahoo_retries, yahoo_backoff:
         Per-request timeout (s), retries after a rate limit or server error, first backoff (s,
         doubled each retry, with random jitter of up to one first backoff).
@@ -113,6 +119,8 @@ class Settings:
     benchmark: str = "^GSPC"
     universe_file: Path | None = None
     fresh_minutes: float = 15.0
+    cache_lock_timeout: float = 10.0
+    gap_retry_sessions: int = 10
     yahoo_timeout: float = 10.0
     yahoo_retries: int = 3
     yahoo_backoff: float = 0.5

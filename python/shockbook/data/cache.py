@@ -7,11 +7,23 @@ Storage is one SQLite file in the cache folder (``prices.sqlite``):
   and answered, with when. Sessions inside a covered range that have no bar (a ticker listed
   later, a halt) are known to be empty and are not asked for again.
 
+* ``holes(ticker, date, first_seen, reason)`` — past sessions Yahoo answered without a usable
+  bar (an empty bar, a bad one): not final, asked again on later refreshes (see
+  :mod:`shockbook.data.prices`), deleted when the bar arrives;
+* ``adjustments(ticker, on_day, detail)`` — when a ticker's history was re-fetched because
+  Yahoo re-adjusted it (a split, a dividend).
+
 SQLite gives us what the issue asks for without hand-written locking: every write is one
 transaction (atomic), WAL mode lets readers go on while another process writes, and a busy
-timeout makes two refreshing processes wait for each other instead of failing. A file that is
-not a database, or fails ``PRAGMA quick_check``, is moved aside (``prices.sqlite.corrupt-<time>``)
-and rebuilt, with a warning in :attr:`PriceCache.warnings`; never a crash.
+timeout (``lock_timeout``, the ``cache_lock_timeout`` setting) makes two refreshing processes
+wait for each other instead of failing.
+
+Only a file that **fails an integrity check** is corrupt: not a database, ``PRAGMA
+quick_check`` not ``ok``, a wrong schema. It is moved aside under a name never used before
+(``prices.sqlite.corrupt-<time>[-n]``) and rebuilt, with a warning in
+:attr:`PriceCache.warnings`. Everything else keeps the file: a lock held longer than the
+timeout, a full disk, a read-only file or folder. Then the run serves what is cached and what
+it fetched (kept in memory), adds one warning, and does not write.
 
 On top sits an in-memory copy per ticker (numpy arrays), so a warm lookup costs a couple of
 binary searches, not a query.
@@ -45,7 +57,49 @@ CREATE TABLE IF NOT EXISTS coverage (
     fetched_at TEXT NOT NULL, source TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS coverage_ticker ON coverage (ticker);
+CREATE TABLE IF NOT EXISTS holes (
+    ticker TEXT NOT NULL, date TEXT NOT NULL, first_seen TEXT NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (ticker, date)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS adjustments (
+    ticker TEXT PRIMARY KEY, on_day TEXT NOT NULL, detail TEXT NOT NULL
+) WITHOUT ROWID;
 """
+# The two tables after coverage were added without a schema bump: they are created when
+# missing, so a cache written by an older shockbook is kept (a version bump would move it aside).
+
+#: SQLite result codes that mean "this file is damaged" (everything else is not corruption).
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+class CacheCorrupt(sqlite3.DatabaseError):
+    """The file failed an integrity check (quick_check, schema)."""
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True when ``exc`` says the database file is damaged, False for a lock, a full disk,
+    a read-only file or folder, or any other I/O condition."""
+    if isinstance(exc, CacheCorrupt):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _CORRUPT_CODES
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return "locked by another process"
+    if "full" in low:
+        return "disk full"
+    if "readonly" in low or "read-only" in low or "permission" in low or "unable to open" in low:
+        return "read-only"
+    return text
 
 
 def _utc(stamp: str) -> dt.datetime:
@@ -71,6 +125,27 @@ class Entry:
     close: np.ndarray = field(default_factory=lambda: np.array([], dtype="float64"))
     adj_close: np.ndarray = field(default_factory=lambda: np.array([], dtype="float64"))
     spans: list[Span] = field(default_factory=list)
+    #: Past sessions without a usable bar, not final yet: date -> (first seen, reason).
+    holes: dict = field(default_factory=dict)
+    #: "re-adjusted on <date> (...)" when the history was replaced, else "".
+    readjusted: str = ""
+
+    def last_before(self, day: dt.date) -> dt.date | None:
+        """The last cached session strictly before ``day``."""
+        i = np.searchsorted(self.dates, np.datetime64(day, "ns"), "left")
+        return pd.Timestamp(self.dates[i - 1]).date() if i > 0 else None
+
+    def first_after(self, day: dt.date) -> dt.date | None:
+        """The first cached session strictly after ``day``."""
+        i = np.searchsorted(self.dates, np.datetime64(day, "ns"), "right")
+        return pd.Timestamp(self.dates[i]).date() if i < len(self.dates) else None
+
+    def bar(self, day: dt.date) -> tuple[float, float] | None:
+        """``(close, adj_close)`` cached for ``day``, or None."""
+        i = np.searchsorted(self.dates, np.datetime64(day, "ns"), "left")
+        if i < len(self.dates) and self.dates[i] == np.datetime64(day, "ns"):
+            return float(self.close[i]), float(self.adj_close[i])
+        return None
 
     def window(self, start: dt.date, end: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo = np.searchsorted(self.dates, np.datetime64(start, "ns"), "left")
@@ -83,13 +158,20 @@ class PriceCache:
 
     FILENAME = "prices.sqlite"
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, *, lock_timeout: float = 10.0):
         self.folder = Path(folder).expanduser()
         self.path = self.folder / self.FILENAME
+        self.lock_timeout = float(lock_timeout)
         self.warnings: list[str] = []
+        self.read_only = False
         self._lock = threading.RLock()
         self._mem: dict[str, Entry] = {}
         self._conn: sqlite3.Connection | None = None
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)  # adapters show it (CLI: stderr; workbook: Sources sheet)
+            log.warning(message)
 
     # -- connection, integrity ------------------------------------------------------------
 
@@ -109,41 +191,81 @@ class PriceCache:
         try:
             conn = self._open_checked()
         except sqlite3.DatabaseError as exc:
-            self._move_aside(str(exc))
-            conn = self._open_checked()
+            if is_corruption(exc):
+                self._move_aside(str(exc))
+                conn = self._open_checked()
+            else:  # locked, read-only, disk full: keep the file, read what we can
+                conn = self._open_read_only(exc)
         self._conn = conn
         return conn
 
     def _open_checked(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False, isolation_level=None)
+        timeout = max(self.lock_timeout, 0.0)
+        conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
         try:
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {result}")
+            self._check(conn)
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             elif row[0] != str(SCHEMA_VERSION):
-                raise sqlite3.DatabaseError(f"schema version {row[0]}, expected {SCHEMA_VERSION}")
+                raise CacheCorrupt(f"schema version {row[0]}, expected {SCHEMA_VERSION}")
         except sqlite3.DatabaseError:
             conn.close()
             raise
         return conn
 
+    @staticmethod
+    def _check(conn: sqlite3.Connection) -> None:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise CacheCorrupt(f"quick_check: {result}")
+
+    def _open_read_only(self, why: BaseException) -> sqlite3.Connection:
+        """Open the file for reading only (no schema changes, no writes), after ``why`` kept
+        it from being opened for writing. A file that turns out damaged is still moved aside;
+        a file that cannot be read at all gives an empty in-memory cache (the file is kept)."""
+        self.read_only = True
+        self._warn(f"price cache {self.path} cannot be written ({_why(why)}); "
+                   "serving what it holds and what is fetched now, without saving")
+        if not self.path.exists():
+            return sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        uri = self.path.resolve().as_uri()
+        for mode in ("?mode=ro", "?immutable=1"):
+            try:
+                conn = sqlite3.connect(uri + mode, uri=True, timeout=max(self.lock_timeout, 0.0),
+                                       check_same_thread=False, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {int(max(self.lock_timeout, 0.0) * 1000)}")
+                self._check(conn)
+                names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if not {"bars", "coverage"} <= names:
+                    conn.close()
+                    continue
+                return conn
+            except sqlite3.DatabaseError as exc:
+                if is_corruption(exc):
+                    raise
+                continue
+        return sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+
     def _move_aside(self, why: str) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.FILENAME}.corrupt-{stamp}")
+        base = f"{self.FILENAME}.corrupt-{stamp}"
+        n = 0
+        while True:  # a name never used: earlier copies are never overwritten
+            name = base if n == 0 else f"{base}-{n}"
+            aside = self.path.with_name(name)
+            if not any(Path(str(aside) + suffix).exists() for suffix in ("", "-wal", "-shm")):
+                break
+            n += 1
         for suffix in ("", "-wal", "-shm"):
             part = Path(str(self.path) + suffix)
             if part.exists():
                 part.replace(Path(str(aside) + suffix))
-        message = f"price cache {self.path} was unreadable ({why}); moved to {aside.name} and rebuilt"
-        self.warnings.append(message)  # adapters show it (CLI: stderr; workbook: Sources sheet)
-        log.info(message)
+        self._warn(f"price cache {self.path} was unreadable ({why}); moved to {aside.name} and rebuilt")
 
     def close(self) -> None:
         with self._lock:
@@ -172,8 +294,18 @@ class PriceCache:
             spans = conn.execute(
                 "SELECT start, end, fetched_at, source FROM coverage WHERE ticker=?", (ticker,)
             ).fetchall()
-        except sqlite3.DatabaseError as exc:  # corrupted after opening
-            self._reset(str(exc))
+            holes, adjusted = [], None
+            if _has_table(conn, "holes"):
+                holes = conn.execute(
+                    "SELECT date, first_seen, reason FROM holes WHERE ticker=?", (ticker,)).fetchall()
+                adjusted = conn.execute(
+                    "SELECT on_day, detail FROM adjustments WHERE ticker=?", (ticker,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if is_corruption(exc):  # corrupted after opening
+                self._reset(str(exc))
+            else:
+                self._warn(f"price cache {self.path} could not be read for {ticker} ({_why(exc)}); "
+                           "the file is kept")
             return Entry()
         entry = Entry()
         if rows:
@@ -183,6 +315,9 @@ class PriceCache:
         entry.spans = [
             Span(dt.date.fromisoformat(s), dt.date.fromisoformat(e), _utc(f), src) for s, e, f, src in spans
         ]
+        entry.holes = {dt.date.fromisoformat(d): (_utc(f), r) for d, f, r in holes}
+        if adjusted:
+            entry.readjusted = adjusted[1]
         return entry
 
     def _reset(self, why: str) -> None:
@@ -226,8 +361,22 @@ class PriceCache:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def store(self, table: PriceTable, spans: dict[str, Span]) -> None:
-        """Save the bars of ``table`` and the covered ``spans`` (one transaction)."""
+    def store(self, table: PriceTable, spans: dict[str, Span], *, holes: dict | None = None,
+              replace: dict[str, str] | None = None) -> bool:
+        """Save the bars of ``table`` and the covered ``spans`` (one transaction).
+
+        ``holes`` maps a ticker to ``{date: reason}``: sessions asked for and answered without
+        a usable bar (not final). A stored bar fills its hole. ``replace`` maps a ticker to
+        the "re-adjusted on ..." text: everything cached for it (bars, coverage, holes) is
+        deleted first, so old and new price bases never mix.
+
+        Returns True when saved. When the file cannot be written (locked for longer than
+        ``lock_timeout``, disk full, read-only) nothing is saved, the data is kept in memory
+        for this process, a warning is added and False is returned; a damaged file is moved
+        aside.
+        """
+        holes = holes or {}
+        replace = replace or {}
         rows = []
         for t in table.close.columns:
             close = table.close[t]
@@ -239,27 +388,76 @@ class PriceCache:
             (t, s.start.isoformat(), s.end.isoformat(), s.fetched_at.isoformat(), s.source)
             for t, s in spans.items()
         ]
+        seen = max((s.fetched_at for s in spans.values()), default=dt.datetime.now(dt.timezone.utc))
+        hole_rows = [(t, d.isoformat(), seen.isoformat(), r) for t, days in holes.items() for d, r in days.items()]
+        on_day = seen.date().isoformat()
+        touched = set(table.close.columns) | set(spans) | set(holes) | set(replace)
         with self._lock:
-            try:
-                conn = self._connect()
-                conn.execute("BEGIN IMMEDIATE")
+            if not self.read_only:
                 try:
-                    conn.executemany("INSERT OR REPLACE INTO bars VALUES (?,?,?,?)", rows)
-                    conn.executemany("INSERT INTO coverage VALUES (?,?,?,?,?)", cov)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            except sqlite3.DatabaseError as exc:
-                self._reset(str(exc))
-                return
-            for t in set(table.close.columns) | set(spans):
-                self._mem.pop(t, None)
+                    conn = self._connect()
+                    if self.read_only:  # found out while connecting
+                        raise sqlite3.OperationalError("attempt to write a readonly database")
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        for t, text in replace.items():
+                            for name in ("bars", "coverage", "holes"):
+                                conn.execute(f"DELETE FROM {name} WHERE ticker=?", (t,))
+                            conn.execute("INSERT OR REPLACE INTO adjustments VALUES (?,?,?)", (t, on_day, text))
+                        conn.executemany("INSERT OR REPLACE INTO bars VALUES (?,?,?,?)", rows)
+                        conn.executemany("INSERT INTO coverage VALUES (?,?,?,?,?)", cov)
+                        conn.executemany("INSERT OR IGNORE INTO holes VALUES (?,?,?,?)", hole_rows)
+                        conn.executemany("DELETE FROM holes WHERE ticker=? AND date=?", [r[:2] for r in rows])
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                    for t in touched:
+                        self._mem.pop(t, None)
+                    return True
+                except sqlite3.DatabaseError as exc:
+                    if is_corruption(exc):
+                        self._reset(str(exc))
+                    else:
+                        self._warn(f"price cache {self.path} was not updated ({_why(exc)}; waited up to "
+                                   f"{self.lock_timeout:g} s for a lock); serving what is cached and "
+                                   "what was fetched now; the file is kept")
+            self._remember(table, spans, holes, replace)
+            return False
+
+    def _remember(self, table: PriceTable, spans: dict[str, Span], holes: dict, replace: dict) -> None:
+        """Put what could not be saved into the in-memory layer (this process only)."""
+        for t in set(table.close.columns) | set(spans) | set(holes) | set(replace):
+            old = Entry() if t in replace else self.entry(t)
+            new = Entry(spans=list(old.spans), holes=dict(old.holes), readjusted=replace.get(t, old.readjusted))
+            frame = pd.DataFrame({"close": old.close, "adj_close": old.adj_close},
+                                 index=pd.DatetimeIndex(old.dates))
+            if t in table.close.columns:
+                fresh = pd.DataFrame({"close": table.close[t],
+                                      "adj_close": table.adj_close[t].reindex(table.close.index)
+                                      if t in table.adj_close else table.close[t]}).dropna(subset=["close"])
+                frame = pd.concat([frame[~frame.index.isin(fresh.index)], fresh]).sort_index()
+                for d in fresh.index:
+                    new.holes.pop(d.date(), None)
+            new.dates = frame.index.to_numpy(dtype="datetime64[ns]")
+            new.close = frame["close"].to_numpy(dtype="float64")
+            new.adj_close = frame["adj_close"].to_numpy(dtype="float64")
+            if t in spans:
+                new.spans.append(spans[t])
+            seen = spans[t].fetched_at if t in spans else dt.datetime.now(dt.timezone.utc)
+            for d, r in holes.get(t, {}).items():
+                new.holes.setdefault(d, (seen, r))
+            self._mem[t] = new
 
     def clear(self) -> None:
         """Forget everything (used by ``bench`` for cold runs)."""
         with self._lock:
             conn = self._connect()
-            conn.execute("DELETE FROM bars")
-            conn.execute("DELETE FROM coverage")
+            for name in ("bars", "coverage", "holes", "adjustments"):
+                conn.execute(f"DELETE FROM {name}")
             self._mem.clear()
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None

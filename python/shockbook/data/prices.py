@@ -9,6 +9,19 @@
   where a Yahoo failure or ``--offline`` lands);
 * **snapshot**: a frozen price file.
 
+Cached history is kept true as Yahoo changes it:
+
+* **re-adjustment**: a fetch that extends a cached series also asks again for one session
+  already cached (the last one before the missing range, else the first after it). When Yahoo's
+  close or adjusted close for it now differs by more than :data:`READJUST_RTOL` (a split or a
+  dividend re-scaled the history), the ticker's whole cached range is fetched again and
+  replaces the old bars in one transaction; the provenance says "re-adjusted on <date>".
+  Old and new bases are never mixed: if the re-fetch fails, nothing new is stored.
+* **gaps are not facts**: a past session inside a fetched range that came back without a
+  usable bar (empty, or a bad bar, see :mod:`~shockbook.data.quality`) is recorded as a hole,
+  asked for again on every refresh until ``gap_retry_sessions`` sessions have passed, and the
+  series is marked stale ("missing <date>") meanwhile.
+
 Every served series carries a :class:`~shockbook.data.types.Provenance`; every ticker that no
 step could serve carries the first step's error. Concurrent calls (an Excel recalculation
 firing hundreds of UDFs) are coalesced: calls that arrive within ``coalesce_ms`` of each other
@@ -40,7 +53,12 @@ from ..errors import (
 from . import sessions as cal
 from .cache import Entry, PriceCache, Span
 from .symbols import yahoo_symbol
-from .types import PriceTable, Provenance
+from .types import BASIS_SPLIT, BASIS_SPLIT_DIV, PriceTable, Provenance
+
+#: Relative difference between a re-asked cached session and Yahoo's fresh answer above which
+#: the cached history counts as re-adjusted (a $0.01 dividend on a $120 stock moves the
+#: adjusted close by 8e-5; Yahoo repeats unchanged values exactly).
+READJUST_RTOL = 1e-6
 
 
 class PriceSource(Protocol):
@@ -95,21 +113,52 @@ def _final(span: Span, day: dt.date) -> bool:
     return span.fetched_at >= _session_close_utc(day)
 
 
-def missing_range(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, fresh: dt.timedelta):
+def open_holes(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, gap_sessions: int) -> list[dt.date]:
+    """The holes of ``entry`` in ``[start, end]`` still worth asking for: fewer than
+    ``gap_sessions`` sessions have passed since (after that Yahoo's answer is final)."""
+    days = sorted(d for d in entry.holes if start <= d <= end)
+    if not days:
+        return []
+    today = now.date()
+    return [d for d in days
+            if d >= today or len(cal.sessions(d + dt.timedelta(days=1), today)) < gap_sessions]
+
+
+def missing_range(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, fresh: dt.timedelta,
+                  gap_sessions: int = 10):
     """The smallest ``(first, last)`` session range of ``[start, end]`` the cache cannot serve,
-    or ``None`` when it is complete (final, or fetched within ``fresh``)."""
+    or ``None`` when it is complete (final, or fetched within ``fresh``, and no hole still
+    worth asking for, see :func:`open_holes`)."""
 
     def ok(span: Span, day: dt.date) -> bool:
         return _final(span, day) or (now - span.fetched_at) <= fresh
 
-    for span in entry.spans:  # fast path: one span covers everything
-        if span.start <= start and span.end >= end and ok(span, end):
-            return None
+    holes = open_holes(entry, start, end, now, gap_sessions) if entry.holes else []
+    if not holes:
+        for span in entry.spans:  # fast path: one span covers everything
+            if span.start <= start and span.end >= end and ok(span, end):
+                return None
     needed = [d.date() for d in cal.sessions(start, end)]
     todo = [d for d in needed if not any(s.start <= d <= s.end and ok(s, d) for s in entry.spans)]
+    todo = sorted(set(todo) | set(holes))
     if not todo:
         return None
     return todo[0], todo[-1]
+
+
+def _anchor(entry: Entry, first: dt.date, last: dt.date) -> dt.date | None:
+    """The cached session re-asked with a fetch of ``[first, last]``: the last one before it,
+    else the first one after it; None for an empty cache."""
+    return entry.last_before(first) or entry.first_after(last)
+
+
+def _differs(old: tuple[float, float], new: tuple[float, float]) -> bool:
+    for a, b in zip(old, new):
+        if a != a or b != b:  # NaN on either side: nothing to compare
+            continue
+        if abs(a - b) > READJUST_RTOL * max(abs(a), abs(b)):
+            return True
+    return False
 
 
 # -- coalescing ------------------------------------------------------------------------------
@@ -217,7 +266,7 @@ class PriceService:
         clock: Callable[[], dt.datetime] = _utcnow,
     ):
         self.settings = settings or Settings.from_env()
-        self.cache = cache or PriceCache(self.settings.cache_dir)
+        self.cache = cache or PriceCache(self.settings.cache_dir, lock_timeout=self.settings.cache_lock_timeout)
         self._live = live
         self._snapshot = snapshot
         self._clock = clock
@@ -346,7 +395,8 @@ class PriceService:
         if "live" in self.chain() and last >= first:
             entry = self.cache._mem.get(ticker)
             fresh = dt.timedelta(minutes=self.settings.fresh_minutes)
-            if entry is not None and missing_range(entry, first, last, now, fresh) is None:
+            if entry is not None and missing_range(entry, first, last, now, fresh,
+                                                   self.settings.gap_retry_sessions) is None:
                 dates, close, adj = entry.window(first, last)
                 values = close if field == "close" else adj
                 return pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=ticker)
@@ -360,13 +410,14 @@ class PriceService:
 
     def _step_live(self, tickers, start, end, now) -> PriceTable:
         fresh = dt.timedelta(minutes=self.settings.fresh_minutes)
+        gaps = self.settings.gap_retry_sessions
         wants, errors = {}, {}
         for t in tickers:
             known_bad = self._unknown.get(t)
             if known_bad and now - known_bad[0] <= fresh:
                 errors[t] = known_bad[1]
                 continue
-            gap = missing_range(self.cache.entry(t), start, end, now, fresh)
+            gap = missing_range(self.cache.entry(t), start, end, now, fresh, gaps)
             if gap is not None:
                 wants[t] = gap
         if wants:
@@ -382,43 +433,139 @@ class PriceService:
             fetched_now = t in wants
             spans = [s for s in entry.spans if s.start <= end and s.end >= start]
             as_of = max((s.fetched_at for s in spans), default=now)
-            detail = "intraday (market open)" if not _final_any(spans, end) and cal.is_session(end) else ""
-            out.provenance[t] = Provenance("yahoo" if fetched_now else "cache", as_of, False, detail)
+            details = []
+            if not _final_any(spans, end) and cal.is_session(end):
+                details.append("intraday (market open)")
+            stale = self._describe(entry, t, start, end, now, details, out.notes)
+            out.provenance[t] = Provenance("yahoo" if fetched_now else "cache", as_of, stale, "; ".join(details),
+                                           BASIS_SPLIT, BASIS_SPLIT_DIV)
         out.errors = errors
         return out
 
+    def _describe(self, entry: Entry, t: str, start, end, now, details: list[str], notes: list[str]) -> bool:
+        """Add the holes and the re-adjustment of ``entry`` in ``[start, end]`` to ``details``
+        (and the holes to ``notes``); True when a hole is still open (the series is stale)."""
+        if entry.readjusted:
+            details.append(entry.readjusted)
+        days = sorted(d for d in entry.holes if start <= d <= end)
+        if not days:
+            return False
+        still = set(open_holes(entry, start, end, now, self.settings.gap_retry_sessions))
+        for d in days:
+            reason = entry.holes[d][1]
+            if d in still:
+                text = f"missing {d} ({reason}; asked again on refresh)"
+            else:
+                text = f"no bar on {d} ({reason}; Yahoo had none for {self.settings.gap_retry_sessions} sessions)"
+            details.append(text)
+            notes.append(f"{t} {text}")
+        return bool(still)
+
     def _fetch_batch(self, wants: dict[str, tuple[dt.date, dt.date]]) -> dict[str, ShockbookError]:
-        """Download ``wants`` (grouped by identical ranges), store what came back."""
+        """Download ``wants`` (grouped by identical ranges, each widened to one cached session
+        that is asked again, see :func:`_anchor`), check that session against the cache,
+        re-fetch re-adjusted histories whole, store what came back."""
         # look again: a batch that finished while this one was gathering may have filled it
         now, fresh = self._clock(), dt.timedelta(minutes=self.settings.fresh_minutes)
         groups: dict[tuple[dt.date, dt.date], list[str]] = {}
+        asked: dict[str, tuple[dt.date, dt.date, dt.date | None]] = {}
         for t, (start, end) in wants.items():
-            gap = missing_range(self.cache.entry(t), start, end, now, fresh)
-            if gap is not None:
-                groups.setdefault(gap, []).append(t)
-        errors: dict[str, ShockbookError] = {}
-        for (start, end), names in groups.items():
-            self.stats["live_fetches"] += 1
-            self.stats["tickers_fetched"] += len(names)
-            try:
-                table = self.live.fetch(names, start, end)
-            except ShockbookError as exc:  # offline, rate-limited as a whole...
-                errors.update({t: exc for t in names})
+            entry = self.cache.entry(t)
+            gap = missing_range(entry, start, end, now, fresh, self.settings.gap_retry_sessions)
+            if gap is None:
                 continue
+            anchor = _anchor(entry, *gap)
+            lo = min(gap[0], anchor) if anchor else gap[0]
+            hi = max(gap[1], anchor) if anchor else gap[1]
+            asked[t] = (gap[0], gap[1], anchor)
+            groups.setdefault((lo, hi), []).append(t)
+        errors: dict[str, ShockbookError] = {}
+        redo: dict[tuple[dt.date, dt.date], list[str]] = {}
+        why: dict[str, str] = {}
+        for (start, end), names in groups.items():
+            table, failed = self._download(names, start, end)
+            errors.update(failed)
             fetched_at = self._clock()
-            spans = {}
+            keep = []
             for t in names:
-                err = table.errors.get(t)
-                if err is None:
-                    spans[t] = Span(start, end, fetched_at, "yahoo")
+                if t in failed:
                     continue
-                errors[t] = err
+                anchor = asked[t][2]
+                old = self.cache.entry(t).bar(anchor) if anchor else None
+                new = _bar_of(table, t, anchor) if anchor else None
+                if old is not None and new is not None and _differs(old, new):
+                    entry = self.cache.entry(t)
+                    first = min([s.start for s in entry.spans] + [pd.Timestamp(entry.dates[0]).date()])
+                    last = max([s.end for s in entry.spans] + [end])
+                    redo.setdefault((first, last), []).append(t)
+                    why[t] = (f"re-adjusted on {fetched_at.date()}: Yahoo's {anchor} close is now "
+                              f"{new[0]:.4g} (adjusted {new[1]:.4g}), cached {old[0]:.4g} ({old[1]:.4g}); "
+                              "history fetched again")
+                else:
+                    keep.append(t)
+            self._save(table, keep, {t: (asked[t][0], asked[t][1]) for t in keep}, fetched_at, table.notes)
+        for (start, end), names in redo.items():
+            table, failed = self._download(names, start, end)
+            for t, err in failed.items():  # keep the old history untouched: no mixed bases
+                errors[t] = SourceUnavailableError(
+                    f"Yahoo re-adjusted {t}'s history but the re-fetch failed ({err.one_line()}); "
+                    "the cached prices are kept as they were", ticker=t)
+            ok = [t for t in names if t not in failed]
+            self._save(table, ok, {t: (start, end) for t in ok}, self._clock(), table.notes,
+                       replace={t: why[t] for t in ok})
+        return errors
+
+    def _download(self, names: list[str], start: dt.date, end: dt.date) -> tuple[PriceTable, dict]:
+        """One live fetch; returns the table and the per-ticker errors (whole-batch failures
+        included)."""
+        self.stats["live_fetches"] += 1
+        self.stats["tickers_fetched"] += len(names)
+        try:
+            table = self.live.fetch(names, start, end)
+        except ShockbookError as exc:  # offline, rate-limited as a whole...
+            return PriceTable(), {t: exc for t in names}
+        failed = {}
+        fetched_at = self._clock()
+        for t in names:
+            err = table.errors.get(t)
+            if err is None and t not in table.close.columns:
+                err = NoDataError(f"Yahoo has no prices for {t} between {start} and {end}",
+                                  ticker=t, start=start, end=end)
+            if err is not None:
+                failed[t] = err
                 # remembered in memory only: an empty answer may be a passing glitch, and
                 # recording it as covered would hide real data on the next refresh
                 if isinstance(err, (UnknownTickerError, NoDataError)):
                     self._unknown[t] = (fetched_at, err)
-            self.cache.store(table, spans)
-        return errors
+        return table, failed
+
+    def _save(self, table: PriceTable, names: list[str], ranges: dict, fetched_at: dt.datetime,
+              notes: list[str], replace: dict | None = None) -> None:
+        """Store ``names`` from ``table`` with their covered ``ranges``, recording as holes the
+        past sessions of each range that came back without a usable bar."""
+        if not names and not replace:
+            return
+        spans, holes = {}, {}
+        for t in names:
+            start, end = ranges[t]
+            spans[t] = Span(start, end, fetched_at, "yahoo")
+            have = set(table.close[t].dropna().index.date) if t in table.close.columns else set()
+            entry = self.cache.entry(t) if not (replace and t in replace) else Entry()
+            known = [d for d in (min(have, default=None), entry.first_after(dt.date.min)) if d]
+            listed = min(known) if known else None
+            missing = {}
+            for d in cal.sessions(start, end):
+                day = d.date()
+                if day in have or listed is None or day < listed or not _final(spans[t], day):
+                    continue
+                reason = next((n.split(": ", 1)[1].split(";")[0] for n in notes
+                               if n.startswith(f"{t} {day}:")), "no bar in Yahoo's answer")
+                missing[day] = reason
+            if missing:
+                holes[t] = missing
+        sub = PriceTable(close=table.close.reindex(columns=[t for t in names if t in table.close.columns]),
+                         adj_close=table.adj_close.reindex(columns=[t for t in names if t in table.close.columns]))
+        self.cache.store(sub, spans, holes=holes, replace=replace)
 
     def _step_cache(self, tickers, start, end, now) -> PriceTable:
         out = self.cache.read(tickers, start, end)
@@ -427,9 +574,11 @@ class PriceService:
             entry = self.cache.entry(t)
             spans = [s for s in entry.spans if s.start <= end and s.end >= start]
             as_of = max((s.fetched_at for s in spans), default=now)
-            gap = missing_range(entry, start, end, now, fresh)
-            detail = f"missing {gap[0]} .. {gap[1]}" if gap else ""
-            out.provenance[t] = Provenance("cache", as_of, gap is not None, detail)
+            gap = missing_range(entry, start, end, now, fresh, self.settings.gap_retry_sessions)
+            details = [f"missing {gap[0]} .. {gap[1]}"] if gap else []
+            stale = self._describe(entry, t, start, end, now, details, out.notes)
+            out.provenance[t] = Provenance("cache", as_of, gap is not None or stale, "; ".join(details),
+                                           BASIS_SPLIT, BASIS_SPLIT_DIV)
         return out
 
     def _step_snapshot(self, tickers, start, end, now) -> PriceTable:
@@ -457,7 +606,21 @@ def _merged(served: PriceTable, part: PriceTable) -> PriceTable:
     out.close, out.adj_close = part.close, part.adj_close
     out.provenance.update(part.provenance)
     out.errors.update({t: e for t, e in part.errors.items() if t not in part.close.columns})
+    out.notes.extend(part.notes)
     return out
+
+
+def _bar_of(table: PriceTable, ticker: str, day: dt.date) -> tuple[float, float] | None:
+    if ticker not in table.close.columns:
+        return None
+    stamp = pd.Timestamp(day)
+    if stamp not in table.close.index:
+        return None
+    close = table.close.at[stamp, ticker]
+    adj = table.adj_close.at[stamp, ticker] if ticker in table.adj_close.columns else close
+    if pd.isna(close):
+        return None
+    return float(close), float(adj)
 
 
 def _final_any(spans: list[Span], day: dt.date) -> bool:

@@ -18,6 +18,11 @@ from ..errors import ShockbookError
 #: The two price fields shockbook keeps for every session.
 PRICE_FIELDS = ("close", "adj_close")
 
+#: Price basis of Yahoo's ``close`` (what yfinance calls ``Close`` with ``auto_adjust=False``).
+BASIS_SPLIT = "split-adjusted, dividends not adjusted (Yahoo close)"
+#: Price basis of Yahoo's ``adjclose``.
+BASIS_SPLIT_DIV = "split- and dividend-adjusted (Yahoo adjclose)"
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -35,13 +40,27 @@ class Provenance:
         True when a fresher answer was wanted but could not be had (e.g. served from the
         cache because Yahoo was unreachable, or the last session is older than expected).
     detail:
-        Free text: the snapshot path, the Yahoo error that caused the fallback...
+        Free text: the snapshot path, the Yahoo error that caused the fallback, a session
+        still missing, "re-adjusted on <date>", a dropped bad bar...
+    close_basis, adj_close_basis:
+        The price basis of the ``close`` and ``adj_close`` values served (:data:`BASIS_SPLIT`
+        and :data:`BASIS_SPLIT_DIV` for Yahoo and its cache; a snapshot's ``price_basis``,
+        e.g. ``yahoo_adj_split_div_asof_2025-12-31``, for both of its fields). Empty when
+        unknown.
     """
 
     source: str
     as_of: datetime
     stale: bool = False
     detail: str = ""
+    close_basis: str = ""
+    adj_close_basis: str = ""
+
+    def basis(self, field: str) -> str:
+        """The price basis of ``field`` (``"close"`` or ``"adj_close"``)."""
+        if field not in PRICE_FIELDS:
+            raise ValueError(f"price field must be one of {PRICE_FIELDS}, not {field!r}")
+        return self.close_basis if field == "close" else self.adj_close_basis
 
     def label(self) -> str:
         """Short human label, e.g. ``"yahoo 2025-01-28 21:05Z"`` or ``"cache (stale) ..."``."""
@@ -67,6 +86,13 @@ class PriceTable:
     adj_close: pd.DataFrame = field(default_factory=empty_wide)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     errors: dict[str, ShockbookError] = field(default_factory=dict)
+    #: Things the reader should know that are not errors, one line each, e.g. a bad bar that
+    #: was dropped ("NVDA 2025-01-27: close 0 <= 0; treated as no bar") or a re-adjusted series.
+    notes: list[str] = field(default_factory=list)
+    #: Corporate actions Yahoo reported in the range fetched, per ticker: ``(date, kind,
+    #: value)`` with kind ``"split"`` (value: the ratio, 10.0 for 10:1) or ``"dividend"``
+    #: (value: amount per share). Only live fetches fill it.
+    actions: dict[str, list[tuple]] = field(default_factory=dict)
 
     @property
     def tickers(self) -> list[str]:
@@ -115,6 +141,7 @@ class PriceTable:
             adjs.append(part.adj_close)
             out.provenance.update(part.provenance)
             out.errors.update(part.errors)
+            out.notes.extend(n for n in part.notes if n not in out.notes)
         closes = [c for c in closes if not c.empty]
         adjs = [a for a in adjs if not a.empty]
         if closes:

@@ -56,7 +56,8 @@ from ..errors import (
 )
 from .sessions import to_date
 from .symbols import yahoo_symbol
-from .types import PriceTable, Provenance
+from .quality import screen_long
+from .types import BASIS_SPLIT, BASIS_SPLIT_DIV, PriceTable, Provenance
 
 log = logging.getLogger(__name__)
 
@@ -527,8 +528,10 @@ class YahooSource:
         errors: dict[str, ShockbookError] = {}
         pending = list(symbols)
         waited = 0.0
+        notes: list[str] = []  # bad bars dropped (quality.screen_long), named by ticker and date
+        actions: dict[str, list[tuple]] = {}  # splits and dividends Yahoo reported
         for attempt in range(self.retries + 1):
-            got, failed, retry_after = self._download(pending, first, last)
+            got, failed, retry_after = self._download(pending, first, last, notes, actions)
             for sym, (close, adj) in got.items():
                 closes[sym], adjs[sym] = close, adj
             broken = self.breaker.open_error()
@@ -551,12 +554,13 @@ class YahooSource:
             waited += delay
             pending = retry
 
-        table = PriceTable(errors=errors)
+        table = PriceTable(errors=errors, notes=list(dict.fromkeys(notes)),
+                           actions={s: sorted(a) for s, a in actions.items() if a and s in closes})
         order = [s for s in symbols if s in closes]
         if order:
             table.close = _wide(closes, order)
             table.adj_close = _wide(adjs, order).reindex(table.close.index)
-        prov = Provenance(source="yahoo", as_of=as_of)
+        prov = Provenance(source="yahoo", as_of=as_of, close_basis=BASIS_SPLIT, adj_close_basis=BASIS_SPLIT_DIV)
         table.provenance = {s: prov for s in order}
         return table
 
@@ -586,10 +590,12 @@ class YahooSource:
             return err
         return None
 
-    def _download(self, symbols: list[str], first: dt.date, last: dt.date
+    def _download(self, symbols: list[str], first: dt.date, last: dt.date, notes: list[str] | None = None,
+                  actions: dict | None = None,
                   ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], dict[str, Failure], float | None]:
         """One round: every symbol asked once by ``workers`` threads. Returns the series got,
-        why the others failed, and the longest ``Retry-After`` Yahoo sent (or None)."""
+        why the others failed, and the longest ``Retry-After`` Yahoo sent (or None); the bad
+        bars dropped are described in ``notes``, the splits and dividends go to ``actions``."""
         with self._yfinance() as recorder:
             self.stats["downloads"] += 1
             _seed_timezones(symbols)
@@ -610,7 +616,7 @@ class YahooSource:
                     if broken is not None:
                         result: tuple | Failure = Failure("breaker", broken.message)
                     else:
-                        result = self._one(sym, first, last, recorder)
+                        result = self._one(sym, first, last, recorder, notes, actions)
                     with lock:
                         if isinstance(result, Failure):
                             failed[sym] = result
@@ -639,22 +645,24 @@ class YahooSource:
             log.debug("yahoo: %s failed (%s, HTTP %s): %s", sym, failure.kind, failure.status, failure.detail)
         return got, failed, retry_after
 
-    def _one(self, sym: str, first: dt.date, last: dt.date, recorder: _Recorder
+    def _one(self, sym: str, first: dt.date, last: dt.date, recorder: _Recorder,
+             notes: list[str] | None = None, actions: dict | None = None,
              ) -> tuple[pd.Series, pd.Series] | Failure:
         """One ticker's daily closes through ``Ticker.history`` (yfinance raises, as set up by
-        :meth:`_yfinance`), or why not."""
+        :meth:`_yfinance`), or why not; see :func:`_closes` for ``notes`` and ``actions``."""
         import yfinance as yf
 
         try:
             frame = yf.Ticker(sym, session=self.session).history(
                 start=first.isoformat(),
                 end=(last + dt.timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
-                interval="1d", auto_adjust=False, back_adjust=False, actions=False,
+                interval="1d", auto_adjust=False, back_adjust=False,
+                actions=True,  # splits/dividends: a sign a cached history was re-adjusted
                 repair=False, keepna=False, timeout=self.timeout,
             )
         except Exception as exc:  # yfinance's and the transport's errors, per ticker
             return classify_failure(repr(exc), recorder.last(sym))
-        got = _closes(frame, first, last)
+        got = _closes(frame, first, last, sym, notes, actions)
         if got is None:
             return classify_failure(None, recorder.last(sym))
         return got
@@ -794,21 +802,53 @@ class YahooSource:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _closes(frame: Any, first: dt.date, last: dt.date) -> tuple[pd.Series, pd.Series] | None:
+def _closes(frame: Any, first: dt.date, last: dt.date, sym: str = "", notes: list[str] | None = None,
+            actions: dict | None = None) -> tuple[pd.Series, pd.Series] | None:
     """``Close`` and ``Adj Close`` (the close where Yahoo gives none) of one ticker's history
-    frame, as float64 on tz-naive exchange-local session dates within ``[first, last]``,
-    rows without a close dropped; None when no row is left."""
+    frame, as float64 on tz-naive exchange-local session dates within ``[first, last]``;
+    None when no row is left.
+
+    Rows without any value are dropped silently; the others go through the bar rule
+    (:func:`~shockbook.data.quality.screen_long`: a close that is not a number or ``<= 0``, a
+    placeholder bar), each dropped bar described in ``notes``. The non-zero ``Stock Splits``
+    and ``Dividends`` in the range are appended to ``actions[sym]`` as ``(date, "split" |
+    "dividend", value)``."""
     if not isinstance(frame, pd.DataFrame) or frame.empty or "Close" not in frame.columns:
         return None
     idx = pd.DatetimeIndex(frame.index)
     if idx.tz is not None:
         idx = idx.tz_localize(None)
     idx = idx.normalize().as_unit("ns")
-    close = pd.to_numeric(frame["Close"], errors="coerce").to_numpy(dtype="float64")
-    adj = (pd.to_numeric(frame["Adj Close"], errors="coerce").to_numpy(dtype="float64")
-           if "Adj Close" in frame.columns else close)
-    keep = ((idx >= pd.Timestamp(first)) & (idx <= pd.Timestamp(last)) & ~np.isnan(close)
-            & ~idx.duplicated(keep="last"))
+
+    def numbers(name: str) -> np.ndarray:
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+
+    close = numbers("Close")
+    adj = numbers("Adj Close") if "Adj Close" in frame.columns else close
+    keep = (idx >= pd.Timestamp(first)) & (idx <= pd.Timestamp(last)) & ~idx.duplicated(keep="last")
+    bars = {k: numbers(c) for k, c in (("open", "Open"), ("high", "High"), ("low", "Low"), ("volume", "Volume"))
+            if c in frame.columns}
+    empty = np.isnan(close)
+    for values in bars.values():
+        empty &= np.isnan(values)
+    keep &= ~empty
+    if keep.any():
+        rows = np.flatnonzero(keep)
+        long = pd.DataFrame({"ticker": sym, "date": idx[rows], "close": close[rows]})
+        if len(bars) == 4:
+            for k, values in bars.items():
+                long[k] = values[rows]
+        ok, bad = screen_long(long)
+        keep[rows[~ok]] = False
+        if notes is not None:
+            notes.extend(b.note() for b in bad)
+    if actions is not None:
+        inside = (idx >= pd.Timestamp(first)) & (idx <= pd.Timestamp(last))
+        for name, kind in (("Stock Splits", "split"), ("Dividends", "dividend")):
+            if name in frame.columns:
+                values = np.nan_to_num(numbers(name))
+                for i in np.flatnonzero(inside & (values != 0)):
+                    actions.setdefault(sym, []).append((idx[i].date(), kind, float(values[i])))
     if not keep.any():
         return None
     dates = pd.DatetimeIndex(idx[keep], name="date")

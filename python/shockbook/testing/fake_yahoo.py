@@ -40,6 +40,16 @@ Office networks
 :class:`ConnectProxy` is a loopback ``CONNECT`` proxy that tunnels to the fake (or refuses,
 e.g. with 407). A client that does not trust the fake's CA (say, certifi's roots only) sees
 what a TLS-inspecting office proxy looks like: ``curl: (60)``.
+
+History edits (the feed changing under a cache)
+-----------------------------------------------
+:meth:`view_until` serves a ticker's bars only up to a date ("Yahoo as of that day");
+:meth:`rescale_before` multiplies the bars before a date (a 10:1 split seen from before it:
+prices x 10, volume / 10; a dividend re-adjustment: ``adjclose`` x factor); :meth:`edit_bar`
+replaces one bar, for the next ``times`` answers or for good: an empty bar (timestamp with
+``null`` values, as Yahoo serves a session not filled yet), a zero close, a placeholder bar
+(volume 0, every price = the previous close). :meth:`clear_edits` (and :meth:`reset`)
+restores the file's bars.
 """
 
 from __future__ import annotations
@@ -93,6 +103,24 @@ class Hit:
 
 
 @dataclass
+class _BarEdit:
+    """One edited bar: ``values`` maps open/high/low/close/adj/volume to a value (None: null)."""
+
+    day: dt.date
+    values: dict
+    remaining: int | None  # None = forever
+
+
+@dataclass
+class _History:
+    """The history edits of one ticker."""
+
+    until: dt.date | None = None
+    rescale: list = field(default_factory=list)  # (before, {array: factor})
+    bars: list = field(default_factory=list)  # _BarEdit
+
+
+@dataclass
 class _Fault:
     kind: str
     remaining: int | None  # None = forever
@@ -103,8 +131,10 @@ class _Series:
 
     __slots__ = ("ts", "open", "high", "low", "close", "adj", "volume")
 
-    def __init__(self, frame: pd.DataFrame, ts: np.ndarray) -> None:
+    def __init__(self, frame: pd.DataFrame | None, ts: np.ndarray) -> None:
         self.ts = ts
+        if frame is None:  # filled by copy()
+            return
         self.open = frame["open"].to_numpy(dtype="float64")
         self.high = frame["high"].to_numpy(dtype="float64")
         self.low = frame["low"].to_numpy(dtype="float64")
@@ -112,6 +142,15 @@ class _Series:
         adj = frame["adj_close"].to_numpy(dtype="float64")
         self.adj = np.where(np.isnan(adj), self.close, adj)
         self.volume = frame["volume"].to_numpy(dtype="float64")
+
+    def copy(self) -> "_Series":
+        out = _Series(None, self.ts.copy())
+        for name in ("open", "high", "low", "close", "adj", "volume"):
+            setattr(out, name, getattr(self, name).astype("float64", copy=True))
+        return out
+
+    def dates(self) -> np.ndarray:
+        return np.array([dt.datetime.fromtimestamp(int(t), _NY).date() for t in self.ts])
 
 
 def _json_list(values: np.ndarray, as_int: bool = False) -> list:
@@ -262,6 +301,7 @@ class FakeYahoo:
         self._log: list[Hit] = []
         self._faults: dict[str | None, _Fault] = {}
         self._block: tuple[float, int | str | None] | None = None
+        self._history: dict[str, _History] = {}
         self._stop = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -361,6 +401,7 @@ class FakeYahoo:
             self._log.clear()
             self._faults.clear()
             self._block = None
+            self._history.clear()
         self.latency = 0.0
 
     # -- faults --------------------------------------------------------------------------
@@ -391,6 +432,90 @@ class FakeYahoo:
         """End a :meth:`block` early."""
         with self._lock:
             self._block = None
+    # -- history edits (the feed changing under a cache) ----------------------------------
+
+    def view_until(self, ticker: str, last: dt.date | None) -> None:
+        """Serve ``ticker``'s bars only up to and including ``last`` (None: all of them)."""
+        with self._lock:
+            self._history.setdefault(ticker.upper(), _History()).until = last
+
+    def rescale_before(self, ticker: str, day: dt.date, *, prices: float = 1.0, adj: float | None = None,
+                       volume: float = 1.0) -> None:
+        """Multiply ``ticker``'s bars dated before ``day``: open/high/low/close by ``prices``,
+        adjclose by ``adj`` (default: ``prices``), volume by ``volume``.
+
+        ``rescale_before("NVDA", date(2024, 6, 10), prices=10, volume=0.1)`` is NVDA as Yahoo
+        served it before its 10:1 split; ``rescale_before(t, ex_day, adj=1 / f)`` undoes a
+        dividend's re-adjustment factor ``f`` of the adjusted closes.
+        """
+        factors = {"open": prices, "high": prices, "low": prices, "close": prices,
+                   "adj": prices if adj is None else adj, "volume": volume}
+        with self._lock:
+            self._history.setdefault(ticker.upper(), _History()).rescale.append((day, factors))
+
+    def edit_bar(self, ticker: str, day: dt.date, *, times: int | None = None, empty: bool = False,
+                 placeholder: bool = False, **values: float | None) -> None:
+        """Serve ``ticker``'s bar of ``day`` changed, for the next ``times`` history answers
+        (None: until :meth:`clear_edits`).
+
+        ``empty=True``: the timestamp with ``null`` prices and volume (Yahoo's not-yet-filled
+        bar); ``placeholder=True``: volume 0 and open/high/low/close/adjclose equal to the
+        previous session's close; else ``values`` among open, high, low, close, adj, volume
+        (e.g. ``close=0.0``). The session must be in the price file.
+        """
+        if empty:
+            values = {k: None for k in ("open", "high", "low", "close", "adj", "volume")}
+        elif placeholder:
+            values = {"placeholder": True}
+        unknown = set(values) - {"open", "high", "low", "close", "adj", "volume", "placeholder"}
+        if unknown:
+            raise ValueError(f"edit_bar: unknown field(s) {sorted(unknown)}")
+        with self._lock:
+            self._history.setdefault(ticker.upper(), _History()).bars.append(_BarEdit(day, dict(values), times))
+
+    def clear_edits(self, ticker: str | None = None) -> None:
+        """Drop the history edits of ``ticker`` (None: of every ticker)."""
+        with self._lock:
+            if ticker is None:
+                self._history.clear()
+            else:
+                self._history.pop(ticker.upper(), None)
+
+    def _edited(self, symbol: str, series: _Series, history: bool) -> _Series:
+        """``series`` with the history edits of ``symbol`` applied (one-shot bar edits are
+        used up by history answers only)."""
+        with self._lock:
+            edits = self._history.get(symbol)
+            if edits is None:
+                return series
+            out = series.copy()
+            dates = out.dates()
+            for before, factors in edits.rescale:
+                rows = dates < before
+                for name, factor in factors.items():
+                    getattr(out, name)[rows] *= factor
+            for edit in list(edits.bars):
+                rows = np.flatnonzero(dates == edit.day)
+                if not rows.size:
+                    continue
+                i = int(rows[0])
+                if edit.values.get("placeholder"):
+                    prev = out.close[i - 1] if i > 0 else out.close[i]
+                    for name in ("open", "high", "low", "close", "adj"):
+                        getattr(out, name)[i] = prev
+                    out.volume[i] = 0.0
+                else:
+                    for name, value in edit.values.items():
+                        getattr(out, name)[i] = np.nan if value is None else float(value)
+                if history and edit.remaining is not None:
+                    edit.remaining -= 1
+                    if edit.remaining <= 0:
+                        edits.bars.remove(edit)
+            if edits.until is not None:
+                keep = dates <= edits.until
+                for name in ("ts", "open", "high", "low", "close", "adj", "volume"):
+                    setattr(out, name, getattr(out, name)[keep])
+            return out
 
     def set_earnings(self, ticker: str, rows: list[dict]) -> None:
         """Rows of ``{"date": "YYYY-MM-DD", "time": "BMO"|"AMC"|"", "eps_estimate",
@@ -517,6 +642,7 @@ class FakeYahoo:
         if series is None:
             h._json(404, _not_found())
             return hit(kind, 404, symbol)
+        series = self._edited(symbol, series, kind == "history")
         interval = query.get("interval", "1d")
         if interval != "1d":
             h._json(400, {"chart": {"result": None, "error": {
