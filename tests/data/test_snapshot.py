@@ -77,3 +77,46 @@ def test_data_that_ends_before_the_asked_end_is_stale(prices_path):
     assert dfs.stale is True and "no data after 2025-05-16" in dfs.detail
     later = SnapshotSource(prices_path).fetch(["NVDA"], D(2025, 6, 1), D(2025, 9, 30))
     assert later.provenance["NVDA"].stale is True
+
+
+# -- a snapshot is checked like a feed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rows, note",
+    [
+        ("2025-01-27,NVDA,118.39\n2025-01-27,NVDA,829.30\n",
+         "bad.csv, lines 3, 4: NVDA 2025-01-27: conflicting duplicate rows (close 118.39, 829.3)"),
+        ("2025-01-27,NVDA,TBD\n", "bad.csv, line 3: NVDA 2025-01-27: close not a number ('TBD')"),
+        ("2025-01-27,NVDA,0\n", "bad.csv, line 3: NVDA 2025-01-27: close 0 <= 0"),
+        ("2025-01-27,NVDA,-118.39\n", "bad.csv, line 3: NVDA 2025-01-27: close -118.39 <= 0"),
+    ],
+)
+def test_bad_snapshot_rows_are_reported_and_never_become_returns(tmp_path, rows, note):
+    path = tmp_path / "bad.csv"
+    path.write_text("date,ticker,close\n2025-01-24,NVDA,142.58\n" + rows + "2025-01-28,NVDA,128.99\n")
+    table = SnapshotSource(path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 28))
+    assert list(table.close.index.strftime("%Y-%m-%d")) == ["2025-01-24", "2025-01-28"]
+    assert [n.split("; treated")[0] for n in table.notes] == [note]
+    assert "1 bad row(s) dropped" in table.provenance["NVDA"].detail
+
+
+def test_identical_duplicate_rows_are_one_bar(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("date,ticker,close\n2025-01-24,NVDA,142.58\n2025-01-27,NVDA,118.39\n2025-01-27,NVDA,118.39\n")
+    table = SnapshotSource(path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27))
+    assert table.close["NVDA"].round(2).tolist() == [142.58, 118.39] and table.notes == []
+
+
+def test_the_recorded_placeholder_bars_of_sw_are_dropped(prices_path):
+    # Smurfit WestRock (SW) listed in July 2024; the source has flat volume-0 rows before that
+    table = SnapshotSource(prices_path).fetch(["SW", "NVDA"], D(2024, 1, 2), D(2024, 1, 31))
+    sw = [n for n in table.notes if " SW " in n]
+    assert sw and all("placeholder bar (volume 0" in n for n in sw)
+    assert not [n for n in table.notes if " NVDA " in n]
+    assert len(table.close["NVDA"].dropna()) == 21
+
+
+def test_snapshot_prices_carry_the_files_price_basis(prices_path):
+    prov = SnapshotSource(prices_path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27)).provenance["NVDA"]
+    assert prov.basis("close") == prov.basis("adj_close") == "yahoo_adj_split_div_asof_2025-12-31"

@@ -5,6 +5,12 @@ when present (else it equals ``close``), and so are ``source``, ``as_of`` and ``
 ``.csv``, ``.csv.gz`` and ``.parquet`` are read. ``../shared/data/prices.csv.gz`` is such a
 file, and ``python -m shockbook snapshot`` writes one (:func:`write_snapshot`), so that a
 workbook can be rebuilt offline, reproducibly.
+
+A snapshot is checked like a feed: rows whose close is not a number or ``<= 0``, placeholder
+bars (:mod:`~shockbook.data.quality`, the rule live data goes through too) and conflicting
+duplicate ``(date, ticker)`` rows are dropped, each reported with file, line, ticker and date
+in :attr:`PriceTable.notes <shockbook.data.types.PriceTable.notes>` and the ticker's
+provenance; they never become returns. A row with no close at all is a broken file (refused).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import pandas as pd
 
 from ..errors import DateRangeError, NoDataError, SourceFormatError, SourceUnavailableError, UnknownTickerError
 from ..fileio import atomic_path
+from .quality import screen_long
 from .types import PriceTable, Provenance
 
 REQUIRED_COLUMNS = ("date", "ticker", "close")
@@ -42,6 +49,7 @@ class _Loaded:
     as_of: dict[str, dt.datetime]
     detail: dict[str, str]
     last: dict[str, dt.date]
+    notes: dict[str, list[str]]
 
 
 class SnapshotSource:
@@ -53,6 +61,8 @@ class SnapshotSource:
         self.path = Path(path).expanduser()
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
+        #: ticker -> the file's ``price_basis`` (e.g. ``yahoo_adj_split_div_asof_2025-12-31``)
+        self.basis: dict[str, str] = {}
 
     # -- loading -------------------------------------------------------------------------
 
@@ -101,6 +111,7 @@ class SnapshotSource:
         raw["ticker"] = raw["ticker"].astype(str)
         if "adj_close" not in raw.columns:
             raw["adj_close"] = raw["close"]
+        raw, notes = self._checked(raw)
         close = raw.pivot_table(index="date", columns="ticker", values="close", aggfunc="last")
         adj = raw.pivot_table(index="date", columns="ticker", values="adj_close", aggfunc="last")
         close.index.name = adj.index.name = "date"
@@ -119,8 +130,51 @@ class SnapshotSource:
             text = f"{self.path.name}, data to {last[t].date()}"
             if basis is not None and isinstance(basis.get(t), str):
                 text += f", {basis[t]}"
+            if notes.get(t):
+                text += f"; {len(notes[t])} bad row(s) dropped, first: {notes[t][0]}"
             detail[t] = text
-        return _Loaded(close, adj, as_of, detail, {t: last[t].date() for t in close.columns})
+        self.basis = {t: basis[t] for t in close.columns
+                      if basis is not None and isinstance(basis.get(t), str)}
+        return _Loaded(close, adj, as_of, detail, {t: last[t].date() for t in close.columns}, notes)
+
+    def _checked(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+        """``raw`` without the rows that may not become returns, and a note per dropped row
+        (``"prices.csv, line 12: NVDA 2025-01-27: close 0 <= 0; treated as no bar"``)."""
+        raw = raw.assign(_line=np.arange(len(raw)) + 2)  # 1-based, after the header
+        notes: dict[str, list[str]] = {}
+
+        def note(row_lines, ticker, text):
+            lines = ", ".join(str(n) for n in row_lines)
+            notes.setdefault(ticker, []).append(f"{self.path.name}, line{'s' if len(row_lines) > 1 else ''} "
+                                                f"{lines}: {text}")
+
+        for name in ("close", "adj_close"):
+            raw[f"_{name}"] = pd.to_numeric(raw[name], errors="coerce")
+        key = ["ticker", "date"]
+        dup = raw.duplicated(key, keep=False)
+        if dup.any():
+            groups = raw[dup].groupby(key, sort=False)
+            spread = groups[["_close", "_adj_close"]].nunique(dropna=False)
+            conflicting = spread[(spread > 1).any(axis=1)].index
+            drop = raw.set_index(key).index.isin(conflicting)
+            for (t, d), part in raw[drop].groupby(key, sort=True):
+                note(part["_line"].tolist(), t, f"{t} {d.date()}: conflicting duplicate rows "
+                                               f"(close {', '.join(map(str, part['close']))}); treated as no bar")
+            raw = raw[~drop].drop_duplicates(key, keep="first")
+        raw = raw.sort_values(key, kind="stable")
+        keep, bad = screen_long(raw[[c for c in ("ticker", "date", "close", "open", "high", "low", "volume")
+                                     if c in raw.columns]].reset_index(drop=True))
+        adj_bad = (raw["_adj_close"].isna() | (raw["_adj_close"] <= 0)).to_numpy() & keep
+        lines = raw["_line"].to_numpy()
+        for b in bad:
+            note([lines[b.row]], b.ticker, b.note())
+        for i in np.flatnonzero(adj_bad):
+            t, d = raw["ticker"].iloc[i], raw["date"].iloc[i]
+            note([lines[i]], t, f"{t} {d.date()}: adj_close {raw['adj_close'].iloc[i]!r} not a positive number; "
+                                "treated as no bar")
+        raw = raw[keep & ~adj_bad]
+        raw = raw.assign(close=raw["_close"], adj_close=raw["_adj_close"])
+        return raw.drop(columns=["_line", "_close", "_adj_close"]), notes
 
     # -- the source interface ------------------------------------------------------------
 
@@ -163,7 +217,9 @@ class SnapshotSource:
             last = data.last[t]
             stale = last < _last_session_by(end)
             detail = data.detail[t] + (f"; no data after {last}" if stale else "")
-            out.provenance[t] = Provenance("snapshot", data.as_of[t], stale, detail)
+            basis = self.basis.get(t, "")
+            out.provenance[t] = Provenance("snapshot", data.as_of[t], stale, detail, basis, basis)
+            out.notes.extend(data.notes.get(t, []))
         out.close = block_c[keep].dropna(how="all")
         out.adj_close = block_a[keep].reindex(out.close.index)
         return out
