@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -90,15 +92,27 @@ def is_corruption(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-def _why(exc: BaseException) -> str:
+def _why(exc: BaseException, folder: Path | None = None) -> str:
+    """A short reason for a non-corruption failure: locked, disk full, read-only, or SQLite's text."""
     text = str(exc)
     low = text.lower()
     if "locked" in low or "busy" in low:
         return "locked by another process"
     if "full" in low:
         return "disk full"
-    if "readonly" in low or "read-only" in low or "permission" in low or "unable to open" in low:
+    if "readonly" in low or "read-only" in low or "permission" in low:
         return "read-only"
+    if folder is not None and ("i/o" in low or "unable to open" in low):
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+        if free is not None and free < 1 << 20:
+            return f"disk full: {free} bytes free; {text}"
+        if not os.access(folder, os.W_OK):
+            return f"read-only folder; {text}"
+    if "unable to open" in low:
+        return f"read-only; {text}"
     return text
 
 
@@ -229,7 +243,7 @@ class PriceCache:
         it from being opened for writing. A file that turns out damaged is still moved aside;
         a file that cannot be read at all gives an empty in-memory cache (the file is kept)."""
         self.read_only = True
-        self._warn(f"price cache {self.path} cannot be written ({_why(why)}); "
+        self._warn(f"price cache {self.path} cannot be written ({_why(why, self.folder)}); "
                    "serving what it holds and what is fetched now, without saving")
         if not self.path.exists():
             return sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -304,7 +318,7 @@ class PriceCache:
             if is_corruption(exc):  # corrupted after opening
                 self._reset(str(exc))
             else:
-                self._warn(f"price cache {self.path} could not be read for {ticker} ({_why(exc)}); "
+                self._warn(f"price cache {self.path} could not be read for {ticker} ({_why(exc, self.folder)}); "
                            "the file is kept")
             return Entry()
         entry = Entry()
@@ -396,8 +410,9 @@ class PriceCache:
             if not self.read_only:
                 try:
                     conn = self._connect()
-                    if self.read_only:  # found out while connecting
-                        raise sqlite3.OperationalError("attempt to write a readonly database")
+                    if self.read_only:  # found out (and warned) while connecting
+                        self._remember(table, spans, holes, replace)
+                        return False
                     conn.execute("BEGIN IMMEDIATE")
                     try:
                         for t, text in replace.items():
@@ -420,9 +435,11 @@ class PriceCache:
                     if is_corruption(exc):
                         self._reset(str(exc))
                     else:
-                        self._warn(f"price cache {self.path} was not updated ({_why(exc)}; waited up to "
-                                   f"{self.lock_timeout:g} s for a lock); serving what is cached and "
-                                   "what was fetched now; the file is kept")
+                        why = _why(exc, self.folder)
+                        if why.startswith("locked"):
+                            why += f"; waited up to {self.lock_timeout:g} s (SHOCKBOOK_CACHE_LOCK_TIMEOUT)"
+                        self._warn(f"price cache {self.path} was not updated ({why}); serving what is "
+                                   "cached and what was fetched now; the file is kept")
             self._remember(table, spans, holes, replace)
             return False
 
