@@ -10,6 +10,7 @@ errors in their rows).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..content.report import report_facts
@@ -83,9 +84,12 @@ def run(args: argparse.Namespace) -> int:
     check_event(args.event)
     settings = settings_from(args, universe_file=args.universe_file, lang=args.lang)
     watchlist = read_watchlist(args.watchlist) if args.watchlist else None
-    universe, universe_label = load_universe(settings, event_session(args.event))
+    notes: list[str] = []
+    universe, universe_label = load_universe(settings, event_session(args.event), notes)
     ctx = make_context(settings, event=args.event, watchlist=watchlist, universe=universe,
                        universe_label=universe_label)
     with progress(len(L.blocks()), "build", unit="table") as bar:
         report = build_workbook(ctx, out, progress=bar)
+    for note in notes:  # the breadth tables need a universe: say why there is none
+        sys.stderr.write(f"shockbook: universe: {note}\n")
     return report_outcome(report)

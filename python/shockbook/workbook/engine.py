@@ -377,16 +377,20 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
                         calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label)
 
 
-def load_universe(settings: Settings, as_of=None) -> tuple[pd.DataFrame | None, str]:
+def load_universe(settings: Settings, as_of=None, notes: list[str] | None = None) -> tuple[pd.DataFrame | None, str]:
     """The universe members on ``as_of`` (the event) and a label; ``(None, "")`` when there is
-    none to be had (offline with no file or cached list, the list unreachable): the build goes on."""
+    none to be had (offline with no file or cached list, the list unreachable): the build goes on,
+    and ``notes`` gets why (and what to do), or that a cached copy of the list was used."""
     from ..data.universe import universe_members
 
     try:
-        frame = universe_members(settings, as_of=as_of)
-    except (ShockbookError, OSError):
+        frame = universe_members(settings, as_of=as_of, warnings=notes)
+    except (ShockbookError, OSError) as exc:
         if settings.universe_file is not None:
             raise  # a file the user named must be readable
+        if notes is not None:
+            why = exc.one_line() if isinstance(exc, ShockbookError) else str(exc)
+            notes.append(f"no universe, the breadth tables are left empty: {why}")
         return None, ""
     if settings.universe_file is not None:
         return frame, f"{Path(settings.universe_file).name} ({len(frame)})"
