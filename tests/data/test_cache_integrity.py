@@ -82,6 +82,24 @@ def test_a_dividend_readjustment_replaces_the_adjusted_history(open_service, fak
     assert "re-adjusted on 2024-08-17" in after.provenance["AAPL"].detail
 
 
+@pytest.mark.parametrize("reported", [True, False])
+def test_a_dividend_yahoo_reports_refetches_even_a_change_below_the_tolerance(open_service, fake_yahoo, reported):
+    ex = D(2024, 8, 12)
+    fake_yahoo.view_until("AAPL", D(2024, 8, 9))
+    fake_yahoo.rescale_before("AAPL", ex, adj=1 / (1 - 4e-7))  # a re-scaling READJUST_RTOL cannot see
+    open_service(dt.datetime(2024, 8, 10, 12, tzinfo=UTC)).get(["AAPL"], D(2024, 7, 1), D(2024, 8, 9))
+
+    fake_yahoo.clear_edits()
+    if reported:
+        fake_yahoo.add_action("AAPL", ex, dividend=0.25)  # yfinance's actions
+    after = open_service(dt.datetime(2024, 8, 17, 12, tzinfo=UTC)).get(["AAPL"], D(2024, 7, 1), D(2024, 8, 16))
+    detail = after.provenance["AAPL"].detail
+    if reported:
+        assert "re-adjusted on 2024-08-17: Yahoo reports a 0.25 dividend on 2024-08-12" in detail
+    else:
+        assert "re-adjusted" not in detail
+
+
 def test_an_unchanged_history_is_only_extended(open_service, fake_yahoo):
     open_service(dt.datetime(2025, 1, 25, 12, tzinfo=UTC)).get(["NVDA"], D(2025, 1, 2), D(2025, 1, 24))
     fake_yahoo.reset()

@@ -14,7 +14,8 @@ Cached history is kept true as Yahoo changes it:
 * **re-adjustment**: a fetch that extends a cached series also asks again for one session
   already cached (the last one before the missing range, else the first after it). When Yahoo's
   close or adjusted close for it now differs by more than :data:`READJUST_RTOL` (a split or a
-  dividend re-scaled the history), the ticker's whole cached range is fetched again and
+  dividend re-scaled the history), or Yahoo reports a split or a dividend after it (yfinance's
+  actions), the ticker's whole cached range is fetched again and
   replaces the old bars in one transaction; the provenance says "re-adjusted on <date>".
   Old and new bases are never mixed: if the re-fetch fails, nothing new is stored.
 * **gaps are not facts**: a past session inside a fetched range that came back without a
@@ -493,14 +494,20 @@ class PriceService:
                 anchor = asked[t][2]
                 old = self.cache.entry(t).bar(anchor) if anchor else None
                 new = _bar_of(table, t, anchor) if anchor else None
-                if old is not None and new is not None and _differs(old, new):
+                reported = [a for a in table.actions.get(t, []) if anchor and a[0] > anchor]
+                if (old is not None and new is not None and _differs(old, new)) or (old is not None and reported):
                     entry = self.cache.entry(t)
                     first = min([s.start for s in entry.spans] + [pd.Timestamp(entry.dates[0]).date()])
                     last = max([s.end for s in entry.spans] + [end])
                     redo.setdefault((first, last), []).append(t)
-                    why[t] = (f"re-adjusted on {fetched_at.date()}: Yahoo's {anchor} close is now "
-                              f"{new[0]:.4g} (adjusted {new[1]:.4g}), cached {old[0]:.4g} ({old[1]:.4g}); "
-                              "history fetched again")
+                    if reported:
+                        day, kind, value = reported[0]
+                        what = f"a {value:g}:1 split" if kind == "split" else f"a {value:g} dividend"
+                        cause = f"Yahoo reports {what} on {day}"
+                    else:
+                        cause = (f"Yahoo's {anchor} close is now {new[0]:.4g} (adjusted {new[1]:.4g}), "
+                                 f"cached {old[0]:.4g} ({old[1]:.4g})")
+                    why[t] = f"re-adjusted on {fetched_at.date()}: {cause}; history fetched again"
                 else:
                     keep.append(t)
             self._save(table, keep, {t: (asked[t][0], asked[t][1]) for t in keep}, fetched_at, table.notes)

@@ -48,8 +48,9 @@ History edits (the feed changing under a cache)
 prices x 10, volume / 10; a dividend re-adjustment: ``adjclose`` x factor); :meth:`edit_bar`
 replaces one bar, for the next ``times`` answers or for good: an empty bar (timestamp with
 ``null`` values, as Yahoo serves a session not filled yet), a zero close, a placeholder bar
-(volume 0, every price = the previous close). :meth:`clear_edits` (and :meth:`reset`)
-restores the file's bars.
+(volume 0, every price = the previous close). :meth:`add_action` reports a split or a
+dividend in the chart answers' ``events`` (what yfinance returns as actions).
+:meth:`clear_edits` (and :meth:`reset`) restores the file's bars and drops the actions.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ class _History:
     until: dt.date | None = None
     rescale: list = field(default_factory=list)  # (before, {array: factor})
     bars: list = field(default_factory=list)  # _BarEdit
+    actions: list = field(default_factory=list)  # (day, "dividends"|"splits", payload)
 
 
 @dataclass
@@ -473,6 +475,29 @@ class FakeYahoo:
         with self._lock:
             self._history.setdefault(ticker.upper(), _History()).bars.append(_BarEdit(day, dict(values), times))
 
+    def add_action(self, ticker: str, day: dt.date, *, dividend: float | None = None,
+                   split: tuple[int, int] | None = None) -> None:
+        """Report a ``dividend`` (amount per share) or a ``split`` (``(10, 1)`` for 10:1) of
+        ``ticker`` on ``day`` in the ``events`` of every history answer whose range holds it."""
+        stamp = int(dt.datetime.combine(day, dt.time(9, 30), tzinfo=_NY).timestamp())
+        with self._lock:
+            edits = self._history.setdefault(ticker.upper(), _History())
+            if dividend is not None:
+                edits.actions.append((stamp, "dividends", {"amount": float(dividend), "date": stamp}))
+            if split is not None:
+                num, den = split
+                edits.actions.append((stamp, "splits", {"date": stamp, "numerator": float(num),
+                                                        "denominator": float(den), "splitRatio": f"{num}:{den}"}))
+
+    def _events(self, symbol: str, lo: int, hi: int) -> dict:
+        with self._lock:
+            edits = self._history.get(symbol)
+            found = [a for a in (edits.actions if edits else []) if lo <= a[0] < hi]
+        events: dict = {}
+        for stamp, kind, payload in found:
+            events.setdefault(kind, {})[str(stamp)] = dict(payload)
+        return events
+
     def clear_edits(self, ticker: str | None = None) -> None:
         """Drop the history edits of ``ticker`` (None: of every ticker)."""
         with self._lock:
@@ -676,6 +701,10 @@ class FakeYahoo:
             }
         else:
             result["indicators"] = {"quote": [{}], "adjclose": [{}]}
+        if kind == "history":
+            events = self._events(symbol, lo, hi)
+            if events:
+                result["events"] = events
         h._json(200, {"chart": {"result": [result], "error": None}})
         return hit(kind, 200, symbol)
 
