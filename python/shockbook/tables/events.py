@@ -160,8 +160,10 @@ def _result(frame: pd.DataFrame, data: EventData, tickers: Iterable[str] | None 
 
 
 def _source_text(p) -> str:
-    """``yahoo``, ``cache (stale)``, ``yahoo (intraday)``..."""
-    marks = [m for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday"))) if on]
+    """``yahoo``, ``cache (stale)``, ``yahoo (intraday)``, ``yahoo (stale, missing)`` (a session
+    Yahoo has not filled yet, asked again on refresh)..."""
+    marks = [m for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday")),
+                             ("missing", p.stale and "missing " in p.detail)) if on]
     return p.source + (f" ({', '.join(marks)})" if marks else "")
 
 
