@@ -248,3 +248,28 @@ def test_only_a_failed_integrity_check_is_corruption():
                        (8, "attempt to write a readonly database"), (14, "unable to open database file"),
                        (778, "disk I/O error")]:
         assert not is_corruption(error(code, text)), text
+
+
+def test_a_refresh_under_a_held_lock_serves_what_it_fetched(tmp_path, make_yahoo_source, fake_yahoo):
+    from shockbook.config import Settings
+    from shockbook.data.prices import PriceService
+
+    seeded(tmp_path)
+    settings = Settings.from_env(environ={}, cache_dir=tmp_path, coalesce_ms=0.0, sources=("live", "cache"),
+                                 cache_lock_timeout=0.3)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / "prices.sqlite"), "4"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        service = PriceService(settings, live=make_yahoo_source(),
+                               clock=lambda: dt.datetime(2025, 2, 1, 12, tzinfo=UTC))
+        table = service.get(["NVDA"], dt.date(2025, 1, 24), dt.date(2025, 1, 27))
+        nvda = table.close["NVDA"]
+        assert round(nvda.iloc[-1] / nvda.iloc[0] - 1, 4) == -0.1697
+        assert table.provenance["NVDA"].source == "yahoo"
+        assert any("locked by another process" in w for w in service.cache.warnings)
+        service.cache.close()
+    finally:
+        holder.wait(timeout=10)
+    assert no_copies(tmp_path)
+    assert intact(tmp_path) == [142.58]

@@ -36,6 +36,7 @@ import contextvars
 import datetime as dt
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Protocol
@@ -114,15 +115,26 @@ def _final(span: Span, day: dt.date) -> bool:
     return span.fetched_at >= _session_close_utc(day)
 
 
+@lru_cache(maxsize=256)
+def reask_cutoff(today: dt.date, gap_sessions: int) -> dt.date:
+    """The first session still asked for again on ``today``: fewer than ``gap_sessions``
+    sessions lie after it up to ``today``. ``date.max`` when nothing is re-asked."""
+    if gap_sessions <= 0:
+        return dt.date.max
+    recent = cal.sessions(today - dt.timedelta(days=2 * gap_sessions + 14), today)
+    if len(recent) < gap_sessions:
+        return dt.date.min
+    return recent[-gap_sessions].date()
+
+
 def open_holes(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, gap_sessions: int) -> list[dt.date]:
     """The holes of ``entry`` in ``[start, end]`` still worth asking for: fewer than
     ``gap_sessions`` sessions have passed since (after that Yahoo's answer is final)."""
     days = sorted(d for d in entry.holes if start <= d <= end)
     if not days:
         return []
-    today = now.date()
-    return [d for d in days
-            if d >= today or len(cal.sessions(d + dt.timedelta(days=1), today)) < gap_sessions]
+    cutoff = reask_cutoff(now.date(), gap_sessions)
+    return [d for d in days if d >= cutoff]
 
 
 def missing_range(entry: Entry, start: dt.date, end: dt.date, now: dt.datetime, fresh: dt.timedelta,
@@ -445,21 +457,24 @@ class PriceService:
 
     def _describe(self, entry: Entry, t: str, start, end, now, details: list[str], notes: list[str]) -> bool:
         """Add the holes and the re-adjustment of ``entry`` in ``[start, end]`` to ``details``
-        (and the holes to ``notes``); True when a hole is still open (the series is stale)."""
+        (and the holes to ``notes``, one line per ticker); True when a hole is still open (the
+        series is stale)."""
         if entry.readjusted:
             details.append(entry.readjusted)
         days = sorted(d for d in entry.holes if start <= d <= end)
         if not days:
             return False
         still = set(open_holes(entry, start, end, now, self.settings.gap_retry_sessions))
+        texts = []
         for d in days:
             reason = entry.holes[d][1]
             if d in still:
-                text = f"missing {d} ({reason}; asked again on refresh)"
+                texts.append(f"missing {d} ({reason}; asked again on refresh)")
             else:
-                text = f"no bar on {d} ({reason}; Yahoo had none for {self.settings.gap_retry_sessions} sessions)"
-            details.append(text)
-            notes.append(f"{t} {text}")
+                texts.append(f"no bar on {d} ({reason})")
+        shown = "; ".join(texts[:3]) + (f"; and {len(texts) - 3} more session(s)" if len(texts) > 3 else "")
+        details.append(shown)
+        notes.append(f"{t} {shown}")
         return bool(still)
 
     def _fetch_batch(self, wants: dict[str, tuple[dt.date, dt.date]]) -> dict[str, ShockbookError]:
@@ -553,21 +568,34 @@ class PriceService:
         if not names and not replace:
             return
         spans, holes = {}, {}
+        sessions: dict[tuple, list[dt.date]] = {}
+        cutoff = reask_cutoff(fetched_at.date(), self.settings.gap_retry_sessions)
+        bad = {}  # (ticker, day) -> reason of a bar the quality rule dropped
+        for n in notes:
+            head, _, rest = n.partition(": ")
+            ticker, _, day = head.rpartition(" ")
+            with suppress(ValueError):
+                bad[(ticker, dt.date.fromisoformat(day))] = rest.split(";")[0]
         for t in names:
             start, end = ranges[t]
             spans[t] = Span(start, end, fetched_at, "yahoo")
             have = set(table.close[t].dropna().index.date) if t in table.close.columns else set()
             entry = self.cache.entry(t) if not (replace and t in replace) else Entry()
-            known = [d for d in (min(have, default=None), entry.first_after(dt.date.min)) if d]
+            known = [d for d in (min(have, default=None),
+                                 pd.Timestamp(entry.dates[0]).date() if len(entry.dates) else None) if d]
             listed = min(known) if known else None
+            if listed is None:
+                continue
+            if (start, end) not in sessions:
+                sessions[(start, end)] = [d.date() for d in cal.sessions(start, end)]
             missing = {}
-            for d in cal.sessions(start, end):
-                day = d.date()
-                if day in have or listed is None or day < listed or not _final(spans[t], day):
+            for day in sessions[(start, end)]:
+                if day in have or day < listed or not _final(spans[t], day):
                     continue
-                reason = next((n.split(": ", 1)[1].split(";")[0] for n in notes
-                               if n.startswith(f"{t} {day}:")), "no bar in Yahoo's answer")
-                missing[day] = reason
+                reason = bad.get((t, day))
+                if reason is None and day < cutoff:
+                    continue  # an old session with no bar (a halt, after a delisting): final
+                missing[day] = reason or "no bar in Yahoo's answer"
             if missing:
                 holes[t] = missing
         sub = PriceTable(close=table.close.reindex(columns=[t for t in names if t in table.close.columns]),
