@@ -168,3 +168,20 @@ def test_served_prices_say_their_basis(open_service):
                                                                       ).provenance["NVDA"]
     assert prov.basis("close") == "split-adjusted, dividends not adjusted (Yahoo close)"
     assert prov.basis("adj_close") == "split- and dividend-adjusted (Yahoo adjclose)"
+
+
+def test_a_table_served_from_two_bases_says_so(make_yahoo_source, tmp_path, prices_path):
+    from shockbook.data.snapshot import SnapshotSource
+    from shockbook.testing import closed_port, routed_session
+
+    s = Settings.from_env(environ={}, cache_dir=tmp_path / "c", coalesce_ms=0.0)
+    service = PriceService(s, live=make_yahoo_source(), snapshot=SnapshotSource(prices_path),
+                           cache=PriceCache(tmp_path / "c"), clock=Clock(dt.datetime(2025, 2, 1, 12, tzinfo=UTC)))
+    service.get(["NVDA"], D(2025, 1, 2), D(2025, 1, 31))  # NVDA now cached from Yahoo
+    offline = PriceService(s, live=make_yahoo_source(session=routed_session(closed_port(), None)),
+                           snapshot=SnapshotSource(prices_path), cache=PriceCache(tmp_path / "c"),
+                           clock=Clock(dt.datetime(2025, 2, 1, 12, tzinfo=UTC)))
+    table = offline.get(["NVDA", "AVGO"], D(2025, 1, 2), D(2025, 1, 31))
+    assert {t: p.source for t, p in table.provenance.items()} == {"NVDA": "cache", "AVGO": "snapshot"}
+    [note] = [n for n in table.notes if n.startswith("mixed price bases for close")]
+    assert note == "mixed price bases for close: dividend-adjusted: AVGO (1); dividends not adjusted: NVDA (1)"

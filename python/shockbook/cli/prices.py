@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     table.errors.update(bad)
     for warning in service.cache.warnings:
         sys.stderr.write(f"shockbook: warning: {warning}\n")
+    for note in table.notes:  # bad bars dropped, sessions still missing, mixed price bases
+        sys.stderr.write(f"shockbook: note: {note}\n")
     long = table.to_long()[["date", "ticker", "close", "adj_close", "source", "as_of"]]
     emit(long, args.format)
     report_errors(table.errors)

@@ -394,6 +394,9 @@ class PriceService:
                 ticker=t,
             )
         served.errors.update(bad)
+        note = mixed_basis_note(served, self.settings.price_field)
+        if note:
+            served.notes.append(note)
         served.close = served.close.reindex(columns=[t for t in names if t in served.close.columns])
         served.adj_close = served.adj_close.reindex(columns=served.close.columns)
         return served
@@ -643,6 +646,32 @@ def _merged(served: PriceTable, part: PriceTable) -> PriceTable:
     out.errors.update({t: e for t, e in part.errors.items() if t not in part.close.columns})
     out.notes.extend(part.notes)
     return out
+
+
+def _dividend_family(basis: str) -> str | None:
+    """``"dividends not adjusted"``, ``"dividend-adjusted"``, or None for a basis where
+    dividends do not apply or are unknown (index levels, no basis given)."""
+    if basis == BASIS_SPLIT:
+        return "dividends not adjusted"
+    if basis == BASIS_SPLIT_DIV or "_div" in basis:
+        return "dividend-adjusted"
+    return None
+
+
+def mixed_basis_note(table: PriceTable, field: str) -> str:
+    """A note when some tickers of ``table`` were served with dividend-adjusted ``field``
+    values and others without (e.g. some live closes, some from a fully adjusted snapshot),
+    else "". Such a table mixes price and total returns on ex-dividend days."""
+    families: dict[str, list[str]] = {}
+    for t, p in table.provenance.items():
+        family = _dividend_family(p.basis(field))
+        if family:
+            families.setdefault(family, []).append(t)
+    if len(families) < 2:
+        return ""
+    parts = [f"{family}: {', '.join(ts[:5])}{' ...' if len(ts) > 5 else ''} ({len(ts)})"
+             for family, ts in sorted(families.items())]
+    return f"mixed price bases for {field}: " + "; ".join(parts)
 
 
 def _bar_of(table: PriceTable, ticker: str, day: dt.date) -> tuple[float, float] | None:
