@@ -79,8 +79,12 @@ def no_copies(folder: Path) -> bool:
 HOLD_LOCK = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
-conn.execute("BEGIN IMMEDIATE")
-conn.execute("INSERT OR REPLACE INTO meta VALUES ('holder', 'another process')")
+if len(sys.argv) > 3:  # "exclusive": a rollback-journal writer, which blocks readers too
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("BEGIN EXCLUSIVE")
+else:  # a WAL writer: blocks other writers only
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('holder', 'another process')")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 conn.execute("ROLLBACK")
@@ -273,3 +277,21 @@ def test_a_refresh_under_a_held_lock_serves_what_it_fetched(tmp_path, make_yahoo
         holder.wait(timeout=10)
     assert no_copies(tmp_path)
     assert intact(tmp_path) == [142.58]
+
+
+def test_a_lock_met_while_opening_does_not_stop_later_saves(tmp_path):
+    seeded(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / "prices.sqlite"), "1.5", "exclusive"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        cache = PriceCache(tmp_path, lock_timeout=0.2)
+        first = cache.store(table_of("NVDA", {"2025-01-27": 118.39}), {"NVDA": span("2025-01-27", "2025-01-27")})
+        assert first is False and closes(cache) == [142.58, 118.39]  # read without locks (immutable)
+        assert any("locked by another process" in w for w in cache.warnings)
+    finally:
+        holder.wait(timeout=10)
+    assert cache.store(table_of("NVDA", {"2025-01-28": 128.99}), {"NVDA": span("2025-01-28", "2025-01-28")})
+    cache.close()
+    assert no_copies(tmp_path)
+    assert intact(tmp_path)[-1] == 128.99

@@ -178,6 +178,7 @@ class PriceCache:
         self.lock_timeout = float(lock_timeout)
         self.warnings: list[str] = []
         self.read_only = False
+        self._reopen = False
         self._lock = threading.RLock()
         self._mem: dict[str, Entry] = {}
         self._conn: sqlite3.Connection | None = None
@@ -243,7 +244,9 @@ class PriceCache:
         it from being opened for writing. A file that turns out damaged is still moved aside;
         a file that cannot be read at all gives an empty in-memory cache (the file is kept)."""
         self.read_only = True
-        self._warn(f"price cache {self.path} cannot be written ({_why(why, self.folder)}); "
+        reason = _why(why, self.folder)
+        self._reopen = reason.startswith("locked")  # a lock passes: try writing again next store
+        self._warn(f"price cache {self.path} cannot be written ({reason}); "
                    "serving what it holds and what is fetched now, without saving")
         if not self.path.exists():
             return sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -407,6 +410,9 @@ class PriceCache:
         on_day = seen.date().isoformat()
         touched = set(table.close.columns) | set(spans) | set(holes) | set(replace)
         with self._lock:
+            if self.read_only and self._reopen and self._conn is not None:
+                self._conn.close()
+                self._conn, self.read_only, self._reopen = None, False, False
             if not self.read_only:
                 try:
                     conn = self._connect()
