@@ -185,3 +185,12 @@ def test_a_table_served_from_two_bases_says_so(make_yahoo_source, tmp_path, pric
     assert {t: p.source for t, p in table.provenance.items()} == {"NVDA": "cache", "AVGO": "snapshot"}
     [note] = [n for n in table.notes if n.startswith("mixed price bases for close")]
     assert note == "mixed price bases for close: dividend-adjusted: AVGO (1); dividends not adjusted: NVDA (1)"
+
+
+def test_a_series_that_ended_long_ago_is_not_asked_again(open_service, fake_yahoo):
+    # DFS last traded 2025-05-16 (acquired); asked for to 2025-06-30, a month and a half later
+    first = open_service(dt.datetime(2025, 7, 1, 12, tzinfo=UTC)).get(["DFS"], D(2025, 5, 1), D(2025, 6, 30))
+    assert first.provenance["DFS"].stale is False
+    fake_yahoo.reset()
+    open_service(dt.datetime(2025, 7, 1, 13, tzinfo=UTC)).get(["DFS"], D(2025, 5, 1), D(2025, 6, 30))
+    assert history(fake_yahoo, "DFS") == 0

@@ -591,6 +591,9 @@ class PriceService:
                 continue
             if (start, end) not in sessions:
                 sessions[(start, end)] = [d.date() for d in cal.sessions(start, end)]
+            last_bar = max([d for d in (max(have, default=None),
+                                        pd.Timestamp(entry.dates[-1]).date() if len(entry.dates) else None) if d])
+            stopped = None  # a series that ended: no bar for gap_retry_sessions sessions or more
             missing = {}
             for day in sessions[(start, end)]:
                 if day in have or day < listed or not _final(spans[t], day):
@@ -598,6 +601,12 @@ class PriceService:
                 reason = bad.get((t, day))
                 if reason is None and day < cutoff:
                     continue  # an old session with no bar (a halt, after a delisting): final
+                if reason is None and day > last_bar:
+                    if stopped is None:
+                        run = len(cal.sessions(last_bar + dt.timedelta(days=1), end))
+                        stopped = run >= self.settings.gap_retry_sessions
+                    if stopped:
+                        continue  # delisted, or data that ends: not a late bar
                 missing[day] = reason or "no bar in Yahoo's answer"
             if missing:
                 holes[t] = missing

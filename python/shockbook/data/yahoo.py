@@ -821,7 +821,10 @@ def _closes(frame: Any, first: dt.date, last: dt.date, sym: str = "", notes: lis
     idx = idx.normalize().as_unit("ns")
 
     def numbers(name: str) -> np.ndarray:
-        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+        col = frame[name]
+        if col.dtype.kind in "fiu":
+            return col.to_numpy(dtype="float64")
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
 
     close = numbers("Close")
     adj = numbers("Adj Close") if "Adj Close" in frame.columns else close
@@ -832,7 +835,10 @@ def _closes(frame: Any, first: dt.date, last: dt.date, sym: str = "", notes: lis
     for values in bars.values():
         empty &= np.isnan(values)
     keep &= ~empty
-    if keep.any():
+    suspect = np.isnan(close) | (close <= 0)  # what the bar rule can drop (cheap to test first)
+    if "volume" in bars:
+        suspect |= bars["volume"] == 0
+    if (keep & suspect).any():
         rows = np.flatnonzero(keep)
         long = pd.DataFrame({"ticker": sym, "date": idx[rows], "close": close[rows]})
         if len(bars) == 4:
