@@ -72,7 +72,7 @@ def test_blended_price_is_computed_three_to_one_and_flagged_calc(metrics, model,
 
 
 def test_speed_and_latency_are_not_published_for_the_report_models(metrics):
-    for model in ("DeepSeek R1", "GPT-4o", "Claude 3.5 Sonnet", "Gemini 2.0 Flash"):
+    for model in ("DeepSeek R1", "DeepSeek V3", "GPT-4o", "Claude 3.5 Sonnet", "Gemini 2.0 Flash"):
         for metric in ("output_speed", "latency_first_token"):
             row = value(metrics, model, metric)
             assert math.isnan(row["value"]) and row["qualifier"] == "not published"

@@ -53,7 +53,8 @@ def test_every_row_has_a_source_type_points_in_both_languages_and_table_referenc
         assert row.source and row.source_type in SOURCE_TYPES
         assert row.points_ko and row.points_en
         assert len(row.points_ko) == len(row.points_en), row.id
-        assert row.report_table == 1 and row.report_page is None
+        # table 1 is printed on p.4 (the section '1/27 이후 주가 회복 흐름의 배경과 제기되는 쟁점')
+        assert row.report_table == 1 and row.report_page == 4
         assert row.origin == "built-in"
 
 

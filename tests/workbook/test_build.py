@@ -68,13 +68,16 @@ def test_published_vs_recomputed_panel_matches_within_rounding(built_values):
     _, rows = _table(built_values, "sb_key_numbers")
     marks = {r["item"]: r["mark"] for r in rows}
     assert len(rows) == 12
-    assert not [item for item, mark in marks.items() if mark.startswith(("✗", "–"))], marks
+    assert not [item for item, mark in marks.items() if mark.startswith("–")], marks
     exact = [r for r in rows if r["mark"].startswith("✓")]
-    assert len(exact) == 10  # the two "about 1/20" claims are marked close, not equal
+    assert len(exact) == 10  # every price figure; the two "about 1/20" claims are not within ±10%
     nvda = next(r for r in rows if r["item"] == "엔비디아 1/27 수익률")
     assert (nvda["published"], nvda["recomputed"]) == ("−17%", "−16.97%")
     r1 = next(r for r in rows if r["item"].startswith("R1"))
-    assert r1["recomputed"] == "1/27.4" and r1["mark"].startswith("≈")
+    assert r1["recomputed"] == "1/27.4" and r1["mark"].startswith("✗")
+    v3 = next(r for r in rows if r["item"].startswith("V3"))  # both GPT-4 estimates, as a range
+    assert v3["recomputed"] == "1/14.1 ~ 1/17.9+" and v3["mark"].startswith("✗")
+    assert "78.4M" in v3["note"] and "100.0M+" in v3["note"]
 
 
 def test_xlwings_conf_sheet_has_keys_in_a_values_in_b_without_blank_rows(built_values):

@@ -354,13 +354,25 @@ def test_a_bad_settings_event_stops_the_refresh(value, says, built, tmp_path):
     ("exact", 151, 152.0, 0, "", "mismatch"),
     ("set", "VST, NVDA", None, 0, "NVDA,VST", "match"),
     ("set", "VST, NVDA, CEG", None, 0, "NVDA,VST", "mismatch"),
-    ("order", 10.0, 20.0, 0, "", "approx"),             # the band's edges are inside it
-    ("order", 40.0, 20.0, 0, "", "approx"),
-    ("order", 9.9, 20.0, 0, "", "mismatch"),            # just outside: a wider band would pass it
-    ("order", 40.5, 20.0, 0, "", "mismatch"),
+    ("order", 20.4, 20.0, 0, "", "match"),              # "about 1/20": 1/20.4 rounds to it
+    ("order", 19.5, 20.0, 0, "", "match"),
+    ("order", 18.0, 20.0, 0, "", "approx"),             # the ±10% edges are inside the band
+    ("order", 22.0, 20.0, 0, "", "approx"),
+    ("order", 17.9, 20.0, 0, "", "mismatch"),           # just outside: a wider band would pass it
+    ("order", 22.1, 20.0, 0, "", "mismatch"),
+    ("order", 27.4, 20.0, 0, "", "mismatch"),           # R1 vs o1 API: 1/27.4 is not "about 1/20"
+    ("order", 14.1, 20.0, 0, "", "mismatch"),           # V3 vs GPT-4 at USD 78.4M
     ("order", None, 20.0, 0, "", "na"),
 ])
 def test_published_vs_recomputed_edges(compare, recomputed, published, decimals, text, expected):
     from shockbook.workbook.producers import compare_published
 
     assert compare_published(compare, recomputed, published, decimals, text) == expected
+
+
+def test_the_key_numbers_panel_header_states_the_tolerance_the_marks_use():
+    from shockbook.workbook.i18n import label
+    from shockbook.workbook.producers import ABOUT_TOLERANCE
+
+    for lang in ("ko", "en"):
+        assert f"±{ABOUT_TOLERANCE:.0%}" in label("block.sb_key_numbers", lang)

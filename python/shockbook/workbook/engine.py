@@ -122,6 +122,8 @@ def as_result(out: TableResult | pd.DataFrame) -> TableResult:
 def _provenance(table: TableResult) -> tuple[str, str]:
     """(source, as_of) of a producer's table, from its provenance or its source column."""
     frame = table.frame
+    if getattr(table, "source", ""):  # a producer that names its source (curated content, inputs)
+        return str(table.source), str(getattr(table, "as_of", "") or "")
     prov = table.provenance
     if prov:
         labels = [str(v) for v in prov.values()]
@@ -131,8 +133,17 @@ def _provenance(table: TableResult) -> tuple[str, str]:
         return counts, stamps[-1] if stamps else ""
     if "source" in frame.columns:
         values = [str(v) for v in dict.fromkeys(frame["source"].dropna()) if str(v)]
-        return shorten("; ".join(values[:3]) + (f"; +{len(values) - 3}" if len(values) > 3 else ""), 250), "content"
-    return str(getattr(table, "source", "") or "shockbook"), "content"
+        return shorten("; ".join(values[:3]) + (f"; +{len(values) - 3}" if len(values) > 3 else ""), 250), (
+            str(getattr(table, "as_of", "") or "") or _dates(frame))
+    return "", ""
+
+
+def _dates(frame: pd.DataFrame) -> str:
+    """The span of a content table's source dates (``2024-04 – 2025-04``), ``""`` without any."""
+    if "source_date" not in frame.columns:
+        return ""
+    dates = sorted({str(d) for d in frame["source_date"].dropna() if str(d).strip()})
+    return "" if not dates else dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
 
 
 def row_errors(frame: pd.DataFrame | None) -> dict[str, str]:

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from . import figures as f
 from . import producers as p
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]*)$")
@@ -61,6 +62,7 @@ def cell_position(ref: str) -> tuple[int, int]:
 PCT = "0.0%"
 PCT2 = "0.00%"
 DATE = "yyyy-mm-dd"
+NUM1 = "0.0"
 NUM2 = "0.00"
 NUM4 = "0.0000"
 INT = "0"
@@ -202,10 +204,15 @@ _CAR = (C("CAR[0,0]", label="col.car_0_0", **_SIGNED_PCT), C("t[0,0]", NUM2, lab
         C("CAR[0,+20]", label="col.car_0_p20", **_SIGNED_PCT), C("t[0,+20]", NUM2, label="col.t_0_p20"))
 
 
+#: What every figure table shows after its values: qualifier, source date, flags, source.
+_FIG_TAIL = (C("qualifier_text", width=10), C("source_date", width=11), C("flags", width=9),
+             C("source", wrap=True, width=40))
+
+
 def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None, capacity=16):
     row = cell_position(anchor)[0]
     return Block(name, anchor, producer, columns, capacity,
-                 charts=(Chart("hbar", chart_title, columns[0].key, series, anchor=f"F{row - 1}",
+                 charts=(Chart("hbar", chart_title, columns[0].key, series, anchor=f"I{row - 1}",
                                width=16, height=9, y_format=y_format, name=name),))
 
 
@@ -285,24 +292,26 @@ LAYOUT: tuple[Sheet, ...] = (
               (C("aspect", width=14), C("training_scaling", wrap=True, width=30),
                C("test_time_scaling", wrap=True, width=30), C("note", wrap=True, width=16),
                C("source", wrap=True, width=26)), 6),
-        _fig("sb_fig1_quality", "A15", p.fig_quality, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig1", ("value",)),
-        _fig("sb_fig2_api_price", "A35", p.fig_api_price, (C("model", width=24), C("input_price", USD),
-             C("output_price", USD), C("blended_price_3to1", USD), C("valid_from", width=12)),
+        _fig("sb_fig1_quality", "A15", f.fig_quality, (C("label", width=28, label="col.model_label"), C("value", INT),
+             *_FIG_TAIL), "chart.fig1", ("value",)),
+        _fig("sb_fig2_api_price", "A35", f.fig_api_price, (C("label", width=28, label="col.model_label"), C("input_price", USD),
+             C("output_price", USD), C("blended_price_3to1", USD), C("valid_from", width=11),
+             C("flags", width=9), C("source", wrap=True, width=40)),
              "chart.fig2", ("input_price", "output_price"), y_format="0.00"),
-        _fig("sb_fig3_benchmarks", "A55", p.fig_benchmarks, (C("benchmark", width=24),
-             C("deepseek_r1", NUM2), C("openai_o1", NUM2)), "chart.fig3", ("deepseek_r1", "openai_o1")),
-        _fig("sb_fig4_training_cost", "A75", p.fig_training_cost, (C("model", width=24), C("variant", width=14),
-             C("value_musd", NUM2), C("source", wrap=True, width=30)), "chart.fig4", ("value_musd",), y_format="#,##0"),
-        _fig("sb_fig15_speed", "A95", p.fig_speed, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig15", ("value",)),
-        _fig("sb_fig16_latency", "A115", p.fig_latency, (C("model", width=24), C("variant", width=14),
-             C("value", NUM2), C("unit", width=14), C("source", wrap=True, width=30)), "chart.fig16", ("value",)),
-        Block("sb_model_metrics", "A160", p.model_metrics,
-              (C("model", wrap=True, width=24), C("variant", width=14), C("metric", wrap=True, width=24), C("value", "General"),
-               C("qualifier", width=12), C("unit", wrap=True, width=14), C("source", wrap=True, width=30),
-               C("source_date", width=11), C("valid_from", width=11), C("flags"), C("note", wrap=True, width=26),
-               C("origin", width=10)), 400),
+        _fig("sb_fig3_benchmarks", "A55", f.fig_benchmarks, (C("benchmark", width=28),
+             C("deepseek_r1", NUM1), C("openai_o1", NUM1), C("source_date", width=11), C("flags", width=9),
+             C("source", wrap=True, width=40)), "chart.fig3", ("deepseek_r1", "openai_o1")),
+        _fig("sb_fig4_training_cost", "A75", f.fig_training_cost, (C("label", width=28, label="col.model_label"), C("value_musd", NUM1),
+             *_FIG_TAIL), "chart.fig4", ("value_musd",), y_format="#,##0"),
+        _fig("sb_fig15_speed", "A95", f.fig_speed, (C("label", width=28, label="col.model_label"), C("value", NUM1), *_FIG_TAIL),
+             "chart.fig15", ("value",)),
+        _fig("sb_fig16_latency", "A115", f.fig_latency, (C("label", width=28, label="col.model_label"), C("value", NUM2), *_FIG_TAIL),
+             "chart.fig16", ("value",)),
+        Block("sb_model_metrics", "A160", f.model_metrics,
+              (C("model", wrap=True, width=24), C("variant", width=14), C("metric_name", wrap=True, width=24),
+               C("value", "General"), C("qualifier_text", width=12), C("unit", wrap=True, width=14),
+               C("source", wrap=True, width=30), C("source_date", width=11), C("valid_from", width=11), C("flags"),
+               C("note", wrap=True, width=26), C("origin", width=10)), 400),
     ), print_rows=((1, 158),)),  # table 2, the figures and the calculators; the metrics table is reference
     Sheet("calls", blocks=(
         Block("sb_calls", "A5", p.calls,

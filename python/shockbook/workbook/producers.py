@@ -31,7 +31,7 @@ from ..data.symbols import yahoo_symbol
 from ..errors import NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
-from ..tables.result import ContentTable, EarningsTable, EventTable, TableResult
+from ..tables.result import EventTable, TableResult
 from .i18n import label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
@@ -206,6 +206,23 @@ def _with_names(ctx: Context, table: TableResult | pd.DataFrame) -> TableResult 
     return table.with_frame(out) if isinstance(table, TableResult) else out
 
 
+@dataclass(frozen=True, eq=False)
+class Sourced(TableResult):
+    """A producer's table with what the Sources sheet shows for it: ``source`` (empty: the
+    table's own source column is listed) and ``as_of``."""
+
+    source: str = ""
+    as_of: str = ""
+
+
+def _sourced(table: TableResult | pd.DataFrame, ctx: Context, source_key: str, as_of: str = "") -> Sourced:
+    """``table`` with its source (a label of the translation table; ``""`` for the table's own
+    source column) and as-of (default: the report's) for the Sources sheet."""
+    t = table if isinstance(table, TableResult) else TableResult(table)
+    return Sourced(t.frame, t.errors, t.provenance, t.notes, source=ctx.t(source_key) if source_key else "",
+                   as_of=as_of or ctx.t("asof.report"))
+
+
 def _published_rows() -> dict[str, dict]:
     return {row["key"]: row for row in published_values()}
 
@@ -237,6 +254,12 @@ def _as_published_rows(ctx: Context, tickers) -> EventTable:
 
 
 # --- dashboard ---------------------------------------------------------------------------------
+
+
+def _price_as_of(ctx: Context) -> str:
+    """The latest price as-of the blocks produced so far recorded (``""`` before any)."""
+    stamps = sorted({r.as_of for r in ctx.records if r.as_of.endswith("Z")})
+    return stamps[-1] if stamps else ""
 
 
 def summary(ctx: Context) -> pd.DataFrame:
@@ -307,9 +330,10 @@ def _fmt_pct(value: float, decimals: int) -> str:
     return f"{value * 100:+.{decimals}f}%".replace("-", "−")
 
 
-#: "About" (compare = order, e.g. "about 1/20"): the recomputed value is within this factor band
-#: of the published one.
-ABOUT_BAND = (0.5, 2.0)
+#: "About" claims (compare = order, e.g. "약 1/20"): ``close`` when the recomputed value is
+#: within this share of the published one (the Dashboard panel's header states it: keep the
+#: label ``block.sb_key_numbers`` in step).
+ABOUT_TOLERANCE = 0.10
 
 
 def compare_published(compare: str, recomputed, published_value: float | None, decimals: int,
@@ -319,7 +343,9 @@ def compare_published(compare: str, recomputed, published_value: float | None, d
 
     ``compare`` is the published.csv rule: ``rounded`` (equal once both are rounded to the
     report's ``decimals`` in percent), ``exact``, ``set`` (the same comma-separated names, any
-    order; ``published_text`` holds the report's) or ``order`` (within :data:`ABOUT_BAND`).
+    order; ``published_text`` holds the report's) or ``order`` (an "about" claim: ``match``
+    when equal at the printed precision, ``approx`` within :data:`ABOUT_TOLERANCE` of it,
+    ``mismatch`` beyond: 1/27.4 or 1/14.1 is not "about 1/20").
     """
     if recomputed is None:
         return "na"
@@ -330,9 +356,13 @@ def compare_published(compare: str, recomputed, published_value: float | None, d
     elif compare == "set":
         same = {t.strip() for t in published_text.split(",")} == {t.strip() for t in recomputed.split(",")}
     else:  # order: "about 1/20"
-        low, high = ABOUT_BAND
-        return "approx" if low <= recomputed / published_value <= high else "mismatch"
+        if round(recomputed, decimals) == round(published_value, decimals):
+            return "match"
+        return "approx" if abs(recomputed / published_value - 1) <= ABOUT_TOLERANCE + 1e-12 else "mismatch"
     return "match" if same else "mismatch"
+
+
+_MARK_ORDER = ("match", "approx", "mismatch", "na")
 
 
 def key_numbers(ctx: Context) -> pd.DataFrame:
@@ -351,7 +381,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         kind, _, arg = spec["recompute"].partition(":")
         decimals = int(spec["decimals"] or 0)
         published_value = float(spec["value"]) if spec["value"] else None
-        recomputed, shown, note = None, "", ""
+        recomputed, shown, note, alternatives = None, "", "", []
         try:
             if kind in ("event_return", "ytd_before"):
                 recomputed = float(event_frame().loc[arg, kind])
@@ -366,22 +396,26 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                 costs = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).frame.set_index("model")
                 recomputed = float(costs.loc[arg, "reference_cost_multiple"])
                 shown = f"1/{recomputed:.1f}"
-                note = "1M in + 1M out tokens, list prices"
-            elif kind == "training_one_in":
+                note = ctx.t("note.api_workload")
+            elif kind == "training_one_in":  # every published estimate of the reference: a range
                 costs = ctx.cached("training_cost", lambda: ct.training_cost_table(arg)).frame
                 recomputed = float(costs["one_in"].iloc[0])
-                shown = f"1/{recomputed:.1f}"
-                note = f"vs {costs['reference_source'].iloc[0]}"
+                alternatives = [float(x) for x in costs["one_in"]]
+                shown = " ~ ".join(f"1/{x:.1f}{'+' if b == 'at most' else ''}" for x, b in zip(costs["one_in"], costs["bound"]))
+                note = "; ".join(f"{r} USD {c / 1e6:,.1f}M{'+' if b == 'at most' else ''} ({src})" for r, c, b, src in zip(
+                    costs["reference"], costs["reference_cost_usd"], costs["bound"], costs["reference_source"]))
         except (ShockbookError, KeyError) as exc:
             note = exc.cell_text() if isinstance(exc, ShockbookError) else f"no value for {arg}"
         if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
             recomputed = None
-        mark = _mark(ctx, compare_published(spec["compare"], recomputed, published_value, decimals, spec["published"]))
+        kinds = [compare_published(spec["compare"], value, published_value, decimals, spec["published"])
+                 for value in (alternatives or [recomputed])] if recomputed is not None else ["na"]
+        mark = _mark(ctx, min(kinds, key=_MARK_ORDER.index))
         rows.append(dict(key=spec["key"], unit=spec["unit"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
                          where=spec["where"], note=note))
-    return TableResult(pd.DataFrame(rows), provenance={"report": "published.csv + recomputed"})
+    return _sourced(pd.DataFrame(rows), ctx, "source.key_numbers", _price_as_of(ctx))
 
 
 def basket_spread(ctx: Context) -> TableResult:
@@ -392,8 +426,7 @@ def basket_spread(ctx: Context) -> TableResult:
 
 def strategy(ctx: Context) -> pd.DataFrame:
     keys = [f"strategy.{i}" for i in range(1, 6)]
-    return TableResult(pd.DataFrame({"text": [ctx.t(k) for k in keys]}),
-                       provenance={"report": "Meritz Securities report, summary and strategy section"})
+    return _sourced(pd.DataFrame({"text": [ctx.t(k) for k in keys]}), ctx, "source.strategy")
 
 
 # --- event sheets --------------------------------------------------------------------------------
@@ -500,78 +533,30 @@ def baskets(ctx: Context) -> EventTable:
 # --- content sheets ------------------------------------------------------------------------------
 
 
-def opinions(ctx: Context) -> ContentTable:
-    return ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file)
+def opinions(ctx: Context) -> TableResult:
+    return _sourced(ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file), ctx, "", ctx.t("asof.report"))
 
 
-def scaling(ctx: Context) -> ContentTable:
-    return ct.scaling_table(ctx.lang)
+def scaling(ctx: Context) -> TableResult:
+    return _sourced(ct.scaling_table(ctx.lang), ctx, "source.table2")
 
 
-def _metrics(ctx: Context) -> pd.DataFrame:
-    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file).frame)
+def calls(ctx: Context) -> TableResult:
+    return _sourced(ct.calls_table(ctx.lang), ctx, "", ctx.t("asof.report"))
 
 
-def _one_metric(ctx: Context, metric: str, ascending: bool = False) -> pd.DataFrame:
-    frame = _metrics(ctx)
-    frame = frame[(frame["metric"] == metric) & frame["value"].notna()]
-    frame = frame.drop_duplicates(["model", "variant"], keep="last")
-    return frame.sort_values("value", ascending=ascending, kind="stable").reset_index(drop=True)
-
-
-def fig_quality(ctx: Context) -> pd.DataFrame:
-    return _one_metric(ctx, "aa_quality_index")
-
-
-def fig_api_price(ctx: Context) -> pd.DataFrame:
-    frame = ctx.cached("api_cost", lambda: ct.api_cost_table(1e6, 1e6)).frame
-    return frame[frame["input_price"].notna()].sort_values("blended_price_3to1", kind="stable").reset_index(drop=True)
-
-
-def fig_benchmarks(ctx: Context) -> pd.DataFrame:
-    frame = _metrics(ctx)
-    wanted = ["aime2024_pass1", "codeforces_percentile", "gpqa_diamond_pass1", "math500_pass1",
-              "mmlu_pass1", "swe_bench_verified_resolved"]
-    frame = frame[frame["metric"].isin(wanted) & frame["model"].isin(["DeepSeek R1", "OpenAI o1"])]
-    frame = frame.drop_duplicates(["model", "metric"], keep="first")
-    wide = frame.pivot(index="metric", columns="model", values="value").reindex(wanted).dropna(how="all")
-    out = pd.DataFrame({"benchmark": wide.index, "deepseek_r1": wide.get("DeepSeek R1"),
-                        "openai_o1": wide.get("OpenAI o1")}).reset_index(drop=True)
-    return out
-
-
-def fig_training_cost(ctx: Context) -> pd.DataFrame:
-    frame = _one_metric(ctx, "training_cost_usd").copy()
-    frame["value_musd"] = frame["value"] / 1e6
-    return frame
-
-
-def fig_speed(ctx: Context) -> pd.DataFrame:
-    return _one_metric(ctx, "output_speed")
-
-
-def fig_latency(ctx: Context) -> pd.DataFrame:
-    return _one_metric(ctx, "latency_first_token", ascending=True)
-
-
-def model_metrics(ctx: Context) -> pd.DataFrame:
-    return _metrics(ctx)
-
-
-def calls(ctx: Context) -> ContentTable:
-    return ct.calls_table(ctx.lang)
-
-
-def calendar_grid(ctx: Context) -> EarningsTable:
+def calendar_grid(ctx: Context) -> TableResult:
     """Table 4 as a month grid (Yahoo's dates when it can be, else the report's)."""
     from ..tables.earnings import earnings_calendar_grid
 
-    return earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang,
+    grid = earnings_calendar_grid(month=ctx.calendar_month, settings=ctx.settings, lang=ctx.lang,
                                   baskets=_basket_content(ctx))
+    return dataclasses.replace(Sourced(grid.frame, grid.errors, grid.provenance, grid.notes),
+                               source=grid.source_text or grid.source, as_of=ctx.t("asof.report"))
 
 
-def calendar_list(ctx: Context) -> ContentTable:
-    return ct.report_calendar_table()
+def calendar_list(ctx: Context) -> TableResult:
+    return _sourced(ct.report_calendar_table(), ctx, "source.table4")
 
 
 # --- settings, sources, examples -------------------------------------------------------------------
@@ -586,7 +571,8 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
-    return pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
+    frame = pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
 
 
 def absolute_path(path) -> str:
@@ -599,7 +585,7 @@ def absolute_path(path) -> str:
 
 
 def watchlist_rows(ctx: Context) -> pd.DataFrame:
-    return pd.DataFrame({"ticker": ctx.watchlist})
+    return _sourced(pd.DataFrame({"ticker": ctx.watchlist}), ctx, "source.user_input", ctx.t("asof.build"))
 
 
 def sources(ctx: Context) -> pd.DataFrame:
@@ -641,5 +627,5 @@ def examples(ctx: Context) -> pd.DataFrame:
         doc = docstring.strip().splitlines()
         explanation = (ko if ctx.lang == "ko" else en) or (doc[0] if doc else "")
         rows.append(dict(formula=formula, explanation=explanation))
-    return TableResult(pd.DataFrame(rows, columns=["formula", "explanation"]),
-                       provenance={"udfs": "shockbook.excel.udfs"})
+    frame = pd.DataFrame(rows, columns=["formula", "explanation"])
+    return _sourced(frame, ctx, "source.udfs", ctx.t("asof.build"))

@@ -1,0 +1,68 @@
+"""The report's figure tables in the built book (read with python-calamine): complete, sourced,
+dated, flagged, one label per bar."""
+
+from __future__ import annotations
+
+import pytest
+
+from shockbook.workbook import layout as L
+from shockbook.workbook.i18n import label
+
+from test_build import _table
+
+FIGURES = ["sb_fig1_quality", "sb_fig2_api_price", "sb_fig3_benchmarks", "sb_fig4_training_cost",
+           "sb_fig15_speed", "sb_fig16_latency"]
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_table_shows_its_source_date_and_flags_on_each_row(built_values, name):
+    header, rows = _table(built_values, name)
+    assert label("col.source", "ko") in header and label("col.flags", "ko") in header
+    assert label("col.source_date", "ko") in header or label("col.valid_from", "ko") in header
+    assert rows and all(str(r["source"]).strip() for r in rows), name
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_two_bars_of_a_figure_share_a_label(built_values, name):
+    _, rows = _table(built_values, name)
+    first = L.block(name)[1].columns[0].key
+    labels = [r[first] for r in rows]
+    assert len(labels) == len(set(labels)), labels
+
+
+@pytest.mark.parametrize("name", ["sb_fig15_speed", "sb_fig16_latency"])
+def test_speed_and_latency_include_deepseek_r1_and_v3_as_not_published(built_values, name):
+    _, rows = _table(built_values, name)
+    by_label = {r["label"]: r for r in rows}
+    for model in ("DeepSeek R1", "DeepSeek V3"):
+        assert by_label[model]["value"] in ("", None) and by_label[model]["qualifier_text"] == "미공개"
+    dated = [r for r in rows if r["value"] not in ("", None)]
+    assert dated and all(r["source_date"] == "2025-04" and "DATE" in r["flags"] for r in dated)
+    assert {"OpenAI o3-mini", "OpenAI o3-mini (high)"} <= set(by_label)
+
+
+def test_figure_4_shows_both_gpt4_estimates_with_their_sources(built_values):
+    _, rows = _table(built_values, "sb_fig4_training_cost")
+    gpt4 = {r["source"]: r for r in rows if r["label"].startswith("GPT-4")}
+    assert gpt4["Stanford AI Index Report 2024"]["value_musd"] == pytest.approx(78.4)
+    altman = gpt4["Sam Altman, reported by Wired"]
+    assert altman["value_musd"] == pytest.approx(100.0) and altman["qualifier_text"] == "이상"
+
+
+def test_figure_3_names_benchmarks_not_metric_ids(built_values):
+    _, rows = _table(built_values, "sb_fig3_benchmarks")
+    assert [r["benchmark"] for r in rows][:2] == ["AIME 2024 (pass@1)", "Codeforces 백분위"]
+    assert not any("_" in r["benchmark"] for r in rows)
+
+
+def test_the_sources_sheet_names_a_real_source_and_as_of_for_every_table(built_values):
+    _, rows = _table(built_values, "sb_sources")
+    assert len(rows) >= 25
+    for row in rows:
+        assert row["source"] and row["source"] not in ("shockbook", "content"), row
+        assert row["as_of"] and row["as_of"] != "content", row
+
+
+def test_every_opinion_has_its_report_page(built_values):
+    _, rows = _table(built_values, "sb_opinions")
+    assert len(rows) == 14 and {r["report_page"] for r in rows} == {4}
