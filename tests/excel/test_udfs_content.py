@@ -9,6 +9,8 @@ import xlharness as xh
 from xlharness import call_like_excel as call
 from xlharness import excel_column, excel_date, excel_date_cell, excel_error, excel_row
 
+from shockbook.workbook import layout as L
+
 udfs = xh.udf_module("shockbook.excel.udfs")
 
 
@@ -58,8 +60,11 @@ def test_opinion_texts_fit_a_cell_and_point_to_the_full_row():
     cut = [(i, r["points"]) for i, r in enumerate(english, start=1) if r["points"].endswith(")")
            and "… (see Opinions row" in r["points"]]
     assert cut, "the English table has a point text longer than 255 characters"
+    first = L.block("sb_opinions")[1].origin[0]  # the header row: data starts one below
     for position, text in cut:
-        assert text.endswith(f"… (see Opinions row {position})")
+        assert text.endswith(f"… (see Opinions row {first + position})")
+    # the Korean book calls the sheet 주요 의견; the row is the sheet's, not the table index
+    assert udfs._pointer("sb_opinions", "ko", 1) == f"주요 의견 시트 {first + 1}행 참조"
 
 
 def test_a_filtered_opinion_points_to_its_row_in_the_full_table():
@@ -69,7 +74,7 @@ def test_a_filtered_opinion_points_to_its_row_in_the_full_table():
     stance = full[position - 1]["stance"]
     filtered = records(call(udfs.SB_OPINIONS, stance, None, None, "en"))
     mine = next(r for r in filtered if r["id"] == full[position - 1]["id"])
-    assert mine["points"].endswith(f"(see Opinions row {position})")
+    assert mine["points"].endswith(f"(see Opinions row {L.block('sb_opinions')[1].origin[0] + position})")
 
 
 @pytest.mark.parametrize(

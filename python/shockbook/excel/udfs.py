@@ -86,8 +86,17 @@ def _rebased(block: np.ndarray, base: float) -> np.ndarray:
 # Shared helpers for the event and content functions
 # =============================================================================================
 
-#: Where long opinion and scaling texts point to (the workbook sheets holding the full rows).
-OPINIONS_SHEET, SCALING_SHEET, CALENDAR_SHEET = "Opinions", "Scaling", "Calendar"
+def _pointer(block_name: str, lang: str, position: int | None = None) -> str:
+    """Where a cut text's full version is: the sheet as the book in ``lang`` calls it and the
+    row the full table puts it on (``position``: one-based in that table), from the layout."""
+    from ..workbook import layout as L
+    from ..workbook.i18n import label
+
+    sheet, block = L.block(block_name)
+    title = label(sheet.title_key, lang)
+    if position is None:
+        return label("pointer.sheet", lang).format(sheet=title)
+    return label("pointer.row", lang).format(sheet=title, row=block.origin[0] + position)
 
 
 def _settings():
@@ -427,8 +436,8 @@ def SB_BASKETS(event_date):
 def SB_OPINIONS(stance=None, source=None, ticker=None, lang=None):
     """The report's table 1: who said what about DeepSeek, filtered by stance/source/ticker.
 
-    Texts longer than Excel's 255-character limit end with "… (see Opinions row N)",
-    N being the opinion's row in the full, unfiltered table.
+    Texts longer than Excel's 255-character limit end with "… (see Opinions row N)" in the
+    book's language, N being the opinion's row on the Opinions sheet (the full table).
 
     Parameters
     ----------
@@ -449,7 +458,7 @@ def SB_OPINIONS(stance=None, source=None, ticker=None, lang=None):
     full = opinions_table(lang, user_file=settings.opinions_file).frame
     position = {i: n for n, i in enumerate(full["id"], start=1)}
     ids = table["id"].tolist()
-    return _fit(table, lambda row, col: f"see {OPINIONS_SHEET} row {position[ids[row]]}")
+    return _fit(table, lambda row, col: _pointer("sb_opinions", lang, position[ids[row]]))
 
 
 @udf(args={"lang": TEXT}, ret=TABLE)
@@ -463,8 +472,9 @@ def SB_SCALING(lang=None):
     """
     from ..tables.content import scaling_table
 
-    table = scaling_table(lang or _settings().lang).frame
-    return _fit(table, lambda row, col: f"see {SCALING_SHEET} row {row + 1}")
+    lang = lang or _settings().lang
+    table = scaling_table(lang).frame
+    return _fit(table, lambda row, col: _pointer("sb_scaling", lang, row + 1))
 
 
 @udf(args={"model": TEXT, "metric": TEXT})
@@ -603,7 +613,7 @@ def SB_EARNINGS_GRID(month, tickers=None):
     footer = {"week_of": "source", "MON": grid.source_text, "TUE": grid.legend,
               "WED": "; ".join(ignored), "THU": "; ".join(unplaced), "FRI": ""}
     out = pd.concat([out, pd.DataFrame([footer])], ignore_index=True)
-    return _fit(out, lambda row, col: f"see {CALENDAR_SHEET} sheet")
+    return _fit(out, lambda row, col: _pointer("sb_calendar_grid", settings.lang))
 
 
 @udf(args={"ticker": TICKER})

@@ -36,7 +36,8 @@ from .producers import DEFAULT_ESTIMATION_WINDOW, REPORT, REPORT_EVENT, Context,
 
 CELL_LIMIT = 32767
 #: Per-row number formats named by a block's ``fmt_by`` column (see :class:`layout.Column`).
-UNIT_FORMATS = {"pct": L.PCT2, "count": L.THOUSANDS, "one_in": '"1/"0.0', "multiple": '0.0"x"', "text": L.TEXT}
+UNIT_FORMATS = {"pct": L.PCT2, "count": L.THOUSANDS, "one_in": '"1/"0.0', "multiple": '0.0"x"', "text": L.TEXT,
+                "date": L.DATE, "number": "0.0##"}
 
 
 # --- the writer interface ---------------------------------------------------------------------

@@ -338,7 +338,8 @@ LAYOUT: tuple[Sheet, ...] = (
               C("as_of", width=20), C("event", width=11), C("note", wrap=True, width=50)), 60),
     ), buttons=False),
     Sheet("examples", blocks=(
-        Block("sb_examples", "A5", p.examples, (C("formula", width=60), C("explanation", wrap=True, width=70)), 20),
+        Block("sb_examples", "A5", p.examples, (C("formula", width=60, fit=False), C("shows", width=16),
+              C("expected", NUM2, fmt_by="unit", width=16), C("explanation", wrap=True, width=50)), 24),
     ), buttons=False),
 )
 

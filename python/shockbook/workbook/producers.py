@@ -28,7 +28,7 @@ from ..content.report import report_facts
 from ..data.prices import service_for, split_tickers
 from ..data.sessions import SessionDate
 from ..data.symbols import yahoo_symbol
-from ..errors import NoDataError, ShockbookError
+from ..errors import ContentError, NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
 from ..tables.result import EventTable, TableResult
@@ -593,18 +593,6 @@ def sources(ctx: Context) -> pd.DataFrame:
                         columns=["block", "sheet", "source", "as_of", "event", "note"])
 
 
-#: Example formulas per UDF (shown as text); explanation keys are ko/en pairs.
-UDF_EXAMPLES = {
-    "SB_REBASE": ("=SB_REBASE(B2:C40)", "B2:C40 두 가격 열을 첫 값=100으로 환산 (빈 칸은 빈 칸)",
-                  "Rebase the two price columns B2:C40 to 100 at their first value (gaps stay empty)"),
-    "SB_EVENT_RETURNS": ('=SB_EVENT_RETURNS({"NVDA","AVGO"},"2025-01-27")',
-                         "두 종목의 이벤트일 수익률 표가 아래로 펼쳐짐",
-                         "The event-return table of two tickers, spilled below the cell"),
-    "SB_BREADTH": ('=SB_BREADTH("2025-01-27")', "이벤트일 상승·하락 종목 수", "Advancers and decliners on the event day"),
-    "SB_OPINIONS": ('=SB_OPINIONS("ko","긍정")', "표1 중 긍정 의견만", "Table 1, positive opinions only"),
-}
-
-
 @functools.cache
 def _udf_docs() -> dict[str, str]:
     """``SB_`` function name -> docstring, read from the UDF module's source (the engine does
@@ -620,12 +608,14 @@ def _udf_docs() -> dict[str, str]:
 
 
 def examples(ctx: Context) -> pd.DataFrame:
-    """Example UDF formulas (as text) for every ``SB_`` function the UDF module defines."""
-    rows = []
-    for name, docstring in sorted(_udf_docs().items()):
-        formula, ko, en = UDF_EXAMPLES.get(name, (f"={name}()", "", ""))
-        doc = docstring.strip().splitlines()
-        explanation = (ko if ctx.lang == "ko" else en) or (doc[0] if doc else "")
-        rows.append(dict(formula=formula, explanation=explanation))
-    frame = pd.DataFrame(rows, columns=["formula", "explanation"])
+    """One runnable example per ``SB_`` function the UDF module defines, with the result the
+    build computed (:mod:`shockbook.workbook.examples`); a function without an example is an
+    error naming it, so a new UDF cannot ship without one."""
+    from .examples import example_rows
+
+    rows = example_rows(ctx)
+    missing = sorted(set(_udf_docs()) - {r["function"] for r in rows})
+    if missing:
+        raise ContentError(f"no example in workbook/examples.py for {', '.join(missing)}")
+    frame = pd.DataFrame(rows)
     return _sourced(frame, ctx, "source.udfs", ctx.t("asof.build"))

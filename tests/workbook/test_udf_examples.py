@@ -1,0 +1,96 @@
+"""The UDF examples sheet runs: every ``SB_`` function has an example with real arguments, and
+each example's formula, evaluated through the UDFs the way Excel calls them (xlharness), gives
+the expected result the build wrote next to it (read back with python-calamine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from xlharness import MISSING, call_like_excel, excel_range, udf_module
+
+from shockbook.workbook import layout as L
+from shockbook.workbook.examples import EXAMPLES, Setting
+from shockbook.workbook.i18n import label
+
+from test_build import _table
+
+_ADDRESS = re.compile(r"^'(?P<sheet>[^']+)'!\$(?P<col>[A-Z]+)\$(?P<row>\d+)$")
+
+
+@pytest.fixture
+def udf_env(monkeypatch, built, prices_path, constituents_path):
+    """The build's settings for the UDF calls (offline, same snapshot, universe and cache)."""
+    monkeypatch.setenv("SHOCKBOOK_OFFLINE", "1")
+    monkeypatch.setenv("SHOCKBOOK_SNAPSHOT", str(prices_path))
+    monkeypatch.setenv("SHOCKBOOK_UNIVERSE_FILE", str(constituents_path))
+    monkeypatch.setenv("SHOCKBOOK_CACHE_DIR", str(built.parent / "cache"))
+    return udf_module("shockbook.excel.udfs")
+
+
+def _cell(values, address: str):
+    """The value of a cell named by an absolute A1 address with its (quoted) sheet."""
+    found = _ADDRESS.match(address)
+    assert found, address
+    row, col = L.cell_position(f"{found['col']}{found['row']}")
+    return values[found["sheet"]][row - 1][col - 1]
+
+
+def _excel_arg(arg, values, lang):
+    if arg is None:
+        return MISSING
+    if isinstance(arg, Setting):
+        return _cell(values, arg.address(lang))
+    if isinstance(arg, tuple):
+        return excel_range([list(a) for a in arg] if arg and isinstance(arg[0], tuple) else [list(arg)])
+    return arg
+
+
+def _picked(result, row, column):
+    if row is None:
+        return result[0][0]
+    if isinstance(column, int):
+        return result[row][column]
+    header = result[0]
+    assert column in header, (column, header)
+    return result[1 + row][header.index(column)]
+
+
+def test_every_udf_has_an_example_with_arguments(built_values, udf_env):
+    _, rows = _table(built_values, "sb_examples")
+    functions = {n for n in dir(udf_env) if n.startswith("SB_")}
+    assert {re.match(r"=(SB_\w+)\(", r["formula"])[1] for r in rows} == functions
+    assert not [r["formula"] for r in rows if r["formula"].endswith("()")]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.function for e in EXAMPLES])
+def test_each_example_formula_gives_the_expected_result_shown_next_to_it(built_values, udf_env, example):
+    _, rows = _table(built_values, "sb_examples")
+    row = next(r for r in rows if r["formula"].startswith(f"={example.function}("))
+    assert row["formula"] == example.formula("ko")
+    shown = row["expected"]
+    args = [_excel_arg(a, built_values, "ko") for a in example.args]
+    result = call_like_excel(getattr(udf_env, example.function), *args)
+    from shockbook.config import Settings
+    from shockbook.workbook.examples import resolve
+    from shockbook.workbook.producers import make_context
+
+    ctx = make_context(Settings.from_env(), lang="ko")
+    where_row, where_col, _ = example.expect(ctx, resolve(example.args, ctx)) if not (
+        isinstance(shown, str) and shown.startswith("#SB!")) else (None, None, None)
+    got = _picked(result, where_row, where_col)
+    if isinstance(got, dt.datetime):
+        assert shown == got, example.function
+    elif isinstance(shown, float):
+        assert got == pytest.approx(shown, rel=1e-12), example.function
+    else:
+        assert str(got) == str(shown), example.function
+
+
+def test_the_settings_cells_the_examples_name_hold_the_settings(built_values):
+    sheet = label(L.sheet("settings").title_key, "ko")
+    for key, expected in (("event_date", "2025-01-27"), ("lang", "ko"), ("calendar_month", "2025-02")):
+        address = Setting(key).address("ko")
+        assert address.startswith(f"'{sheet}'!")
+        assert str(_cell(built_values, address)) == expected
