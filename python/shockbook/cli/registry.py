@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import bench, build, calendar, content, event, prices, refresh, snapshot
+from . import bench, build, calendar, content, dip, event, prices, refresh, snapshot
 
 #: ``python -m shockbook COMMAND``, in the order ``--help`` lists them.
 COMMANDS: dict[str, ModuleType] = {
@@ -17,6 +17,7 @@ COMMANDS: dict[str, ModuleType] = {
     "snapshot": snapshot,
     "bench": bench,
     "event": event,
+    "dip": dip,
     "content": content,
     "calendar": calendar,
     "build": build,

@@ -386,6 +386,39 @@ def SB_REBASED(tickers, event_date, base_date=None):
     return out
 
 
+@udf(args={"tickers": TICKERS, "event_date": DATE, "as_of": OPTIONAL_DATE}, ret=TABLE)
+def SB_DIP_SCREEN(tickers, event_date, as_of=None):
+    """The buy-the-dip screen: per name the event-day drop, abnormal return and t, run-up,
+    share of the drop recovered and return since the event (as of as_of), the first earnings
+    date after the event, and a weighted score and rank (default weights); worst hit first.
+
+    Returns, shares and the score are fractions; rank 1 is the highest score. Indices (^...)
+    are left out. The Dip screen sheet has the same table with weights you can change.
+
+    Parameters
+    ----------
+    tickers : range of text
+        The watchlist.
+    event_date : date
+        The event (a non-session maps to the next session).
+    as_of : date, optional
+        Measure the recovery at this date; default the last close.
+    """
+    from ..tables.dip import DIP_COLUMNS, dip_screen_table
+
+    if not tickers.tickers:
+        return _no_good_tickers(tickers, [c for c in DIP_COLUMNS if c != "error"])
+    table = dip_screen_table(tickers.tickers, event_date, _settings(), as_of=as_of).frame
+    errors = {t: _CellText(e.cell_text() if isinstance(e, ShockbookError) else e)
+              for t, e in zip(table["ticker"], table["error"]) if isinstance(e, ShockbookError) or e}
+    bad = {e.label: e.error for e in tickers.entries if e.error is not None}
+    out = table.drop(columns=["error"])
+    out["error"] = [errors[t].cell_text() if t in errors else "" for t in out["ticker"]]
+    for label, error in bad.items():
+        out.loc[len(out)] = {**{c: None for c in out.columns}, "ticker": label, "error": error.cell_text()}
+    return _fit(out)
+
+
 @udf(args={"tickers": TICKERS, "event_date": DATE, "benchmark": TEXT}, ret=TABLE)
 def SB_CAR(tickers, event_date, benchmark=None):
     """Market-model abnormal returns: alpha, beta, CAR and t-statistic per window and ticker.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.axis import DateAxis
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils.cell import range_boundaries
@@ -46,6 +47,10 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> 
         header_row, left = block.origin
         keys = [c.key for c in block.columns]
         for spec in block.charts:
+            if spec.kind == "scatter":
+                ws.add_chart(_scatter(ws, block, spec, lang, n), spec.anchor)
+                made += 1
+                continue
             chart = LineChart() if spec.kind == "line" else BarChart()
             if spec.kind in ("bar", "hbar"):
                 chart.type = "bar" if spec.kind == "hbar" else "col"
@@ -96,3 +101,45 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> 
             ws.add_chart(chart, spec.anchor)
             made += 1
     return made
+
+
+def _scatter(ws, block: L.Block, spec: L.Chart, lang: str, n: int) -> ScatterChart:
+    """x = ``spec.x`` against y = ``spec.series[0]``, one series per row so that each point is
+    labelled with its row's ``spec.labels`` text (the series name), markers only."""
+    header_row, left = block.origin
+    keys = [c.key for c in block.columns]
+    x_col, y_col = left + keys.index(spec.x), left + keys.index(spec.series[0])
+    name_col = left + keys.index(spec.labels or spec.x)
+    chart = ScatterChart()
+    chart.title = label(spec.title, lang)
+    chart.style = 13
+    chart.width, chart.height = spec.width, spec.height
+    chart.x_axis.title = block.column(spec.x).header(lang)
+    chart.y_axis.title = block.column(spec.series[0]).header(lang)
+    for r in range(header_row + 1, header_row + n + 1):
+        x, y = ws.cell(row=r, column=x_col).value, ws.cell(row=r, column=y_col).value
+        if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+            continue
+        series = Series(Reference(ws, min_col=y_col, min_row=r), Reference(ws, min_col=x_col, min_row=r),
+                        title_from_data=False)
+        series.tx = None
+        from openpyxl.chart.series import SeriesLabel
+        from openpyxl.chart.data_source import StrRef
+
+        series.tx = SeriesLabel(strRef=StrRef(f"'{ws.title}'!${L.column_letter(name_col)}${r}"))
+        series.marker.symbol = "circle"
+        series.marker.size = 7
+        series.graphicalProperties.line.noFill = True
+        series.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False,
+                                     showPercent=False, dLblPos="r")
+        chart.series.append(series)
+    chart.legend = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for axis, fmt in ((chart.x_axis, spec.x_format), (chart.y_axis, spec.y_format)):
+        if fmt:
+            axis.number_format = fmt
+            axis.numFmt.sourceLinked = False
+    chart.x_axis.tickLblPos = "low"
+    chart.y_axis.tickLblPos = "low"
+    return chart

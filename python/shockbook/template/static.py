@@ -4,7 +4,7 @@ formulas), the xlwings.conf sheet, the refresh buttons and the Run-main module."
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils.cell import get_column_letter
 
 from ..workbook import layout as L
@@ -24,10 +24,29 @@ def write_static(wb: Workbook, ctx: Context) -> None:
         ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14, color="1F4E78")
         ws.sheet_view.showGridLines = False
     write_calculators(wb[label("sheet.scaling", ctx.lang)], ctx)
+    write_dip_formulas(wb[label("sheet.dip", ctx.lang)], ctx)
     opinions = wb[label("sheet.opinions", ctx.lang)]
     opinions["A3"] = label("note.user_rows", ctx.lang)
     opinions["A3"].font = Font(name=FONT_NAME, italic=True, color="595959")
     write_xlwings_conf(wb)
+
+
+def write_dip_formulas(ws, ctx: Context) -> None:
+    """The dip screen's score and rank as native formulas left of the screen (columns A:B),
+    one per row the screen owns: re-weighting in the weight cells re-ranks at once, and a
+    refresh (which rewrites only the screen's own columns) leaves them alone."""
+    from ..workbook.dipsheet import score_formula
+
+    _, block = L.block("sb_dip_screen")
+    header, _ = block.origin
+    first, last = header + 1, header + block.capacity
+    for col, key in ((1, "col.rank"), (2, "col.score")):
+        cell = ws.cell(row=header, column=col, value=label(key, ctx.lang))
+        cell.font = Font(name=FONT_NAME, bold=True, size=10)
+        cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=2, value=score_formula(r)).number_format = "+0.0%;-0.0%;0.0%"
+        ws.cell(row=r, column=1, value=f'=IF(ISNUMBER(B{r}),RANK(B{r},$B${first}:$B${last}),"")')
 
 
 #: Models in the API cost calculator (looked up by name in the figure 2 table).

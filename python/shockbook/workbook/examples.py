@@ -90,6 +90,13 @@ def _ev_returns(ctx, args):
     return 0, "event_return", float(table.loc[table["ticker"] == args[0][0], "event_return"].iloc[0])
 
 
+def _dip(ctx, args):
+    from ..tables.dip import dip_screen_table
+
+    table = dip_screen_table(list(args[0]), _event(ctx, args), ctx.settings, as_of=args[2]).frame
+    return 0, "recovered_share", float(table["recovered_share"].iloc[0])
+
+
 def _period_return(ctx, args):
     from ..tables.events import period_return
 
@@ -195,6 +202,9 @@ EXAMPLES: tuple[Example, ...] = (
             "세 가격을 첫 값=100으로 환산: 둘째 값 55 → 110", "Rebase three prices to 100 at the first: 55 → 110"),
     Example("SB_EVENT_RETURNS", (("NVDA", "AVGO"), EVENT), _ev_returns,
             "두 종목의 이벤트일 수익률 표 (설정의 이벤트일)", "Event-day returns of two tickers (the Settings event date)", unit="pct"),
+    Example("SB_DIP_SCREEN", (("NVDA", "AVGO", "VST"), EVENT, "2025-02-14"), _dip,
+            "저가매수 스크린: 가장 크게 하락한 종목(VST)의 2/14까지 낙폭 회복 비율",
+            "Dip screen: the worst-hit name's (VST) share of the drop recovered by 2/14", unit="pct"),
     Example("SB_RETURN", ("NVDA", "2025-01-24", EVENT), _period_return,
             "엔비디아 1/24 종가 → 이벤트일 종가 수익률", "Nvidia's return from the 1/24 close to the event-day close", unit="pct"),
     Example("SB_BREADTH", (EVENT,), _breadth(10, "summary", "down"),

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from . import dipsheet as d
 from . import figures as f
 from . import producers as p
 
@@ -63,6 +64,7 @@ PCT = "0.0%"
 PCT2 = "0.00%"
 DATE = "yyyy-mm-dd"
 NUM1 = "0.0"
+PCT0 = "0%"
 NUM2 = "0.00"
 NUM4 = "0.0000"
 INT = "0"
@@ -107,7 +109,7 @@ class Chart:
     ``marker`` names a column plotted as markers only (the event day on the price paths).
     """
 
-    kind: str  # line | bar (vertical columns) | hbar (horizontal bars)
+    kind: str  # line | bar (vertical columns) | hbar (horizontal bars) | scatter (x against series[0])
     title: str
     x: str
     series: tuple[str, ...]
@@ -117,6 +119,8 @@ class Chart:
     marker: str | None = None
     y_format: str | None = None
     name: str = ""
+    labels: str | None = None  # scatter: the column whose text labels each point (one series per row)
+    x_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,8 @@ def C(key, fmt=TEXT, **kw) -> Column:  # noqa: N802 - a compact constructor for 
 
 
 _SIGNED_PCT = dict(fmt=PCT, signed=True)
+#: Rows of the dip screen (and of its score and rank formulas).
+DIP_CAPACITY = 60
 _EVENT_COLS = (
     C("ticker"), C("name", width=22), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
     C("ytd_incl", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT), C("since_asof", DATE),
@@ -272,6 +278,17 @@ LAYOUT: tuple[Sheet, ...] = (
               80, charts=(Chart("bar", "chart.car", "ticker", ("CAR[0,0]",), anchor="S4", width=18, height=10,
                                 y_format="0%", name="car"),), prices=True),
     )),
+    Sheet("dip", blocks=(
+        Block("sb_dip_weights", "A5", d.weight_rows, (C("item", width=30), C("value", NUM2)), 4, role="input"),
+        Block("sb_dip_screen", "C13", d.dip_screen,
+              (C("ticker"), C("name", width=20), C("event_return", **_SIGNED_PCT), C("abnormal_return", **_SIGNED_PCT),
+               C("t_stat", NUM2), C("ytd_before", **_SIGNED_PCT), C("recovered_share", PCT0),
+               C("since_event", **_SIGNED_PCT), C("as_of", DATE), C("next_earnings", DATE),
+               C("earnings_source", width=14), C("note", wrap=True, width=36), C("error", wrap=True, width=24)),
+              DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("recovered_share",), anchor="Q4",
+                                          width=17, height=11, y_format="0%", x_format="0%", name="dip",
+                                          labels="ticker"),), prices=True),
+    ), freeze="E14"),
     Sheet("baskets", blocks=(
         Block("sb_baskets", "A5", p.baskets,
               (C("label", width=24), C("theme", width=16), C("members", wrap=True, width=40),

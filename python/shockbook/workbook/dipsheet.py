@@ -1,0 +1,60 @@
+"""Producers of the buy-the-dip sheet: the score weights (the user's input cells) and the
+screen itself (:func:`shockbook.tables.dip.dip_screen_table`), worst-hit first.
+
+The sheet's score and rank are native formulas over the weight cells (written once by the
+build, :func:`shockbook.template.static.write_dip_formulas`), so re-weighting needs no
+refresh; :data:`SCORE_TERMS` is the one definition both the formulas and the header text use.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analytics.dip import DipWeights
+from . import layout as L
+
+#: The score's terms in order: (weight key, the formula over a row's cells, by column key).
+SCORE_TERMS = (
+    ("drop", "-N({event_return})"),
+    ("abnormal", "-N({abnormal_return})"),
+    ("unrecovered", "-N({event_return})*MAX(0,1-N({recovered_share}))"),
+    ("runup", "-N({ytd_before})"),
+)
+
+
+def weight_rows(ctx) -> pd.DataFrame:
+    """The default weights (:class:`DipWeights`) as the input block's rows."""
+    defaults = DipWeights()
+    from .producers import _sourced
+
+    frame = pd.DataFrame([dict(item=ctx.t(f"dip.w_{key}"), value=float(getattr(defaults, key)))
+                          for key, _ in SCORE_TERMS])
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
+
+
+def dip_screen(ctx):
+    from ..tables.dip import dip_screen_table
+
+    names = ctx.names()
+    table = dip_screen_table(ctx.watchlist, ctx.event, ctx.settings)
+    frame = table.frame.copy()
+    frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
+    return table.with_frame(frame)
+
+
+def weight_cells() -> dict[str, str]:
+    """Weight key -> the absolute address of its value cell."""
+    _, block = L.block("sb_dip_weights")
+    row, col = block.origin
+    value_col = L.column_letter(col + [c.key for c in block.columns].index("value"))
+    return {key: f"${value_col}${row + 1 + i}" for i, (key, _) in enumerate(SCORE_TERMS)}
+
+
+def score_formula(row: int) -> str:
+    """The score of sheet row ``row``: the weights' cells times the row's cells (blank row: "")."""
+    _, block = L.block("sb_dip_screen")
+    _, left = block.origin
+    cells = {c.key: f"{L.column_letter(left + i)}{row}" for i, c in enumerate(block.columns)}
+    weights = weight_cells()
+    terms = "+".join(f"{weights[key]}*({term.format(**cells)})" for key, term in SCORE_TERMS)
+    return f'=IF(OR({cells["ticker"]}="",{cells["event_return"]}=""),"",{terms})'

@@ -1,0 +1,63 @@
+"""The Dip screen sheet as a file (zipfile + lxml, python-calamine): worst hit first, the score
+and rank as formulas over the weight cells, a labelled scatter of drop vs recovery."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+from lxml import etree
+from ooxml import NS, _rels, sheet_parts
+
+from shockbook.workbook import layout as L
+from shockbook.workbook.dipsheet import weight_cells
+from shockbook.workbook.i18n import label
+
+from test_build import _table
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def test_rows_are_worst_hit_first_with_names_and_earnings_dates(built_values):
+    _, rows = _table(built_values, "sb_dip_screen")
+    drops = [r["event_return"] for r in rows]
+    assert rows[0]["ticker"] == "VST" and drops == sorted(drops)
+    assert not [r for r in rows if str(r["ticker"]).startswith("^")]
+    nvda = next(r for r in rows if r["ticker"] == "NVDA")
+    assert str(nvda["next_earnings"])[:10] == "2025-02-26"
+
+
+def _sheet_root(built):
+    part = sheet_parts(built)[label("sheet.dip", "ko")]
+    with zipfile.ZipFile(built) as z:
+        return part, etree.fromstring(z.read(part))
+
+
+def test_score_and_rank_are_formulas_over_the_weight_cells(built):
+    _, root = _sheet_root(built)
+    _, block = L.block("sb_dip_screen")
+    first = block.origin[0] + 1
+    formulas = {c.get("r"): c.findtext("main:f", namespaces=NS) for c in root.iterfind(".//main:c", NS)
+                if c.find("main:f", NS) is not None}
+    score = formulas[f"B{first}"]
+    for cell in weight_cells().values():
+        assert cell in score
+    assert f"RANK(B{first}" in formulas[f"A{first}"]
+    assert len([r for r in formulas if r.startswith("B")]) == block.capacity
+
+
+def test_the_scatter_labels_each_point_with_its_ticker(built, built_values):
+    part, root = _sheet_root(built)
+    _, rows = _table(built_values, "sb_dip_screen")
+    with zipfile.ZipFile(built) as z:
+        drawing = [t for t in _rels(z, part).values() if "drawing" in t][0]
+        charts = [etree.fromstring(z.read(t)) for t in _rels(z, drawing).values() if "chart" in t]
+    scatter = [c for c in charts if c.find(f".//{{{C}}}scatterChart") is not None]
+    assert len(scatter) == 1
+    series = scatter[0].findall(f".//{{{C}}}ser")
+    plotted = [r for r in rows if isinstance(r["recovered_share"], float)]
+    assert len(series) == len(plotted) > 10
+    names = [s.findtext(f"{{{C}}}tx/{{{C}}}strRef/{{{C}}}f") for s in series]
+    assert all(re.search(r"!\$C\$\d+$", n) for n in names)
+    assert all(s.find(f"{{{C}}}dLbls/{{{C}}}showSerName").get("val") in ("1", "true") for s in series)
