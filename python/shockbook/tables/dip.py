@@ -99,8 +99,8 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
         try:
             found = next_earnings_date(t, settings, as_of=after)
             row["next_earnings"], row["earnings_source"] = found["date"], found["source"]
-        except ShockbookError as exc:
-            notes.append(exc.one_line())
+        except ShockbookError as exc:  # the first clause says it; the rest is how to fill the cache
+            notes.append(exc.one_line().split(" (")[0])
         row["note"] = "; ".join(notes)
         rows.append(row)
     out = pd.DataFrame(rows)

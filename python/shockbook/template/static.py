@@ -25,9 +25,14 @@ def write_static(wb: Workbook, ctx: Context) -> None:
         ws.sheet_view.showGridLines = False
     write_calculators(wb[label("sheet.scaling", ctx.lang)], ctx)
     write_dip_formulas(wb[label("sheet.dip", ctx.lang)], ctx)
-    opinions = wb[label("sheet.opinions", ctx.lang)]
-    opinions["A3"] = label("note.user_rows", ctx.lang)
-    opinions["A3"].font = Font(name=FONT_NAME, italic=True, color="595959")
+    for sheet in L.LAYOUT:
+        ws = wb[label(sheet.title_key, ctx.lang)]
+        if sheet.buttons:
+            ws.row_dimensions[BUTTON_ROW].height = BUTTON_HEIGHT + 8
+        if sheet.key in SHEET_NOTES:  # under the buttons, never covered by them
+            cell = ws.cell(row=NOTE_ROW, column=1 if sheet.key != "dashboard" else 2,
+                           value=label(SHEET_NOTES[sheet.key], ctx.lang))
+            cell.font = Font(name=FONT_NAME, italic=True, color="595959")
     write_xlwings_conf(wb)
 
 
@@ -45,8 +50,10 @@ def write_dip_formulas(ws, ctx: Context) -> None:
         cell.font = Font(name=FONT_NAME, bold=True, size=10)
         cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
     for r in range(first, last + 1):
-        ws.cell(row=r, column=2, value=score_formula(r)).number_format = "+0.0%;-0.0%;0.0%"
-        ws.cell(row=r, column=1, value=f'=IF(ISNUMBER(B{r}),RANK(B{r},$B${first}:$B${last}),"")')
+        score = ws.cell(row=r, column=2, value=score_formula(r))
+        score.number_format, score.alignment = "+0.0%;-0.0%;0.0%", Alignment(vertical="top")
+        rank = ws.cell(row=r, column=1, value=f'=IF(ISNUMBER(B{r}),RANK(B{r},$B${first}:$B${last}),"")')
+        rank.alignment = Alignment(vertical="top")
 
 
 #: Models in the API cost calculator (looked up by name in the figure 2 table).
@@ -133,11 +140,16 @@ def write_xlwings_conf(wb: Workbook) -> None:
 
 #: Refresh buttons: caption size (pt), height (pt), padding around the caption and the gap between them.
 BUTTON_FONT, BUTTON_HEIGHT, BUTTON_PADDING, BUTTON_GAP = 10.0, 20.0, 14.0, 8.0
+#: The row the buttons sit in (its height fits them); row 3 holds each sheet's note or legend.
+BUTTON_ROW, NOTE_ROW = 2, 3
+#: Sheet key -> the label of the note or legend shown in its note row.
+SHEET_NOTES = {"opinions": "note.user_rows", "calendar": "legend.calendar", "scaling": "legend.flags",
+               "dip": "legend.dip", "dashboard": "legend.marks"}
 
 
 def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
-    """A "refresh all" and a "refresh this sheet" button on every data sheet, in rows 2-3,
-    side by side, each sized to its caption."""
+    """A "refresh all" and a "refresh this sheet" button on every data sheet, in the reserved
+    button row (row 2, nothing else is written there), side by side, each sized to its caption."""
     out = []
     for sheet in L.LAYOUT:
         if not sheet.buttons:
@@ -145,10 +157,11 @@ def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
         title = label(sheet.title_key, lang)
         ws = wb[title]
         left = 4.0
-        top = row_points(ws, 1) + (row_points(ws, 2) + row_points(ws, 3) - BUTTON_HEIGHT) / 2
+        top = row_points(ws, 1) + (row_points(ws, BUTTON_ROW) - BUTTON_HEIGHT) / 2
         for macro, text in (("RefreshAll", "button.refresh_all"), ("RefreshActiveSheet", "button.refresh_sheet")):
             caption = label(text, lang)
-            width = max(72.0, caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING)
+            # LibreOffice and a print scaled to fit draw the caption larger than the box: leave room
+            width = max(72.0, 1.4 * caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING)
             cells = _cells_under(ws, left, top, width, BUTTON_HEIGHT)
             out.append(ButtonSpec(sheet=title, macro=macro, text=caption, cells=cells,
                                   box=(left, top, width, BUTTON_HEIGHT), font_size=BUTTON_FONT))

@@ -94,8 +94,17 @@ HEADER_FONT = Font(name=FONT_NAME, bold=True, size=10)
 NOTE_FONT = Font(name=FONT_NAME, italic=True, size=10, color="595959")
 BOLD_FONT = Font(name=FONT_NAME, bold=True, size=10)
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+#: A numeric column's header sits over its numbers (Excel right-aligns numbers and dates).
+NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="right")
+#: Tallest data row (points): longer text is cut at this height (the full text is in the cell).
+MAX_ROW_POINTS = 15 * 6
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
+
+
+def is_numeric(column: L.Column) -> bool:
+    """A column of numbers or dates (a number format, or a per-row one): right-aligned header."""
+    return column.fmt != L.TEXT or bool(column.fmt_by)
 
 
 def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
@@ -120,7 +129,7 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
             col = left + offset
             letter = get_column_letter(col)
             header = ws.cell(row=top + 1, column=col)
-            styles.apply(header, font=HEADER_FONT, alignment=HEADER_ALIGN)
+            styles.apply(header, font=HEADER_FONT, alignment=NUMBER_HEADER_ALIGN if is_numeric(column) else HEADER_ALIGN)
             need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
             row_fmts = per_row.get(column.key)
             for i, r in enumerate(range(top + 2, top + 2 + n)):
@@ -191,7 +200,7 @@ def _row_heights(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> None:
                     lines = max(lines, sum(max(1, math.ceil(_display_width(part, "") / max(width - 1, 1)))
                                            for part in value.split("\n")))
             if lines > 1 or wraps:
-                ws.row_dimensions[r].height = min(409, 15 * lines)
+                ws.row_dimensions[r].height = min(MAX_ROW_POINTS, 15 * lines)
 
 
 

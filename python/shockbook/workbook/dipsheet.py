@@ -36,7 +36,10 @@ def dip_screen(ctx):
     from ..tables.dip import dip_screen_table
 
     names = ctx.names()
-    table = dip_screen_table(ctx.watchlist, ctx.event, ctx.settings)
+    from .producers import _watchlist_table
+
+    # entries that cannot be tickers get their own error rows; the others are screened
+    table = _watchlist_table(ctx.watchlist, lambda good: dip_screen_table(good, ctx.event, ctx.settings))
     frame = table.frame.copy()
     frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
     return table.with_frame(frame)

@@ -32,6 +32,7 @@ from ..errors import DataError, InputError, ShockbookError, shorten
 from ..tables.result import TableResult
 from . import layout as L
 from .i18n import label
+from .quotes import mark_quotes
 from .producers import DEFAULT_ESTIMATION_WINDOW, REPORT, REPORT_EVENT, Context, SourceRecord, make_context
 
 CELL_LIMIT = 32767
@@ -225,6 +226,8 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     top, left, bottom, right = block.owned()
     header_row = top + 1
     rows = project(frame, block.columns) if frame is not None else []
+    if ctx.lang == "en":  # the report's Korean words in an English book are marked as quotes
+        rows = [[mark_quotes(v, ctx.lang) for v in r] for r in rows]
     if frame is None:
         rows = [[f"#SB! {result.error}"] + [None] * (block.width - 1)]
     if block.keep_rows is not None:

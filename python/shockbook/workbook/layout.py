@@ -69,6 +69,7 @@ NUM2 = "0.00"
 NUM4 = "0.0000"
 INT = "0"
 THOUSANDS = "#,##0"
+USD_BN = '#,##0.0,,,'  # dollars shown in billions (the header says "USD bn")
 USD = "#,##0.00"
 TEXT = "General"
 
@@ -121,6 +122,7 @@ class Chart:
     name: str = ""
     labels: str | None = None  # scatter: the column whose text labels each point (one series per row)
     x_format: str | None = None
+    y_range: tuple[float, float] | None = None  # fixed value-axis bounds (points outside are not drawn)
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,7 @@ LAYOUT: tuple[Sheet, ...] = (
                C("t_bmp", NUM2), C("p_bmp", NUM4), C("t_kp", NUM2), C("p_kp", NUM4), C("note", wrap=True, width=24)),
               12, prices=True),
         Block("sb_abnormal", "A21", p.abnormal,
-              (C("ticker"), C("alpha", NUM4), C("beta", NUM2), C("sigma", PCT2), C("r_squared", NUM2),
+              (C("ticker"), C("alpha", PCT2), C("beta", NUM2), C("sigma", PCT2), C("r_squared", NUM2),
                C("n_obs", INT)) + _CAR + (C("note", wrap=True, width=24), C("error", wrap=True, width=24)),
               80, charts=(Chart("bar", "chart.car", "ticker", ("CAR[0,0]",), anchor="S4", width=18, height=10,
                                 y_format="0%", name="car"),), prices=True),
@@ -287,8 +289,8 @@ LAYOUT: tuple[Sheet, ...] = (
                C("earnings_source", width=14), C("note", wrap=True, width=36), C("error", wrap=True, width=24)),
               DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("recovered_share",), anchor="Q4",
                                           width=17, height=11, y_format="0%", x_format="0%", name="dip",
-                                          labels="ticker"),), prices=True),
-    ), freeze="E14"),
+                                          labels="ticker", y_range=(-1.0, 2.0)),), prices=True),
+    ), freeze="E14", widths=(("B", 11),)),
     Sheet("baskets", blocks=(
         Block("sb_baskets", "A5", p.baskets,
               (C("label", width=24), C("theme", width=16), C("members", wrap=True, width=40),
@@ -300,7 +302,7 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("opinions", blocks=(
         Block("sb_opinions", "A5", p.opinions,
               (C("id", width=16), C("stance"), C("source", width=18), C("source_type", width=12),
-               C("points", wrap=True, width=80), C("tickers", width=14), C("report_table"), C("report_page"),
+               C("points", wrap=True, width=80), C("tickers", width=14), C("report_table", INT), C("report_page", INT),
                C("note", wrap=True, width=30), C("origin", width=12)),
               60, keep_rows=("origin", "built-in")),
     ), freeze="C6"),
@@ -333,7 +335,7 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("calls", blocks=(
         Block("sb_calls", "A5", p.calls,
               (C("ticker"), C("company", width=14), C("group", width=12), C("revenue_printed", width=12),
-               C("revenue_usd", THOUSANDS), C("revenue_vs_consensus"), C("eps_usd", NUM2), C("eps_vs_consensus"),
+               C("revenue_usd", USD_BN), C("revenue_vs_consensus"), C("eps_usd", NUM2), C("eps_vs_consensus"),
                C("guidance", wrap=True, width=30), C("key_comments", wrap=True, width=70),
                C("deepseek_comment", wrap=True, width=45), C("flags"), C("note", wrap=True, width=30),
                C("source", wrap=True, width=26)), 20),
@@ -356,7 +358,7 @@ LAYOUT: tuple[Sheet, ...] = (
     ), buttons=False),
     Sheet("examples", blocks=(
         Block("sb_examples", "A5", p.examples, (C("formula", width=60, fit=False), C("shows", width=16),
-              C("expected", NUM2, fmt_by="unit", width=16), C("explanation", wrap=True, width=50)), 24),
+              C("expected", NUM2, fmt_by="unit", width=22, wrap=True), C("explanation", wrap=True, width=50)), 24),
     ), buttons=False),
 )
 

@@ -244,7 +244,7 @@ def _published_by_ticker() -> dict[str, dict[str, float]]:
 
 def _as_published_rows(ctx: Context, tickers) -> EventTable:
     values = _published_by_ticker()
-    where = {r["recompute"].partition(":")[2]: r["where"] for r in published_values()}
+    where = {r["recompute"].partition(":")[2]: r[f"where_{ctx.lang}"] for r in published_values()}
     rows = [dict(ticker=t, event_return=values[t].get("event_return"), ytd_before=values[t].get("ytd_before"),
                  source=f"{ctx.t('note.as_published').split(' (')[0]} ({where.get(t, '')})", as_of=REPORT_EVENT.isoformat())
             for t in tickers if t in values]
@@ -414,7 +414,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         rows.append(dict(key=spec["key"], unit=spec["unit"], item=spec[f"label_{ctx.lang}"], published=spec["published"],
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
-                         where=spec["where"], note=note))
+                         where=spec[f"where_{ctx.lang}"], note=note))
     return _sourced(pd.DataFrame(rows), ctx, "source.key_numbers", _price_as_of(ctx))
 
 
@@ -589,8 +589,8 @@ def watchlist_rows(ctx: Context) -> pd.DataFrame:
 
 
 def sources(ctx: Context) -> pd.DataFrame:
-    return pd.DataFrame([r.__dict__ for r in ctx.records],
-                        columns=["block", "sheet", "source", "as_of", "event", "note"])
+    rows = [{**r.__dict__, "block": ctx.t(f"block.{r.block}")} for r in ctx.records]  # the table's title
+    return pd.DataFrame(rows, columns=["block", "sheet", "source", "as_of", "event", "note"])
 
 
 @functools.cache
