@@ -61,3 +61,10 @@ def test_the_scatter_labels_each_point_with_its_ticker(built, built_values):
     names = [s.findtext(f"{{{C}}}tx/{{{C}}}strRef/{{{C}}}f") for s in series]
     assert all(re.search(r"!\$C\$\d+$", n) for n in names)
     assert all(s.find(f"{{{C}}}dLbls/{{{C}}}showSerName").get("val") in ("1", "true") for s in series)
+
+
+def test_the_notes_are_in_the_books_language(built_values):
+    _, rows = _table(built_values, "sb_dip_screen")
+    notes = [r["note"] for r in rows if r["note"]]
+    assert notes and all(not re.search(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b", n) for n in notes), notes
+    assert any("이벤트일에 하락하지 않음" in n for n in notes)

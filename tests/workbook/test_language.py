@@ -77,3 +77,14 @@ def test_every_title_header_and_label_cell_of_the_korean_book_is_korean(built_va
                 if isinstance(value, str) and PROSE.search(QUOTE.sub("", value)):
                     leaks.append((block.name, value[:80]))
     assert not leaks, leaks
+
+
+def test_units_and_metric_names_of_the_metrics_table_follow_the_book(built_values, built_en):
+    from test_build import _table
+
+    _, ko = _table(built_values, "sb_model_metrics", "ko")
+    _, en = _table(built_en, "sb_model_metrics", "en")
+    assert {r["unit_text"] for r in ko} >= {"초당 토큰", "지수 포인트", "100만 토큰당 달러"}
+    assert not {r["unit_text"] for r in ko} & {"tokens per second", "index points", "seconds"}
+    assert {r["unit_text"] for r in en} >= {"tokens per second", "index points"}
+    assert {r["metric_name"] for r in ko} >= {"출력 속도", "첫 토큰까지 지연"}

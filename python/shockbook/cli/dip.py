@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"shockbook: {event.note}\n")
     as_of = to_date(args.as_of) if args.as_of else None
     weights = DipWeights(args.w_drop, args.w_abnormal, args.w_unrecovered, args.w_runup)
-    rows = dip_screen_table(args.tickers, event, settings, as_of=as_of, weights=weights).frame
+    rows = dip_screen_table(args.tickers, event, settings, as_of=as_of, weights=weights).frame.drop(columns=["why"])
     errors = {t: e for t, e in zip(rows["ticker"], rows["error"]) if isinstance(e, ShockbookError)}
     rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     if args.format == "table":

@@ -407,8 +407,8 @@ def SB_DIP_SCREEN(tickers, event_date, as_of=None):
     from ..tables.dip import DIP_COLUMNS, dip_screen_table
 
     if not tickers.tickers:
-        return _no_good_tickers(tickers, [c for c in DIP_COLUMNS if c != "error"])
-    table = dip_screen_table(tickers.tickers, event_date, _settings(), as_of=as_of).frame
+        return _no_good_tickers(tickers, [c for c in DIP_COLUMNS if c not in ("error", "why")])
+    table = dip_screen_table(tickers.tickers, event_date, _settings(), as_of=as_of).frame.drop(columns=["why"])
     errors = {t: _CellText(e.cell_text() if isinstance(e, ShockbookError) else e)
               for t, e in zip(table["ticker"], table["error"]) if isinstance(e, ShockbookError) or e}
     bad = {e.label: e.error for e in tickers.entries if e.error is not None}

@@ -29,7 +29,7 @@ DipWeights = ad.DipWeights
 
 DIP_COLUMNS = [
     "rank", "ticker", "event_return", "abnormal_return", "t_stat", "ytd_before", "recovered_share",
-    "since_event", "as_of", "next_earnings", "earnings_source", "score", "note", "error",
+    "since_event", "as_of", "next_earnings", "earnings_source", "score", "note", "error", "why",
 ]
 
 
@@ -54,7 +54,9 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
     EventTable
         ``frame``: :data:`DIP_COLUMNS`; returns, shares and the score are fractions; ``t_stat`` is the
         market-model t of the event-day abnormal return; ``as_of`` and ``next_earnings`` are
-        dates (``next_earnings`` empty, with why in ``note``, when no source lists one).
+        dates (``next_earnings`` empty, with why in ``note``, when no source lists one);
+        ``why`` holds the notes as codes (``no_drop``, ``small_drop``, ``no_earnings``) for an
+        adapter that shows them in another language.
         A ticker without prices keeps its row, with the error in ``error``.
 
     Raises
@@ -92,21 +94,24 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
         if car is not None and t in car.index:
             row["abnormal_return"] = car.loc[t, "CAR[0,0]"]
             row["t_stat"] = car.loc[t, "t[0,0]"]
-        notes = []
+        notes, why = [], []  # why: the notes as codes (no_drop, small_drop, no_earnings) for translation
         if pd.isna(m["recovered_share"]):
-            notes.append("no drop on the event day: no share recovered" if m["event_return"] >= 0
+            no_drop = m["event_return"] >= 0
+            why.append("no_drop" if no_drop else "small_drop")
+            notes.append("no drop on the event day: no share recovered" if no_drop
                          else f"drop under {ad.MIN_DROP:.0%}: no share recovered")
         try:
             found = next_earnings_date(t, settings, as_of=after)
             row["next_earnings"], row["earnings_source"] = found["date"], found["source"]
         except ShockbookError as exc:  # the first clause says it; the rest is how to fill the cache
+            why.append("no_earnings")
             notes.append(exc.one_line().split(" (")[0])
-        row["note"] = "; ".join(notes)
+        row["note"], row["why"] = "; ".join(notes), " ".join(why)
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in DIP_COLUMNS:
         if col not in out:
-            out[col] = np.nan if col not in ("note", "error", "earnings_source") else ""
+            out[col] = np.nan if col not in ("note", "error", "earnings_source", "why") else ""
     ok = np.array([not isinstance(e, ShockbookError) and not e for e in out["error"]])
     out["score"] = np.where(ok, ad.dip_score(out["event_return"], out["abnormal_return"], out["recovered_share"],
                                              out["ytd_before"], weights), np.nan)

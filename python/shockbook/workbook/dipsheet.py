@@ -42,6 +42,9 @@ def dip_screen(ctx):
     table = _watchlist_table(ctx.watchlist, lambda good: dip_screen_table(good, ctx.event, ctx.settings))
     frame = table.frame.copy()
     frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
+    if "why" in frame.columns:  # the notes in the book's language, from their codes
+        frame["note"] = ["; ".join(ctx.t(f"dip.why.{code}") for code in str(why).split()) if isinstance(why, str) and why
+                         else "" for why in frame["why"]]
     return table.with_frame(frame)
 
 

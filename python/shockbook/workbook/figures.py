@@ -10,6 +10,8 @@ row without a value ("not published"), never dropped and never guessed.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..tables import content as ct
@@ -31,6 +33,12 @@ def metric_name(ctx, metric: str) -> str:
     """A metric ID's display name in the book's language (the ID itself when none is defined)."""
     key = f"metric.{metric}"
     return ctx.t(key) if has_label(key) else metric
+
+
+def unit_text(ctx, unit: str) -> str:
+    """A unit in the book's language (``unit.<slug>`` in the translation table; as written when none)."""
+    key = "unit." + re.sub(r"[^a-z0-9]+", "_", str(unit).lower().replace("%", "pct")).strip("_")
+    return ctx.t(key) if unit and has_label(key) else str(unit or "")
 
 
 def qualifier_text(ctx, qualifier: str) -> str:
@@ -127,5 +135,6 @@ def model_metrics(ctx) -> pd.DataFrame:
     """Every metric row, with the metric's display name and the qualifier in the book's language."""
     frame = metrics(ctx).copy()
     frame["metric_name"] = [metric_name(ctx, m) for m in frame["metric"]]
+    frame["unit_text"] = [unit_text(ctx, u) for u in frame["unit"]]
     frame["qualifier_text"] = [qualifier_text(ctx, q) for q in frame["qualifier"]]
     return frame

@@ -328,7 +328,7 @@ LAYOUT: tuple[Sheet, ...] = (
              "chart.fig16", ("value",)),
         Block("sb_model_metrics", "A160", f.model_metrics,
               (C("model", wrap=True, width=24), C("variant", width=14), C("metric_name", wrap=True, width=24),
-               C("value", "General"), C("qualifier_text", width=12), C("unit", wrap=True, width=14),
+               C("value", "General"), C("qualifier_text", width=12), C("unit_text", label="col.unit", wrap=True, width=14),
                C("source", wrap=True, width=30), C("source_date", width=11), C("valid_from", width=11), C("flags"),
                C("note", wrap=True, width=26), C("origin", width=10)), 400),
     ), print_rows=((1, 158),)),  # table 2, the figures and the calculators; the metrics table is reference
