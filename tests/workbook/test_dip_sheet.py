@@ -68,3 +68,28 @@ def test_the_notes_are_in_the_books_language(built_values):
     notes = [r["note"] for r in rows if r["note"]]
     assert notes and all(not re.search(r"\b[a-z]{2,} [a-z]{2,} [a-z]{2,}\b", n) for n in notes), notes
     assert any("이벤트일에 하락하지 않음" in n for n in notes)
+
+
+def test_libreoffice_computes_the_score_and_rank_the_table_layer_computes(built, built_values, tmp_path, prices_path):
+    """The sheet's formulas (over the weight cells) agree with the Python score at the default
+    weights, and rank 1 is the row with the highest score."""
+    import pytest
+    from render import recalc_values, require_soffice
+
+    require_soffice()
+    values = recalc_values(built, tmp_path)[label("sheet.dip", "ko")]
+    _, block = L.block("sb_dip_screen")
+    header, _ = block.origin
+    from shockbook.config import Settings
+    from shockbook.tables.dip import dip_screen_table
+    from shockbook.workbook.producers import REPORT
+
+    _, rows = _table(built_values, "sb_dip_screen")
+    settings = Settings(offline=True, snapshot=prices_path, cache_dir=tmp_path / "cache")
+    want = dip_screen_table([r["ticker"] for r in rows], REPORT.event, settings).frame.set_index("ticker")
+    scored = []
+    for i, row in enumerate(rows):
+        rank, score = values[header + i][0], values[header + i][1]
+        assert score == pytest.approx(want.loc[row["ticker"], "score"], abs=1e-9), row["ticker"]
+        scored.append((score, rank, row["ticker"]))
+    assert max(scored)[1] == 1
