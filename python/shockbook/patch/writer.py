@@ -329,14 +329,19 @@ class PackageWriter:
 
     def check_keepable(self) -> None:
         """Refuse (:class:`InputError`, one line) what a patch cannot keep consistent:
-        an owned table that is gone, a pivot cache over an owned range, merged cells across an owned range, an owned table
-        with columns the layout does not know or with an external data query."""
+        an owned table that is gone or has its header row turned off, a pivot cache over an owned range, merged cells
+        across an owned range, an owned table with columns the layout does not know, a totals row or an external
+        data query."""
         missing = [block.name for _, block in L.blocks() if block.name not in self.tables]
         if missing:
             self.sheet_for(missing[0], "")  # raises: one line naming the table
         areas = []
         for _, block in L.blocks():
             table = self.tables[block.name]
+            if table.root.get("headerRowCount", "1") == "0":  # the rows would be read and written one off
+                raise InputError(f"table {block.name} on sheet {table.sheet!r} has its header row turned off, which "
+                                 "a refresh reads and writes; turn it on (Table Design > Header Row) and refresh "
+                                 "again; nothing was written", name=block.name)
             if block.role == "input":
                 continue
             left, top, _, _ = table.original
