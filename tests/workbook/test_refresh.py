@@ -55,8 +55,9 @@ def edited(built, tmp_path_factory):
     shutil.move(folder / "edited.xlsx", path.with_name("scratch.xlsx"))
     # Put the edits into the .xlsm the way the nightly job sees it: refresh from the edited copy.
     env = {"SHOCKBOOK_CACHE_DIR": str(folder / "cache")}
+    # --force: --out replaces the built copy that is already there (else refused, nothing written).
     code, err = run_cli(["refresh", "--workbook", str(path.with_name("scratch.xlsx")), "--out", str(path),
-                         "--offline", "--snapshot", "../shared/data/prices.csv.gz"], cwd=ROOT, env=env)
+                         "--offline", "--snapshot", "../shared/data/prices.csv.gz", "--force"], cwd=ROOT, env=env)
     assert code == 0, err
     code, err = run_cli(["refresh", "--workbook", str(path), "--offline"], cwd=ROOT, env=env)
     assert code == 0, err

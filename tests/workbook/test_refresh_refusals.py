@@ -2,10 +2,15 @@
 one line on stderr, exit status 2, every file as it was.
 
 * a table whose header row the user turned off (the refresh would write the header as a data row);
+* ``--out`` naming another workbook that already exists (it would be replaced), unless ``--force``;
+* a read-only workbook (the user protected it from being saved over);
+* a workbook open in Excel or LibreOffice (its lock file ``~$NAME`` / ``.~lock.NAME#`` is beside
+  it): the program holding it open would save over the refresh, or the refresh over its edits.
 """
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -48,3 +53,46 @@ def test_a_table_with_its_header_row_turned_off_is_refused(built, tmp_path, cach
     book.edit_table("sb_event_returns", '<autoFilter ref="A5:N28"/>', "")
     path = book.save(tmp_path / "deepseek_shock.xlsm")
     _refused(cache, path, "header row", "sb_event_returns")
+
+
+def test_out_naming_an_existing_workbook_is_refused_unless_forced(built, tmp_path, cache):
+    source = _copy(built, tmp_path / "deepseek_shock.xlsm")
+    other = tmp_path / "my_model.xlsm"
+    other.write_bytes(b"PK my own workbook")
+    _refused(cache, source, "my_model.xlsm", "--force", extra=("--out", str(other)), files=(other,))
+    code, err = _refresh(source, cache, "--out", str(other), "--force")
+    assert code == 0, err
+    assert other.read_bytes()[:2] == b"PK" and len(other.read_bytes()) > 10_000
+
+
+def test_out_naming_the_workbook_itself_is_an_in_place_refresh(built, tmp_path, cache):
+    source = _copy(built, tmp_path / "deepseek_shock.xlsm")
+    code, err = _refresh(source, cache, "--out", str(source))
+    assert code == 0, err
+
+
+def test_a_read_only_workbook_is_refused(built, tmp_path, cache):
+    path = _copy(built, tmp_path / "deepseek_shock.xlsm")
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    try:
+        _refused(cache, path, "read-only", "deepseek_shock.xlsm")
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_read_only_workbook_can_still_be_refreshed_to_another_file(built, tmp_path, cache):
+    path = _copy(built, tmp_path / "deepseek_shock.xlsm")
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    try:
+        code, err = _refresh(path, cache, "--out", str(tmp_path / "copy.xlsm"))
+    finally:
+        path.chmod(0o644)
+    assert code == 0, err
+    assert path.read_bytes() == built.read_bytes()
+
+
+@pytest.mark.parametrize("lock", ["~$deepseek_shock.xlsm", ".~lock.deepseek_shock.xlsm#"])
+def test_a_workbook_open_in_excel_or_libreoffice_is_refused(built, tmp_path, cache, lock):
+    path = _copy(built, tmp_path / "deepseek_shock.xlsm")
+    (tmp_path / lock).write_bytes(b"someone")
+    _refused(cache, path, "open", lock)

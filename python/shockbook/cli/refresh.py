@@ -16,7 +16,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workbook", type=Path, required=True, metavar="FILE", help="the .xlsm to refresh in place")
     p.add_argument("--out", type=Path, metavar="PATH", help="write the refreshed workbook here instead")
     p.add_argument("--force", action="store_true",
-                   help="let a table that grows overwrite your cells below it (default: stop, nothing written)")
+                   help="let a table that grows overwrite your cells below it, and --out replace an existing "
+                   "file (default: stop, nothing written)")
     add_data_options(p)
 
 
@@ -43,8 +44,10 @@ def refresh_workbook(path: Path, *, out: Path | None = None, force: bool = False
 
         report = refresh_package(path, out=out, force=force, **options)
     else:
+        from ..patch.target import check_target
         from ..template.builder import refresh_file
 
+        check_target(Path(path), Path(out) if out else Path(path), force=force)
         report = refresh_file(path, out=out, **options)
     if out is not None:
         from ..template.static import run_main_module

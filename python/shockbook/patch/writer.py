@@ -37,6 +37,7 @@ from ..workbook.i18n import label
 from .package import (CALC_CHAIN_REL, CONTENT_TYPES, CORE_PART, MAIN_NS, R_NS, REL, WORKBOOK_PART,
                       ZipPackage, rels_part)
 from .sheetxml import IS, KeptFormula, SheetData, T, V, F, cell_ref
+from .target import check_target
 
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -531,7 +532,9 @@ def refresh_package(path: str | os.PathLike, *, out: str | os.PathLike | None = 
     Raises
     ------
     InputError
-        The file is missing or not a shockbook workbook; something in it cannot be kept
+        The file is missing or not a shockbook workbook; the target cannot be written
+        (:func:`~.target.check_target`: another existing file without ``force``, read-only, open
+        in Excel or LibreOffice); something in it cannot be kept
         (:meth:`PackageWriter.check_keepable`); a growing table would overwrite user cells
         (without ``force``); a bad setting. Nothing is written then.
     """
@@ -542,6 +545,7 @@ def refresh_package(path: str | os.PathLike, *, out: str | os.PathLike | None = 
         raise InputError(f"workbook {source} does not exist" if not source.exists()
                          else f"workbook {source} is a folder, not a file", path=str(source))
     target = E.check_out_path(Path(out)) if out else source
+    check_target(source, target, force=force)
     try:
         package = ZipPackage(source.read_bytes())
         writer = PackageWriter(package, force=force)
