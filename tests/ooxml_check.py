@@ -9,7 +9,7 @@ offer to "repair" a file), read with zipfile and lxml only.
   internal relationship target exists;
 * every worksheet's children come in the order CT_Worksheet requires, its ``r:id`` attributes
   name relationships it has, its rows are sorted and unique and each row's cells are sorted by
-  column and sit in that row;
+  column and sit in that row, and every shared-formula follower has its leader over it;
 * every table's ``tableColumns`` count equals its ref's width, its autoFilter covers its ref,
   and its column names equal the header cells' text.
 
@@ -146,6 +146,9 @@ def _worksheet_problems(name: str, tree, trees, parts) -> list[str]:
             out.append(f"{name}: {etree.QName(element).localname} names missing relationship {rid}")
     cells: dict[tuple[int, int], etree._Element] = {}
     last_row = 0
+    leaders: dict[str, list] = {}
+    followers: dict[str, list] = {}
+    spans: dict[str, tuple[int, int, int, int]] = {}
     data = tree.find(f"{MAIN}sheetData")
     for row in (data if data is not None else []):
         r = int(row.get("r"))
@@ -162,6 +165,16 @@ def _worksheet_problems(name: str, tree, trees, parts) -> list[str]:
                 out.append(f"{name}: cell {c.get('r')} out of column order")
             last_col = col
             cells[(r, col)] = c
+            f = c.find(f"{MAIN}f")
+            if f is not None and f.get("t") == "shared":
+                (leaders if f.get("ref") else followers).setdefault(f.get("si"), []).append((r, col, c.get("r")))
+                if f.get("ref"):
+                    spans[f.get("si")] = _bounds(f.get("ref"))
+    for si, cells_of in followers.items():
+        for r, col, ref in cells_of:
+            left, top, right, bottom = spans.get(si, (0, 0, -1, -1))
+            if si not in leaders or not (left <= col <= right and top <= r <= bottom):
+                out.append(f"{name}: cell {ref} shares formula si={si}, which no leader cell holds over it")
     for rel in rel_ids.values():
         if rel.get("Type") != TABLE_REL:
             continue

@@ -231,3 +231,25 @@ def test_a_deleted_owned_table_is_refused(built, tmp_path, cache):
     book = corpus.Book.load(built)
     book.edit_table("sb_calls", '"sb_calls"', '"my_calls"')
     _refused(book.save(tmp_path / "deepseek_shock.xlsm"), cache, "sb_calls", "build --force")
+
+
+def test_a_formula_filled_from_an_owned_cell_into_user_cells_stays_valid(built, tmp_path, cache):
+    """The user typed a formula in the table's last column (owned) and filled it right into their
+    own cells: Excel stores one shared formula led by the owned cell. The refresh writes that
+    cell; the user's cells keep the formula, each its own, moved as Excel moves it."""
+    book = corpus.Book.load(built)
+    part = book.sheet(EVENTS)
+    book.set_cell(part, "N6", '<c r="N6"><f t="shared" ref="N6:P6" si="0">C6*100</f><v>-16.9</v></c>')
+    book.set_cell(part, "O6", '<c r="O6"><f t="shared" si="0"/><v>6.2</v></c>')
+    book.set_cell(part, "P6", '<c r="P6"><f t="shared" si="0"/><v>-11.8</v></c>')
+    path = book.save(tmp_path / "deepseek_shock.xlsm")
+    assert problems(path) == []
+    for _ in range(2):
+        code, err = _refresh(path, cache)
+        assert code == 0, err
+    assert problems(path) == []
+    sheet = etree.fromstring(_parts(path)[part])
+    formulas = {ref: corpus.xpath(sheet, f"//m:c[@r='{ref}']/m:f") for ref in ("N6", "O6", "P6")}
+    assert formulas["N6"] == []
+    assert [(f.text, f.get("t")) for ref in ("O6", "P6") for f in formulas[ref]] == [("D6*100", None),
+                                                                                     ("E6*100", None)]

@@ -84,3 +84,38 @@ def test_a_moved_formula_stays_a_formula_and_shared_formulas_are_unshared():
     assert moved["A7"].findtext("m:f", namespaces=NS) == "SUM(B2:B3)" and moved["A7"].find("m:v", NS) is None
     assert moved["A8"].find("m:f", NS).attrib == {} and moved["A8"].findtext("m:f", namespaces=NS) == "B2*2"
     assert moved["B8"].find("m:f", NS) is None and moved["B8"].findtext("m:v", namespaces=NS) == "6"
+
+
+SHARED = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+          '<row r="6"><c r="N6"><f t="shared" ref="N6:P7" si="0">C6*100</f><v>1</v></c>'
+          '<c r="O6"><f t="shared" si="0"/><v>2</v></c><c r="P6"><f t="shared" si="0"/><v>3</v></c></row>'
+          '<row r="7"><c r="N7"><f t="shared" si="0"/><v>4</v></c><c r="O7"><f t="shared" si="0"/><v>5</v></c>'
+          '</row></sheetData></worksheet>')
+
+
+def _formulas(root) -> dict[str, tuple]:
+    return {c.get("r"): (f.text, f.get("t"), f.get("ref"), f.get("si"))
+            for c in root.iter("{%s}c" % NS["m"]) for f in c.findall("m:f", NS)}
+
+
+@pytest.mark.parametrize("write", [lambda data: data.set(6, 14, 0.5), lambda data: data.clear(6, 14)])
+def test_overwriting_a_shared_formula_leader_gives_the_rest_of_the_fill_their_own_formulas(write):
+    """A user filled a formula from an owned cell (N6) into their own cells: the refresh writes
+    N6, and every other cell of the fill gets the formula of its own, moved to its position as
+    Excel moves it (a shared-formula follower without its leader is a broken file to Excel)."""
+    root = etree.fromstring(SHARED)
+    data = SheetData(root)
+    write(data)
+    assert _formulas(root) == {
+        "O6": ("D6*100", None, None, None), "P6": ("E6*100", None, None, None),
+        "N7": ("C7*100", None, None, None), "O7": ("D7*100", None, None, None),
+    }
+    assert root.xpath("//m:c[@r='O7']/m:v/text()", namespaces=NS) == ["5"]  # the last value stays
+
+
+def test_overwriting_the_whole_fill_leaves_no_shared_formula():
+    root = etree.fromstring(SHARED)
+    data = SheetData(root)
+    for r, col in ((6, 14), (6, 15), (6, 16), (7, 14), (7, 15)):
+        data.set(r, col, 1)
+    assert _formulas(root) == {}

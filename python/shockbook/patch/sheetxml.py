@@ -15,7 +15,8 @@ import re
 from copy import deepcopy
 
 from lxml import etree
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
 
 from .package import MAIN_NS
@@ -163,6 +164,7 @@ class SheetData:
         c = self.cell(r, col)
         if c is None or (len(c) == 0 and c.get("t") is None):
             return
+        self._unshare(c, r, col)
         for child in list(c):
             c.remove(child)
         for attr in ("t", "cm", "vm", "ph"):
@@ -178,6 +180,8 @@ class SheetData:
         if isinstance(value, KeptFormula):
             if c is value.element:
                 return
+            if c is not None:
+                self._unshare(c, r, col)
             new = deepcopy(value.element)
             new.set("r", cell_ref(r, col))
             f = new.find(F)
@@ -203,6 +207,8 @@ class SheetData:
                 c.set("s", str(style))
         elif _holds(c, value):
             return  # the same value: the cell's bytes stay as they are
+        else:
+            self._unshare(c, r, col)
         for child in list(c):
             c.remove(child)
         for attr in ("t", "cm", "vm", "ph"):
@@ -221,6 +227,31 @@ class SheetData:
             t.text = text
             if text != text.strip() or "\n" in text:
                 t.set(_XML_SPACE, "preserve")
+        self.changed = True
+
+    def _unshare(self, c: etree._Element, r: int, col: int) -> None:
+        """If cell ``c`` (at ``r``, ``col``; about to be overwritten) leads a shared formula, give
+        every other cell of it a formula of its own, moved to its position as Excel moves it
+        (openpyxl's :class:`~openpyxl.formula.translate.Translator`): a follower without its
+        leader is a broken file to Excel. A formula that cannot be moved leaves its last value."""
+        f = c.find(F)
+        if f is None or f.get("t") != "shared" or not f.get("ref") or not (f.text or "").strip():
+            return
+        si, translator = f.get("si"), Translator("=" + f.text, origin=cell_ref(r, col))
+        left, top, right, bottom = range_boundaries(f.get("ref"))
+        for row in self.rows_between(top, bottom):
+            for k, other in self._row_cells(row).items():
+                g = other.find(F)
+                if other is c or not left <= k <= right or g is None or g.get("t") != "shared" \
+                        or g.get("si") != si or (g.text or "").strip():
+                    continue
+                try:
+                    g.text = translator.translate_formula(cell_ref(row, k))[1:]
+                except TranslatorError:
+                    other.remove(g)
+                    continue
+                for attr in ("t", "ref", "si"):
+                    g.attrib.pop(attr, None)
         self.changed = True
 
     def fit_dimension(self) -> None:
