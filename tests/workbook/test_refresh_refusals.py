@@ -4,6 +4,7 @@ one line on stderr, exit status 2, every file as it was.
 * a table whose header row the user turned off (the refresh would write the header as a data row);
 * ``--out`` naming another workbook that already exists (it would be replaced), unless ``--force``;
 * a read-only workbook (the user protected it from being saved over);
+* an ``.xlsx`` refreshed in place (it can only be refreshed into a macro-enabled ``--out`` copy);
 * a workbook open in Excel or LibreOffice (its lock file ``~$NAME`` / ``.~lock.NAME#`` is beside
   it): the program holding it open would save over the refresh, or the refresh over its edits.
 """
@@ -96,3 +97,8 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_refused(built, tmp_path, cac
     path = _copy(built, tmp_path / "deepseek_shock.xlsm")
     (tmp_path / lock).write_bytes(b"someone")
     _refused(cache, path, "open", lock)
+
+
+def test_an_xlsx_refreshed_in_place_is_refused_with_the_way_to_refresh_it(built, tmp_path, cache):
+    path = _copy(built, tmp_path / "copy.xlsx")
+    _refused(cache, path, "copy.xlsx", "--out NAME.xlsm")

@@ -47,6 +47,12 @@ def refresh_workbook(path: Path, *, out: Path | None = None, force: bool = False
         from ..patch.target import check_target
         from ..template.builder import refresh_file
 
+        if out is None and Path(path).suffix.lower() == ".xlsx":
+            from ..errors import InputError
+
+            raise InputError(f"{Path(path).name} is an .xlsx (saved without macros) and cannot be refreshed in "
+                             "place; refresh it into a macro-enabled workbook with --out NAME.xlsm; nothing was "
+                             "written", path=str(path))
         check_target(Path(path), Path(out) if out else Path(path), force=force)
         report = refresh_file(path, out=out, **options)
     if out is not None:
