@@ -7,9 +7,10 @@ offer to "repair" a file), read with zipfile and lxml only.
   its extension's Default), and every Override names a part that exists;
 * every relationship part belongs to a part that exists, its ids are unique, and every
   internal relationship target exists;
-* every worksheet's children come in the order CT_Worksheet requires, its ``r:id`` attributes
-  name relationships it has, its rows are sorted and unique and each row's cells are sorted by
-  column and sit in that row, and every shared-formula follower has its leader over it;
+* every worksheet's children come in the order CT_Worksheet requires (markup-compatibility
+  blocks aside), its ``r:id`` attributes name relationships it has, its rows are sorted and
+  unique and each row's cells are sorted by column and sit in that row, and every shared-formula
+  follower has its leader over it;
 * every table's ``tableColumns`` count equals its ref's width, its autoFilter covers its ref,
   and its column names equal the header cells' text.
 
@@ -31,6 +32,7 @@ CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 #: ECMA-376 Part 1, CT_Worksheet: the order of a worksheet's child elements.
@@ -131,7 +133,8 @@ def problems(package: str | Path | bytes) -> list[str]:
 
 def _worksheet_problems(name: str, tree, trees, parts) -> list[str]:
     out = []
-    order = [etree.QName(child).localname for child in tree if isinstance(child.tag, str)]
+    order = [etree.QName(child).localname for child in tree  # markup-compatibility blocks may go anywhere
+             if isinstance(child.tag, str) and etree.QName(child).namespace != MC]
     ranks = [WORKSHEET_ORDER.index(tag) if tag in WORKSHEET_ORDER else -1 for tag in order]
     if -1 in ranks:
         out.append(f"{name}: unknown worksheet child {order[ranks.index(-1)]}")

@@ -253,3 +253,32 @@ def test_a_formula_filled_from_an_owned_cell_into_user_cells_stays_valid(built, 
     assert formulas["N6"] == []
     assert [(f.text, f.get("t")) for ref in ("O6", "P6") for f in formulas[ref]] == [("D6*100", None),
                                                                                      ("E6*100", None)]
+
+
+def test_a_book_saved_by_libreoffice_refreshes(built, tmp_path, cache):
+    """The workbook opened and saved by LibreOffice (its own XML: shared strings, markup-
+    compatibility blocks, renumbered parts), with a stale owned cell and the user's SUM over the
+    table's column: refreshed twice, it is sound, the cell is fresh, the note stays, and the SUM
+    recalculated by LibreOffice adds the fresh values."""
+    from render import convert, recalc_values
+
+    book = corpus.Book.load(built)
+    _stale(book)
+    part = book.sheet(EVENTS)
+    book.set_cell(part, "P30", '<c r="P30"><f>SUM(C6:C8)</f><v>0</v></c>')
+    book.set_cell(part, "P31", '<c r="P31" t="inlineStr"><is><t>내 메모</t></is></c>')
+    edited = book.save(tmp_path / "edited.xlsm")
+    saved = convert(edited, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "lo").output
+    path = tmp_path / "deepseek_shock.xlsm"
+    path.write_bytes(saved.read_bytes())
+    for _ in range(2):
+        code, err = _refresh(path, cache)
+        assert code == 0, err
+    assert problems(path) == []
+    after = _parts(path)
+    fresh = _event_value(path, EVENTS, after)
+    assert fresh != STALE and fresh == pytest.approx(_event_value(built, EVENTS, _parts(built)))
+    values = recalc_values(path, tmp_path)[EVENTS]
+    assert values[30][15] == "내 메모"
+    assert values[29][15] == pytest.approx(sum(values[r][2] for r in (5, 6, 7)))
+    assert values[29][15] != pytest.approx(STALE + values[6][2] + values[7][2])
