@@ -24,8 +24,9 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]
     (openpyxl, pandas ``to_parquet``). ``suffix`` ends the temporary name (some writers pick
     the format by extension). The result gets the mode of the file it replaces, or the
     default one for a new file (``mkstemp`` alone would leave it readable by its owner only).
+    A symbolic link is written through: the file it points to is replaced, the link stays.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
