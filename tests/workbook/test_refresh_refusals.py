@@ -2,6 +2,7 @@
 one line on stderr, exit status 2, every file as it was.
 
 * a table whose header row the user turned off (the refresh would write the header as a data row);
+* a table the user renamed (the line says how to name it back);
 * ``--out`` naming another workbook that already exists (it would be replaced), unless ``--force``;
 * a read-only workbook (the user protected it from being saved over);
 * an ``.xlsx`` refreshed in place (it can only be refreshed into a macro-enabled ``--out`` copy);
@@ -54,6 +55,13 @@ def test_a_table_with_its_header_row_turned_off_is_refused(built, tmp_path, cach
     book.edit_table("sb_event_returns", '<autoFilter ref="A5:N28"/>', "")
     path = book.save(tmp_path / "deepseek_shock.xlsm")
     _refused(cache, path, "header row", "sb_event_returns")
+
+
+def test_a_renamed_table_is_refused_with_how_to_name_it_back(built, tmp_path, cache):
+    book = corpus.Book.load(built)
+    book.edit_table("sb_event_returns", 'displayName="sb_event_returns"', 'displayName="MyEvents"')
+    path = book.save(tmp_path / "deepseek_shock.xlsm")
+    _refused(cache, path, "sb_event_returns", "Table Name", "build --force")
 
 
 def test_out_naming_an_existing_workbook_is_refused_unless_forced(built, tmp_path, cache):

@@ -179,7 +179,8 @@ class PackageWriter:
         table = self.tables.get(block)
         if table is None:
             raise InputError(f"the workbook has no table {block} (deleted or renamed?); a refresh only "
-                             "patches tables it finds; rebuild with `build --force` to start over", name=block)
+                             f"patches tables it finds: name a renamed table {block} again (Table Design > Table "
+                             "Name), or rebuild with `build --force` to start over; nothing was written", name=block)
         _, spec = L.block(block)
         row, col = spec.origin
         self._shift[block] = (table.original[1] - row, table.original[0] - col)
