@@ -117,6 +117,15 @@ def test_the_recorded_placeholder_bars_of_sw_are_dropped(prices_path):
     assert len(table.close["NVDA"].dropna()) == 21
 
 
+def test_only_the_bad_rows_inside_the_asked_range_are_reported(tmp_path):
+    # a bad row in January is not news to someone asking for February: no note, no stderr line
+    path = tmp_path / "bad.csv"
+    path.write_text("date,ticker,close\n2025-01-27,NVDA,TBD\n2025-02-03,NVDA,116.66\n2025-02-04,NVDA,0\n"
+                    "2025-02-05,NVDA,124.83\n")
+    table = SnapshotSource(path).fetch(["NVDA"], D(2025, 2, 3), D(2025, 2, 5))
+    assert [n.split("; treated")[0] for n in table.notes] == ["bad.csv, line 4: NVDA 2025-02-04: close 0 <= 0"]
+
+
 def test_snapshot_prices_carry_the_files_price_basis(prices_path):
     prov = SnapshotSource(prices_path).fetch(["NVDA"], D(2025, 1, 24), D(2025, 1, 27)).provenance["NVDA"]
     assert prov.basis("close") == prov.basis("adj_close") == "yahoo_adj_split_div_asof_2025-12-31"

@@ -9,8 +9,8 @@ workbook can be rebuilt offline, reproducibly.
 A snapshot is checked like a feed: rows whose close is not a number or ``<= 0``, placeholder
 bars (:mod:`~shockbook.data.quality`, the rule live data goes through too) and conflicting
 duplicate ``(date, ticker)`` rows are dropped, each reported with file, line, ticker and date
-in :attr:`PriceTable.notes <shockbook.data.types.PriceTable.notes>` and the ticker's
-provenance; they never become returns. A row with no close at all is a broken file (refused).
+in :attr:`PriceTable.notes <shockbook.data.types.PriceTable.notes>` (the rows inside the range
+fetched) and the ticker's provenance; they never become returns. A row with no close at all is a broken file (refused).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class _Loaded:
     as_of: dict[str, dt.datetime]
     detail: dict[str, str]
     last: dict[str, dt.date]
-    notes: dict[str, list[str]]
+    notes: dict[str, list[tuple[dt.date, str]]]  # per ticker: (session, note) of each dropped row
 
 
 class SnapshotSource:
@@ -131,22 +131,23 @@ class SnapshotSource:
             if basis is not None and isinstance(basis.get(t), str):
                 text += f", {basis[t]}"
             if notes.get(t):
-                text += f"; {len(notes[t])} bad row(s) dropped, first: {notes[t][0]}"
+                text += f"; {len(notes[t])} bad row(s) dropped, first: {notes[t][0][1]}"
             detail[t] = text
         self.basis = {t: basis[t] for t in close.columns
                       if basis is not None and isinstance(basis.get(t), str)}
         return _Loaded(close, adj, as_of, detail, {t: last[t].date() for t in close.columns}, notes)
 
-    def _checked(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-        """``raw`` without the rows that may not become returns, and a note per dropped row
-        (``"prices.csv, line 12: NVDA 2025-01-27: close 0 <= 0; treated as no bar"``)."""
+    def _checked(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[tuple[dt.date, str]]]]:
+        """``raw`` without the rows that may not become returns, and per ticker the session and
+        note of each dropped row (``"prices.csv, line 12: NVDA 2025-01-27: close 0 <= 0; treated
+        as no bar"``), so that a fetch reports only the rows in its range."""
         raw = raw.assign(_line=np.arange(len(raw)) + 2)  # 1-based, after the header
-        notes: dict[str, list[str]] = {}
+        notes: dict[str, list[tuple[dt.date, str]]] = {}
 
-        def note(row_lines, ticker, text):
+        def note(row_lines, ticker, day, text):
             lines = ", ".join(str(n) for n in row_lines)
-            notes.setdefault(ticker, []).append(f"{self.path.name}, line{'s' if len(row_lines) > 1 else ''} "
-                                                f"{lines}: {text}")
+            notes.setdefault(ticker, []).append((pd.Timestamp(day).date(), f"{self.path.name}, "
+                                                 f"line{'s' if len(row_lines) > 1 else ''} {lines}: {text}"))
 
         for name in ("close", "adj_close"):
             raw[f"_{name}"] = pd.to_numeric(raw[name], errors="coerce")
@@ -158,7 +159,7 @@ class SnapshotSource:
             conflicting = spread[(spread > 1).any(axis=1)].index
             drop = raw.set_index(key).index.isin(conflicting)
             for (t, d), part in raw[drop].groupby(key, sort=True):
-                note(part["_line"].tolist(), t, f"{t} {d.date()}: conflicting duplicate rows "
+                note(part["_line"].tolist(), t, d, f"{t} {d.date()}: conflicting duplicate rows "
                                                f"(close {', '.join(map(str, part['close']))}); treated as no bar")
             raw = raw[~drop].drop_duplicates(key, keep="first")
         raw = raw.sort_values(key, kind="stable")
@@ -167,10 +168,10 @@ class SnapshotSource:
         adj_bad = (raw["_adj_close"].isna() | (raw["_adj_close"] <= 0)).to_numpy() & keep
         lines = raw["_line"].to_numpy()
         for b in bad:
-            note([lines[b.row]], b.ticker, b.note())
+            note([lines[b.row]], b.ticker, b.date, b.note())
         for i in np.flatnonzero(adj_bad):
             t, d = raw["ticker"].iloc[i], raw["date"].iloc[i]
-            note([lines[i]], t, f"{t} {d.date()}: adj_close {raw['adj_close'].iloc[i]!r} not a positive number; "
+            note([lines[i]], t, d, f"{t} {d.date()}: adj_close {raw['adj_close'].iloc[i]!r} not a positive number; "
                                 "treated as no bar")
         raw = raw[keep & ~adj_bad]
         raw = raw.assign(close=raw["_close"], adj_close=raw["_adj_close"])
@@ -219,7 +220,8 @@ class SnapshotSource:
             detail = data.detail[t] + (f"; no data after {last}" if stale else "")
             basis = self.basis.get(t, "")
             out.provenance[t] = Provenance("snapshot", data.as_of[t], stale, detail, basis, basis)
-            out.notes.extend(data.notes.get(t, []))
+            # only the bad rows in the asked range: a dropped January bar is no news in June
+            out.notes.extend(text for day, text in data.notes.get(t, []) if start <= day <= end)
         out.close = block_c[keep].dropna(how="all")
         out.adj_close = block_a[keep].reindex(out.close.index)
         return out
