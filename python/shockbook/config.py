@@ -141,9 +141,11 @@ class Settings:
         if not 1 <= int(self.yahoo_workers) <= 32:
             raise InputError(f"{ENV_PREFIX}YAHOO_WORKERS must be from 1 to 32, not {self.yahoo_workers!r}",
                              argument="yahoo_workers")
-        if self.yahoo_max_wait < 0:
-            raise InputError(f"{ENV_PREFIX}YAHOO_MAX_WAIT must be >= 0 seconds, not {self.yahoo_max_wait!r}",
-                             argument="yahoo_max_wait")
+        for name, (low, positive) in _BOUNDS.items():  # a negative timeout is bad input, not "no data"
+            value = getattr(self, name)
+            if not (value > low if positive else value >= low):  # also refuses nan
+                raise InputError(f"{ENV_PREFIX}{name.upper()} must be {'>' if positive else '>='} {low}, "
+                                 f"not {value!r}", argument=name)
 
     # -- construction --------------------------------------------------------------------
 
@@ -183,6 +185,14 @@ class Settings:
             default = f.default if f.default is not dataclasses.MISSING else "(user cache folder)"
             out.append((ENV_PREFIX + f.name.upper(), str(default)))
         return out
+
+
+#: Numeric settings and their bounds: ``name: (bound, strictly above it)``.
+_BOUNDS = {
+    "yahoo_timeout": (0, True), "yahoo_max_wait": (0, False), "yahoo_retries": (0, False),
+    "yahoo_backoff": (0, False), "cache_lock_timeout": (0, False), "gap_retry_sessions": (0, False),
+    "fresh_minutes": (0, False), "coalesce_ms": (0, False),
+}
 
 
 def _convert(name: str, raw: str) -> Any:

@@ -140,3 +140,13 @@ def test_the_module_entry_point_runs_in_a_pipe_without_a_progress_bar(prices_pat
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # no progress bar, no warnings in a pipe
     assert proc.stdout.count("NVDA") == 2
+
+
+def test_a_negative_yahoo_timeout_is_bad_input_not_no_data(prices_path, tmp_path, capsys, monkeypatch):
+    # before: every ticker failed with "timeouts must be positive" and the exit said "no data" (3)
+    monkeypatch.setenv("SHOCKBOOK_YAHOO_TIMEOUT", "-1")
+    code = main(["prices", "NVDA", "--start", "2025-01-24", "--snapshot", str(prices_path),
+                 "--cache-dir", str(tmp_path / "cache")])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "SHOCKBOOK_YAHOO_TIMEOUT" in err and "-1" in err

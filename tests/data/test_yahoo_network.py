@@ -356,7 +356,13 @@ def test_network_settings_come_from_the_environment():
 
 
 @pytest.mark.parametrize("variable, value", [("SHOCKBOOK_YAHOO_WORKERS", "0"), ("SHOCKBOOK_YAHOO_WORKERS", "64"),
-                                             ("SHOCKBOOK_YAHOO_MAX_WAIT", "-1")])
+                                             ("SHOCKBOOK_YAHOO_MAX_WAIT", "-1"),
+                                             ("SHOCKBOOK_YAHOO_TIMEOUT", "-1"), ("SHOCKBOOK_YAHOO_TIMEOUT", "0"),
+                                             ("SHOCKBOOK_YAHOO_TIMEOUT", "nan"),
+                                             ("SHOCKBOOK_YAHOO_RETRIES", "-1"), ("SHOCKBOOK_YAHOO_BACKOFF", "-0.5"),
+                                             ("SHOCKBOOK_CACHE_LOCK_TIMEOUT", "-1"),
+                                             ("SHOCKBOOK_GAP_RETRY_SESSIONS", "-1"),
+                                             ("SHOCKBOOK_FRESH_MINUTES", "-1"), ("SHOCKBOOK_COALESCE_MS", "-1")])
 def test_bad_network_settings_are_one_input_error(variable, value):
     from shockbook.config import Settings
 
