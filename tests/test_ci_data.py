@@ -39,3 +39,25 @@ def test_outside_ci_the_tests_that_need_it_skip(tmp_path, ci):
     done = run_pytest_without_data(tmp_path, ci)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 skipped" in done.stdout
+
+
+def test_ci_does_not_install_what_the_machine_already_has(tmp_path):
+    # fc-list | grep -q under pipefail: grep stops at the first match, fc-list dies of SIGPIPE
+    # (141) and the font counted as missing, so every run called apt-get (root and network)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    scripts = {
+        "fc-list": 'echo "/usr/share/fonts/NotoSansCJK-Regular.ttc: Noto Sans CJK KR:style=Regular"\n'
+                   'yes "/usr/share/fonts/filler.ttf: Filler:style=Regular" | head -n 20000\n',
+        "soffice": "exit 0\n", "pdftoppm": "exit 0\n",
+        "apt-get": f'echo called >> "{tmp_path}/apt-called"; exit 1\n',
+        "python-stop": "exit 7\n",  # stops the run right after the system check
+    }
+    for name, body in scripts.items():
+        (fake / name).write_text("#!/usr/bin/env bash\n" + body, encoding="utf-8")
+        (fake / name).chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake}{os.pathsep}{os.environ['PATH']}", PYTHON=str(fake / "python-stop"))
+    done = subprocess.run(["bash", str(HERE.parent / ".ci" / "run")], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 7, done.stdout + done.stderr
+    assert "== apt" not in done.stdout and not (tmp_path / "apt-called").exists()
