@@ -70,6 +70,13 @@ def test_the_notes_are_in_the_books_language(built_values):
     assert any("이벤트일에 하락하지 않음" in n for n in notes)
 
 
+def test_the_earnings_source_is_in_the_books_language(built_values):
+    # the Korean book showed "report table 4" beside its Korean notes
+    _, rows = _table(built_values, "sb_dip_screen")
+    sources = {r["earnings_source"] for r in rows if r["earnings_source"]}
+    assert sources == {"보고서 표4"}
+
+
 def test_libreoffice_computes_the_score_and_rank_the_table_layer_computes(built, built_values, tmp_path, prices_path):
     """The sheet's formulas (over the weight cells) agree with the Python score at the default
     weights, and rank 1 is the row with the highest score."""

@@ -381,8 +381,14 @@ def earnings_calendar_grid(
     grid["week_of"] = pd.to_datetime(grid["week_of"])
     return replace(
         found, frame=grid, legend=_LEGEND[lang],
-        source_text=", ".join(_SOURCE_TEXT[lang].get(s, s) for s in found.source.split(", ")),
+        source_text=source_text(found.source, lang),
     )
+
+
+def source_text(source: str, lang: str) -> str:
+    """An earnings ``source`` (``"report table 4"``, ``"yahoo"``, ``"cache"``, or several
+    comma-separated) as the reader sees it in ``lang`` (``ko``: ``"보고서 표4"``)."""
+    return ", ".join(_SOURCE_TEXT[lang].get(s, s) for s in source.split(", ")) if source else ""
 
 
 def _closed_days(first: dt.date, last: dt.date) -> set[dt.date]:

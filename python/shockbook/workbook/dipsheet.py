@@ -34,6 +34,7 @@ def weight_rows(ctx) -> pd.DataFrame:
 
 def dip_screen(ctx):
     from ..tables.dip import dip_screen_table
+    from ..tables.earnings import source_text
 
     names = ctx.names()
     from .producers import _watchlist_table
@@ -45,6 +46,7 @@ def dip_screen(ctx):
     if "why" in frame.columns:  # the notes in the book's language, from their codes
         frame["note"] = ["; ".join(ctx.t(f"dip.why.{code}") for code in str(why).split()) if isinstance(why, str) and why
                          else "" for why in frame["why"]]
+    frame["earnings_source"] = [source_text(s, ctx.lang) if isinstance(s, str) else s for s in frame["earnings_source"]]
     return table.with_frame(frame)
 
 
