@@ -150,3 +150,20 @@ def test_a_negative_yahoo_timeout_is_bad_input_not_no_data(prices_path, tmp_path
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "SHOCKBOOK_YAHOO_TIMEOUT" in err and "-1" in err
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["prices", "--start", "2025-01-01"], "TICKER"),
+    (["dip", "--date", "2025-01-27", "--tickers", "NVDA", "--w-drop", "abc"], "--w-drop"),
+    (["content", "scaling", "--lang", "fr"], "--lang"),
+    (["content", "nonsense"], "nonsense"),
+    (["calendar", "--bogus"], "--bogus"),
+])
+def test_a_malformed_command_line_is_one_line_and_exit_2(argv, named, capsys):
+    # argparse printed its whole usage block (7-12 lines) before the error
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("shockbook: error: ") and named in err
+    assert f"python -m shockbook {argv[0]} --help" in err

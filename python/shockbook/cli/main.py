@@ -14,8 +14,16 @@ from .common import EXIT_OK
 from .registry import COMMANDS
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, with a malformed command line reported as one line (exit 2), like every other
+    bad input, instead of the whole usage block; ``--help`` still prints the usage."""
+
+    def error(self, message: str):
+        self.exit(2, f"shockbook: error: {message}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="python -m shockbook",
         description="shockbook: the DeepSeek-shock strategy report as a living Excel workbook.",
     )
@@ -23,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module in COMMANDS.items():
         module.configure(sub.add_parser(name, help=module.SUMMARY, description=module.SUMMARY))
         sub.choices[name].set_defaults(run=module.run)
+    parser.commands = sub.choices  # so that an unknown flag is named with its command's --help
     return parser
 
 
@@ -38,7 +47,9 @@ def _tolerant_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args)
     except ShockbookError as exc:
