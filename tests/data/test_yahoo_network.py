@@ -177,11 +177,11 @@ def test_workers_overlap_their_requests(make_yahoo_source, fake_yahoo):
     fake_yahoo.reset()
     fake_yahoo.latency = 0.3
 
-    t0 = time.monotonic()
     table = source.fetch(TEN[1:9], FRI, MON)
 
     assert table.errors == {}
-    assert time.monotonic() - t0 < 8 * 0.3 / 2  # serial would take 2.4 s
+    # counted at the server, not timed: a timing bound failed on a loaded CI machine
+    assert fake_yahoo.peak_in_flight >= 2  # one after another would be 1
     assert fake_yahoo.count(kind="history") == 8 and fake_yahoo.count(kind="tz") == 0
 
 

@@ -271,8 +271,15 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        fake._sleep(fake.latency)
-        status = fake._answer(self, host, path, query, body)
+        with fake._lock:
+            fake._in_flight += 1
+            fake.peak_in_flight = max(fake.peak_in_flight, fake._in_flight)
+        try:
+            fake._sleep(fake.latency)
+            status = fake._answer(self, host, path, query, body)
+        finally:
+            with fake._lock:
+                fake._in_flight -= 1
         if status is None:
             self._drop()
 
@@ -304,6 +311,10 @@ class FakeYahoo:
         self._faults: dict[str | None, _Fault] = {}
         self._block: tuple[float, int | str | None] | None = None
         self._history: dict[str, _History] = {}
+        self._in_flight = 0
+        #: The most requests the fake was answering at one moment since the last reset: how many
+        #: downloads really overlapped (1 = one after another), whatever the machine's load.
+        self.peak_in_flight = 0
         self._stop = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -404,6 +415,7 @@ class FakeYahoo:
             self._faults.clear()
             self._block = None
             self._history.clear()
+            self.peak_in_flight = self._in_flight
         self.latency = 0.0
 
     # -- faults --------------------------------------------------------------------------
