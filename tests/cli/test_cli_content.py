@@ -129,3 +129,11 @@ def test_content_beatmiss_offline_keeps_the_reports_marks(run):
     rows = json.loads(out)
     assert code == EXIT_OK and [r["ticker"] for r in rows] == ["MSFT", "META", "TSLA", "NOW", "IBM", "GLW"]
     assert all(r["report_eps_mark"] in ("beat", "miss") and r["agrees"] is None for r in rows)
+
+
+def test_a_missing_value_prints_blank_not_nan(run):
+    # Gemini 2.0 Flash has no cache-hit price: the table showed "NaN" under it
+    code, out, err = run("content", "cost", "--lang", "en")
+    assert code == EXIT_OK, err
+    gemini = next(line for line in out.splitlines() if "Gemini 2.0 Flash" in line)
+    assert "NaN" not in out and "nan" not in gemini and "NaT" not in out

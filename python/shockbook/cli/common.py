@@ -77,7 +77,7 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
         out.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
         out.write("\n")
     else:
-        out.write(frame.to_string(index=False) if len(frame) else "(no rows)")
+        out.write(frame.to_string(index=False, na_rep="") if len(frame) else "(no rows)")
         out.write("\n")
 
 
