@@ -83,3 +83,35 @@ def buttons_in(source) -> dict[str, list[tuple[str, str]]]:
                 macro = data.findtext("x:FmlaMacro", default="", namespaces=NS)
                 found.setdefault(sheet.get("name"), []).append((caption, macro))
     return found
+
+
+def cells_in(source) -> dict[str, list[tuple[str, str, str | None, str | None]]]:
+    """Sheet title -> ``[(ref, type, formula, text), ...]`` for every cell that has content.
+
+    ``type`` is the cell's ``t`` attribute (``s`` shared string, ``inlineStr``, ``str`` a
+    formula's text result, ``n`` when absent); ``formula`` the text of its ``<f>`` (``None`` for
+    a value cell); ``text`` the cell's string (shared strings resolved) or its ``<v>`` text.
+    """
+    out: dict[str, list[tuple[str, str, str | None, str | None]]] = {}
+    parts = sheet_parts(source)
+    with _archive(source) as archive:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            root = etree.fromstring(archive.read("xl/sharedStrings.xml"))
+            shared = ["".join(si.itertext()) for si in root.iterfind("main:si", NS)]
+        for title, part in parts.items():
+            root = etree.fromstring(archive.read(part))
+            rows = []
+            for c in root.iterfind("main:sheetData/main:row/main:c", NS):
+                kind = c.get("t", "n")
+                f, v, inline = c.find("main:f", NS), c.find("main:v", NS), c.find("main:is", NS)
+                text = None
+                if inline is not None:
+                    text = "".join(inline.itertext())
+                elif v is not None:
+                    text = shared[int(v.text)] if kind == "s" else v.text
+                if f is None and text is None:
+                    continue
+                rows.append((c.get("r"), kind, None if f is None else (f.text or ""), text))
+            out[title] = rows
+    return out

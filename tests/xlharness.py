@@ -497,13 +497,20 @@ class _BookRange:
         r0, c0 = self.first
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
+                typed_formula = False
                 if isinstance(v, str) and v.startswith("'"):  # Excel: a leading apostrophe means text
                     v = v[1:]
                 elif v == "":  # Excel: an empty string empties the cell
                     v = None
+                elif isinstance(v, str) and len(v) > 1 and v.startswith(("=", "+", "-", "@")):
+                    # Excel: text typed with a leading =, +, - or @ is a formula (a number stays a number)
+                    try:
+                        v = float(v)
+                    except ValueError:
+                        v, typed_formula = ("=" + v.lstrip("@") if not v.startswith("=") else v), True
                 cell = self.ws.cell(row=r0 + i, column=c0 + j)
                 cell.value = v
-                if isinstance(v, str) and v.startswith("="):
+                if isinstance(v, str) and v.startswith("=") and not typed_formula:
                     cell.data_type = "s"
 
     @property

@@ -72,13 +72,29 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
     out = out or sys.stdout
     frame = _dates_as_text(frame)
     if fmt == "csv":
-        frame.to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        _csv_safe(frame).to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     elif fmt == "json":
         out.write(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1))
         out.write("\n")
     else:
         out.write(frame.to_string(index=False, na_rep="") if len(frame) else "(no rows)")
         out.write("\n")
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula get a leading apostrophe
+    (:func:`shockbook.safetext.csv_field`, OWASP's CSV-injection rule); numbers are unchanged."""
+    from ..safetext import csv_field, is_formula_text
+
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            if any(is_formula_text(v) for v in values.tolist()):
+                if out is frame:
+                    out = frame.copy()
+                out[col] = [csv_field(v) for v in values.tolist()]
+    return out
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:

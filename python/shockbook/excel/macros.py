@@ -18,13 +18,9 @@ from pathlib import Path
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from ..errors import InputError
+from ..safetext import typed_text
 from ..workbook import layout as L
 from ..workbook.engine import context_from_sheet, refresh_blocks
-
-
-#: Text starting with these is a formula (or a number) when assigned to ``Range.value``, and a
-#: leading apostrophe is eaten as Excel's text mark: such text gets an apostrophe of its own.
-_FORMULA_START = ("=", "+", "-", "@", "'")
 
 
 class _Formula(str):
@@ -101,7 +97,9 @@ class XlwingsWriter:
                                              "and refresh again", sheet=sheet)
         if not rows:
             return
-        cleaned = [["'" + v if isinstance(v, str) and not isinstance(v, _Formula) and v.startswith(_FORMULA_START)
+        # text Excel would read as a formula (=, +, -, @, a tab, CR) or whose apostrophe it would
+        # eat is typed with an apostrophe of its own (shockbook.safetext); a user's formula stays one
+        cleaned = [[v if isinstance(v, _Formula) else typed_text(v) if isinstance(v, str)
                     else (dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v) for v in row]
                    for row in rows]
         target.range((top, left)).value = cleaned

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from ..safetext import is_formula_text
 from .styling import StyleCache
 
 
@@ -44,8 +45,8 @@ class OpenpyxlWriter:
                     continue
                 cell = ws.cell(row=top + r, column=left + c)
                 cell.value = value
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # shown as text, never evaluated
+                if is_formula_text(value):
+                    cell.data_type = "s"  # a string cell, never a formula (see shockbook.safetext)
 
     def set_table(self, sheet, name, ref):
         ws = self.wb[sheet]
