@@ -109,6 +109,12 @@ class Settings:
     metrics_file:
         Optional user file of model metrics (e.g. your own speed and latency measurements)
         merged after the built-in ones.
+    max_workbook_mb, max_part_mb, max_parts, max_zip_ratio:
+        Limits on a workbook given to ``refresh``, checked from its zip directory before any
+        part is read (see :mod:`shockbook.limits`): total and per-part uncompressed size (MB),
+        number of parts, and the uncompressed/compressed ratio of a part over 1 MB.
+    max_user_file_mb:
+        Largest user file read (opinions, metrics, watchlist, universe list), in MB.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -131,6 +137,11 @@ class Settings:
     lang: str = "ko"
     opinions_file: Path | None = None
     metrics_file: Path | None = None
+    max_workbook_mb: float = 100.0
+    max_part_mb: float = 50.0
+    max_parts: int = 1000
+    max_zip_ratio: float = 100.0
+    max_user_file_mb: float = 16.0
 
     def __post_init__(self) -> None:
         if self.price_field not in ("close", "adj_close"):
@@ -201,12 +212,26 @@ def _convert(name: str, raw: str) -> Any:
     try:
         if kind == "bool":
             return _parse_bool(name, raw)
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
+        if kind in ("int", "float"):
+            return _number(name, raw, int if kind == "int" else float)
     except ValueError:
         raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number", argument=name) from None
     if name == "sources":
         return _parse_sources(raw)
     return raw
+
+
+#: The smallest value each numeric setting accepts (a negative timeout or limit means nothing).
+_MINIMUM = {"fresh_minutes": 0, "yahoo_timeout": 0.1, "yahoo_retries": 0, "yahoo_backoff": 0,
+            "coalesce_ms": 0, "max_workbook_mb": 0.001, "max_part_mb": 0.001, "max_parts": 1,
+            "max_zip_ratio": 1, "max_user_file_mb": 0.001}
+
+
+def _number(name: str, raw: str, kind: type) -> float | int:
+    """A numeric ``SHOCKBOOK_*`` value: finite and not below its minimum, else one clear error."""
+    value = kind(raw)
+    lowest = _MINIMUM.get(name)
+    if value != value or value in (float("inf"), float("-inf")) or (lowest is not None and value < lowest):
+        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is out of range; give a number >= {lowest}",
+                         argument=name)
+    return value

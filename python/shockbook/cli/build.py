@@ -37,9 +37,20 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def read_watchlist(path: Path) -> list[str]:
+    from ..limits import check_file_size
+
     if not path.exists():
         raise InputError(f"watchlist file {path} does not exist", path=str(path))
-    text = path.read_text(encoding="utf-8-sig")
+    check_file_size(path, "watchlist file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError) as exc:
+        why = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or type(exc).__name__)
+        raise InputError(f"watchlist file {path} cannot be read ({why}); give tickers as text, one per line "
+                         "or comma-separated", path=str(path)) from None
+    if "\x00" in text:
+        raise InputError(f"watchlist file {path} is a binary file; give tickers as text, one per line "
+                         "or comma-separated", path=str(path))
     tickers = [t.strip() for line in text.splitlines() if not line.lstrip().startswith("#")
                for t in line.replace(";", ",").split(",") if t.strip()]
     if tickers and tickers[0].lower() in ("ticker", "symbol"):

@@ -51,12 +51,19 @@ def _grouped(errors: dict[str, str]) -> dict[str, ShockbookError]:
 
 
 def report_outcome(report) -> int:
-    """Print the build/refresh outcome on stderr; the exit status (1 when anything failed)."""
+    """Print the build/refresh outcome on stderr; the exit status (1 when anything failed,
+    including a user opinions or metrics file that could not be read or has bad rows: one line
+    each, as ``content`` reports them)."""
+    from ..userfiles import user_file_problems
+
     failed = report.failures()
     tickers = report.ticker_errors()
     report_errors(_grouped(failed))
     report_errors(_grouped(tickers))
+    user = user_file_problems(report.settings)
+    for problem in user:
+        sys.stderr.write(f"shockbook: warning: {problem.one_line()}\n")
     if report.no_data:
         sys.stderr.write(no_data_hint(report.settings, bool(report.published)))
     sys.stderr.write(f"shockbook: wrote {report.path} ({len(report.results)} tables, {report.charts} charts)\n")
-    return EXIT_PARTIAL if failed or tickers else EXIT_OK
+    return EXIT_PARTIAL if failed or tickers or user else EXIT_OK

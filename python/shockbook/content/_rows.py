@@ -27,6 +27,7 @@ import yaml
 
 from ..errors import ContentError
 from ..data.symbols import yahoo_symbol
+from ..userfiles import excerpt, yaml_alias_problem
 
 T = TypeVar("T")
 
@@ -121,21 +122,38 @@ _LineLoader.add_constructor(
 )
 
 
+def _read_text(path: Path, encoding: str) -> str:
+    """The text of a user file, refused over ``SHOCKBOOK_MAX_USER_FILE_MB`` before it is read."""
+    from ..limits import file_size_problem
+
+    problem = file_size_problem(path)
+    if problem:
+        raise file_error(path, problem)
+    return path.read_text(encoding=encoding)
+
+
 def read_yaml(path: Path | str) -> Any:
     """Parse a YAML file (safe loader); mappings carry their starting line under ``__line__``.
+
+    Anchors and aliases (``&name`` / ``*name``) are refused before anything is built (see
+    :mod:`shockbook.userfiles`), and so is a file over ``SHOCKBOOK_MAX_USER_FILE_MB``.
 
     Raises
     ------
     ContentError
-        The file is missing or is not valid YAML (the message gives the line).
+        The file is missing, too large, uses anchors or aliases, or is not valid YAML (the
+        message gives the line).
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path, "utf-8")
     except FileNotFoundError:
         raise file_error(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise file_error(path, f"cannot be read as UTF-8 text ({exc})") from None
+    problem = yaml_alias_problem(text, _SafeBase)
+    if problem:
+        raise file_error(path, problem)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -185,7 +203,7 @@ def read_csv_rows(path: Path | str, required_columns: Iterable[str] = ()) -> lis
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path, "utf-8-sig")
     except FileNotFoundError:
         raise file_error(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -249,7 +267,7 @@ class RowReader:
         return f"{name} row {self.raw.row}{line}{field_text}"
 
     def fail(self, field: str | None, value: Any, problem: str, valid: Any = None) -> None:
-        shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+        shown = excerpt(value)  # a short quotation: never a whole (possibly huge) structure
         message = f"{self.where(field)}: {shown} {problem}"
         self.errors.append(
             ContentError(

@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError, SourceFormatError, SourceUnavailableError
 from ..fileio import atomic_path
+from ..limits import check_file_size
 from .sessions import to_date
 from .symbols import yahoo_symbol
 
@@ -46,15 +48,23 @@ def load_universe_file(path: str | Path) -> pd.DataFrame:
     p = Path(path).expanduser()
     if not p.exists():
         raise InputError(f"universe file {p} does not exist", path=str(p))
+    check_file_size(p, "universe file")
     try:
         raw = pd.read_csv(p, dtype=str)
     except pd.errors.EmptyDataError:
         raise InputError(f"universe file {p} is empty", path=str(p)) from None
-    lower = {c.lower().strip(): c for c in raw.columns}
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
+        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__
+        raise InputError(f"universe file {p} cannot be read as a CSV file ({why}); give a CSV with a "
+                         f"{' or '.join(_TICKER_COLUMNS)} column", path=str(p)) from None
+    lower = {str(c).lower().strip(): c for c in raw.columns}
     key = next((lower[c] for c in _TICKER_COLUMNS if c in lower), None)
-    if key is None:
+    if key is None:  # column names are shown only if they look like names: the file may be anything
+        names = [str(c) for c in raw.columns]
+        plain = len(names) <= 12 and all(re.fullmatch(r"[A-Za-z_][\w .()-]{0,39}", n) for n in names)
+        found = ", ".join(names) if plain else f"{len(names)} columns, not shown"
         raise InputError(
-            f"universe file {p} has no ticker column; found {', '.join(raw.columns)}; "
+            f"universe file {p} has no ticker column; found {found}; "
             f"expected one of {', '.join(_TICKER_COLUMNS)}",
             path=str(p),
         )

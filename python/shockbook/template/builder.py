@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from ..config import Settings
 from ..errors import InputError, shorten
+from ..limits import check_package
 from ..workbook import layout as L
 from ..workbook.engine import (BlockResult, BuildReport, check_out_path, context_from_sheet, make_folder,
                                refresh_blocks)
@@ -102,12 +103,13 @@ def _build_workbook(ctx: Context, path: Path, progress) -> BuildReport:
 READABLE_SUFFIXES = (".xlsm", ".xlsx")
 
 
-def open_shockbook_workbook(path: Path) -> Workbook:
+def open_shockbook_workbook(path: Path, settings: Settings | None = None) -> Workbook:
     """Load a workbook that ``build`` made, or raise one clear :class:`InputError`.
 
     Refused: a missing file, another format (``.csv``, ``.xls``), a file that is not a valid
     workbook (truncated, text), and a workbook without shockbook's layout (no ``sb_settings``
-    table), which a refresh would otherwise fill with a dozen new sheets.
+    table), which a refresh would otherwise fill with a dozen new sheets. The package's size
+    limits (:func:`shockbook.limits.check_package`) are checked before openpyxl reads a part.
     """
     if not path.exists():
         raise InputError(f"workbook {path} does not exist", path=str(path))
@@ -116,6 +118,7 @@ def open_shockbook_workbook(path: Path) -> Workbook:
     if path.suffix.lower() not in READABLE_SUFFIXES:
         raise InputError(f"{path.name} is not an Excel workbook (.xlsm or .xlsx); pass the .xlsm that "
                          "`python -m shockbook build` wrote", path=str(path))
+    check_package(path, settings)
     try:
         wb = load_workbook(path)
     except Exception as exc:  # noqa: BLE001 - any parser failure means "not a workbook we can read"
@@ -135,7 +138,7 @@ def refresh_file(path: str | os.PathLike, *, base: Settings | None = None, progr
     keep everything else (user notes, extra columns, own opinion rows), keep the VBA, save
     atomically (to ``out``, default in place)."""
     source = Path(path)
-    wb = open_shockbook_workbook(source)
+    wb = open_shockbook_workbook(source, base)
     target = check_out_path(Path(out) if out else source)
     writer = OpenpyxlWriter(wb)
     lang = _lang_of(wb)

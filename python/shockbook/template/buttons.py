@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from defusedxml.ElementTree import fromstring as _parse_xml  # no entity expansion in a read part
+
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -241,7 +243,7 @@ def _sheet_children(sheet_xml: str) -> ElementTree.Element:
     found = _SHEET_DATA.search(sheet_xml)
     if found is not None:
         sheet_xml = sheet_xml[:found.start()] + sheet_xml[found.end():]
-    return ElementTree.fromstring(sheet_xml)
+    return _parse_xml(sheet_xml)
 
 
 def used_shape_blocks(package: Package) -> set[int]:

@@ -12,7 +12,8 @@ import io
 import posixpath
 import re
 import zipfile
-from xml.etree import ElementTree
+
+from defusedxml.ElementTree import fromstring as _parse_xml  # no entity expansion in a read part
 
 from shockbook.errors import InputError
 
@@ -84,7 +85,7 @@ class Package:
         name = rels_part(part)
         if name not in self._parts:
             return []
-        root = ElementTree.fromstring(self.read(name))
+        root = _parse_xml(self.read(name))
         return [dict(element.attrib) for element in root.iter(f"{{{_PACKAGE_RELS_NS}}}Relationship")]
 
     def related(self, part: str, relationship_type: str) -> list[str]:
@@ -110,7 +111,7 @@ class Package:
         else:
             text = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                     f'<Relationships xmlns="{_PACKAGE_RELS_NS}">{element}</Relationships>')
-        ElementTree.fromstring(text)  # still well formed
+        _parse_xml(text)  # still well formed
         self.write(name, text)
         return f"rId{number}"
 
@@ -138,7 +139,7 @@ class Package:
                 break
         else:
             text = text.replace("</Types>", element + "</Types>", 1)
-        ElementTree.fromstring(text)
+        _parse_xml(text)
         self.write(CONTENT_TYPES, text)
 
     def add_default_content_type(self, extension: str, content_type: str) -> None:
@@ -151,14 +152,14 @@ class Package:
         root = re.search(r"<Types\b[^>]*>", text)
         element = f'<Default Extension="{_escape(extension)}" ContentType="{_escape(content_type)}"/>'
         text = text[:root.end()] + element + text[root.end():]  # Defaults come first in Excel's files
-        ElementTree.fromstring(text)
+        _parse_xml(text)
         self.write(CONTENT_TYPES, text)
 
     # --- spreadsheet -----------------------------------------------------------------------
 
     def sheet_parts(self) -> dict[str, str]:
         """Sheet titles, in workbook order, mapped to their part names."""
-        root = ElementTree.fromstring(self.read(WORKBOOK_PART))
+        root = _parse_xml(self.read(WORKBOOK_PART))
         targets = {rel["Id"]: resolve(WORKBOOK_PART, rel["Target"])
                    for rel in self.relationships(WORKBOOK_PART)}
         return {sheet.get("name"): targets[sheet.get(f"{{{_R_NS}}}id")]

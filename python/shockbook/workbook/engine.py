@@ -30,6 +30,7 @@ from ..config import Settings
 from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
 from ..tables.result import TableResult
+from ..userfiles import check_data_file
 from . import layout as L
 from .i18n import label
 from .quotes import mark_quotes
@@ -325,7 +326,8 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
     Raises
     ------
     InputError
-        The file does not exist (the message names the setting and the path tried).
+        The file does not exist, or is not a data file of the kind ``key`` names
+        (:func:`shockbook.userfiles.check_data_file`; its content is never quoted).
     """
     text = values.get(key, "")
     if not text:
@@ -337,7 +339,7 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
         where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
         raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
                          f"Settings sheet{where}", argument=key, path=str(path))
-    return path
+    return check_data_file(path, key, text)  # a workbook is untrusted: only a data file of the kind
 
 
 def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko",
