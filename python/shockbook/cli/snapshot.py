@@ -17,7 +17,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--end", metavar="YYYY-MM-DD")
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
-                   help="target .csv, .csv.gz or .parquet (written atomically)")
+                   help="target .csv, .csv.gz or .parquet (written atomically; not over an existing file without --force)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
     add_data_options(p)
 
 
@@ -25,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
     from ..data.prices import clean_tickers, service_for
     from ..data.snapshot import write_snapshot
 
+    from ..overwrite import check_target
+
     check_snapshot_path(args.out, must_exist=False)
+    check_target(args.out, force=args.force, hint="pick a new name")
     service = service_for(settings_from(args))
     table = fetch_prices(service, clean_tickers(args.tickers), args.start, args.end)
     if table.close.empty:
