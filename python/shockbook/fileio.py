@@ -27,19 +27,35 @@ def atomic_path(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]
     A symbolic link is written through: the file it points to is replaced, the link stays.
     """
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
         yield tmp_path
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp_path, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
         os.replace(tmp_path, target)
+    except OSError as exc:  # a full disk, a read-only folder, a file-size limit: named by the target
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
+    except Exception as exc:
+        raise as_os_error(exc, target) or exc
     finally:
-        if tmp_path.exists():
+        if tmp_path is not None and tmp_path.exists():
             tmp_path.unlink()
+
+
+def as_os_error(exc: Exception, target: Path | None = None) -> OSError | None:
+    """The :class:`OSError` an exception stands for, or ``None``: lxml reports a failed write
+    (a full disk, a file-size limit) as ``SerialisationError('IO_EFBIG')``."""
+    import errno
+
+    code = getattr(errno, str(exc)[3:], None) if str(exc).startswith("IO_E") else None
+    if code is None:
+        return None
+    return OSError(code, os.strerror(code), None if target is None else str(target))
 
 
 @contextlib.contextmanager

@@ -76,13 +76,18 @@ def check_build_target(path: Path, force: bool) -> Path:
 
 
 def check_event(text: str) -> None:
-    """A bad ``--event`` (malformed, outside the calendar, in the future) stops the build at once."""
+    """A bad ``--event`` (malformed, outside the calendar, in the future) stops the build at once;
+    a date that is not a session is moved to the next one, and stderr says so (as ``event`` does)."""
+    import sys
+
     from ..tables.events import resolve_event
 
     try:
-        resolve_event(text)
+        event = resolve_event(text)
     except ShockbookError as exc:
         raise InputError(f"--event: {exc.one_line()}", date=text) from None
+    if event.note:
+        sys.stderr.write(f"shockbook: --event {text}: {event.note}\n")
 
 
 def run(args: argparse.Namespace) -> int:

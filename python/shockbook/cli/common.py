@@ -111,19 +111,42 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def report_errors(errors: dict[str, ShockbookError], err=None, most: int = 8) -> None:
-    """One line per distinct problem: tickers that failed the same way share a line."""
+def report_errors(errors: dict[str, ShockbookError], err=None, most: int = 8, lines: int = 12) -> None:
+    """One line per distinct problem: tickers that failed the same way share a line. When there
+    are more than ``most`` distinct lines, messages that differ only by the ticker count as the
+    same, and a shared line shows the count and the first ``most``; at most ``lines`` lines,
+    then one saying how many more problems there are. 2,000 unknown tickers are one line."""
     err = err or sys.stderr
     groups: dict[str, list[str]] = {}
     for key, exc in errors.items():
-        text = exc.one_line()
-        groups.setdefault(text, []).append(key)
+        groups.setdefault(exc.one_line(), []).append(key)
+    if len(groups) > most:  # many: the same failure of different tickers shares a line
+        groups = {}
+        for key, exc in errors.items():
+            groups.setdefault(_generic(key, exc.one_line()), []).append(key)
+    shown = 0
     for text, keys in groups.items():
-        if len(keys) == 1 and keys[0] in text:
-            err.write(f"shockbook: {text}\n")
+        if shown == lines:
+            rest = sum(len(k) for k in list(groups.values())[lines:])
+            err.write(f"shockbook: ... and {len(groups) - lines} more problems ({rest} tickers); "
+                      "see the error column of the output\n")
+            break
+        shown += 1
+        if len(keys) == 1:
+            own = errors[keys[0]].one_line()
+            err.write(f"shockbook: {own}\n" if keys[0] in own else f"shockbook: {keys[0]}: {own}\n")
             continue
-        shown = ", ".join(keys[:most]) + (f" (+{len(keys) - most} more)" if len(keys) > most else "")
-        err.write(f"shockbook: {shown}: {text}\n")
+        names = ", ".join(keys[:most]) + (f" (+{len(keys) - most} more)" if len(keys) > most else "")
+        count = f"{len(keys):,} tickers: " if len(keys) > most else ""
+        err.write(f"shockbook: {count}{names}: {text}\n")
+
+
+def _generic(key: str, text: str) -> str:
+    """``text`` with ``key`` (a ticker) replaced by "the ticker", so that the same failure of
+    different tickers reads the same."""
+    import re
+
+    return re.sub(rf"(?<![\w^.=-]){re.escape(key)}(?![\w.=-])", "the ticker", text)
 
 
 def progress(total: int, desc: str, unit: str = "ticker"):

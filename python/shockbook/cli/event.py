@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..data.universe import universe_members
 from ..errors import InputError, ShockbookError
-from .common import EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, emit, settings_from
+from .common import (EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, emit, report_errors,
+                     settings_from)
 
 SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
 #: How many worst and best names a universe run shows.
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         tickers = list(args.tickers)
     result = ev.event_rows(tickers, event, settings)
     rows, benchmark = result.frame, result.benchmark or settings.benchmark
+    bench_error = _benchmark_error(settings, benchmark, event)
     errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if isinstance(r["error"], ShockbookError)}
     rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     served = len(rows) - len(errors)
@@ -69,11 +71,28 @@ def run(args: argparse.Namespace) -> int:
         emit(rows, "csv")
     else:
         _emit_table(rows, breadth, event, settings, benchmark, universe=bool(args.universe))
-    for ticker, error in errors.items():
-        sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
+    if len(errors) <= 8:
+        for ticker, error in errors.items():
+            sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
+    else:
+        report_errors(errors)  # many: one line per kind of failure, with a count and the first few
+    if bench_error is not None:
+        sys.stderr.write(f"shockbook: benchmark {benchmark}: {bench_error.one_line()}; "
+                         "beta, alpha and CARs are empty (pass --benchmark with an index Yahoo knows, e.g. ^GSPC)\n")
     if served == 0:
         return EXIT_NODATA
-    return EXIT_PARTIAL if errors else EXIT_OK
+    return EXIT_PARTIAL if errors or bench_error is not None else EXIT_OK
+
+
+def _benchmark_error(settings, benchmark: str, event) -> ShockbookError | None:
+    """Why the benchmark has no prices around the event (an unknown --benchmark), or ``None``."""
+    from ..data.prices import service_for
+
+    try:
+        table = service_for(settings).get([benchmark], event.session - dt.timedelta(days=14), event.session)
+    except ShockbookError as exc:
+        return exc
+    return table.errors.get(benchmark)
 
 
 # -- output --------------------------------------------------------------------------------

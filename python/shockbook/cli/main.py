@@ -10,7 +10,7 @@ import sys
 from typing import Sequence
 
 from ..errors import ShockbookError
-from .common import EXIT_OK
+from .common import EXIT_INPUT, EXIT_OK
 from .registry import COMMANDS
 
 
@@ -44,6 +44,31 @@ def _tolerant_streams() -> None:
             pass
 
 
+#: What to do about an OS error, by errno name.
+_OS_HINTS = {
+    "ENOSPC": "the disk is full; free some space and run again",
+    "EDQUOT": "the disk quota is used up; free some space and run again",
+    "EFBIG": "the file is larger than this system allows (a file-size limit, ulimit -f)",
+    "EROFS": "the file system is read-only; pick another place",
+    "EACCES": "permission denied; pick a folder you can write to",
+    "EPERM": "not permitted; pick a folder you can write to",
+    "ENOENT": "no such file or folder",
+    "ENOTDIR": "a part of the path is not a folder",
+    "EISDIR": "it is a folder",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """An OS error as one line: the file, what happened, what to do (nothing is left half-written:
+    every file is written atomically)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    what = _OS_HINTS.get(name) or (exc.strerror or str(exc))
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{what} ({exc.strerror or name}); nothing was written"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     parser = build_parser()
@@ -55,12 +80,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ShockbookError as exc:
         sys.stderr.write(f"shockbook: error: {exc.one_line()}\n")
         return exc.exit_code
+    except OSError as exc:  # the environment: a full disk, a read-only folder, a file-size limit
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_OK
+        sys.stderr.write(f"shockbook: error: {os_error_line(exc)}\n")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("shockbook: interrupted\n")
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except Exception as exc:  # a write failure lxml reports as its own error (IO_EFBIG, IO_ENOSPC)
+        from ..fileio import as_os_error
 
+        fault = as_os_error(exc)
+        if fault is None:
+            raise
+    _collect_quietly()  # lxml's half-written streams, collected now, would repeat the error
+    sys.stderr.write(f"shockbook: error: {os_error_line(fault)}\n")
+    return EXIT_INPUT
+
+
+def _collect_quietly() -> None:
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

@@ -363,7 +363,7 @@ class PriceService:
         now = self._clock()
         today = now.astimezone(dt.timezone.utc).date()
         last = cal.to_date(end) if end is not None else today
-        if last < first:
+        if end is not None and last < first:  # no end given: a future start is said below
             raise DateRangeError(f"end {last} is before start {first}; swap them", start=first, end=last)
         if first > today:
             raise DateRangeError(

@@ -539,10 +539,17 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
         _join_notes(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
         for t, n in zip(out["ticker"], out["note"])
     ]
+    benchmark = result.benchmark or settings.benchmark
+    out["note"] = [_join_notes(n, BENCHMARK_ROW_NOTE) if t == benchmark else n
+                   for t, n in zip(out["ticker"], out["note"])]
     tail = ["source", "as_of", "note", "error"]
     head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
     return result.with_frame(out)
+
+
+#: The note on the benchmark's own row: a market model of the index on itself means nothing.
+BENCHMARK_ROW_NOTE = "the benchmark itself: no beta or CARs"
 
 
 def _join_notes(*parts: str) -> str:
