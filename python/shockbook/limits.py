@@ -80,13 +80,19 @@ def check_package(path: str | os.PathLike, settings: Settings | None = None) -> 
 
 
 def file_size_problem(path: str | os.PathLike, settings: Settings | None = None) -> str | None:
-    """Why a user file is too large to read (``"is 20.0 MB, over the limit ..."``), or ``None``
-    (also for a missing file: the reader says so in its own words)."""
+    """Why a user file must not be read (``"is 20.0 MB, over the limit ..."``, or not a regular
+    file such as ``/dev/zero``), or ``None`` (also for a missing file: the reader says so in its
+    own words)."""
+    import stat
+
     settings = settings or Settings.from_env()
     try:
-        size = Path(path).stat().st_size
+        info = Path(path).stat()
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe: reading it might never end
+        return "is not a regular file (a device, a pipe or a folder); give a text file"
+    size = info.st_size
     if size > settings.max_user_file_mb * MB:
         return f"is {_mb(size)}, over the limit of {settings.max_user_file_mb:g} MB (SHOCKBOOK_MAX_USER_FILE_MB)"
     return None
