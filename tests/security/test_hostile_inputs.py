@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 from hostile import (ALIAS_BOMB, DEEP_VALUE, LAUGHS, MB, PYTHON_TAG, XXE, lying_zip, sparse, with_part,
                      zeros_zip)
-from workbook_cli import ROOT, run_cli
+from workbook_cli import ROOT, run_cli, with_settings
 
 OFFLINE = ["--offline", "--snapshot", "../shared/data/prices.csv.gz"]
 UNIVERSE = ["--universe-file", "../shared/data/sp500_constituents_2025-01-27.csv"]
@@ -172,9 +172,9 @@ def files(tmp_path_factory, plain_book) -> dict:
     f["text_xlsm"].write_text("not a workbook\n")
     shutil.copy("/etc/passwd", d / "passwd.csv")
     (d / "text_snapshot.csv").write_text("root:x:0:0:root:/root:/bin/bash\n")
-    f["passwd_book"] = _with_settings(plain_book, d / "passwd", universe_file="/etc/passwd")
-    f["passwd_csv_book"] = _with_settings(plain_book, d / "passwd_csv", universe_file=str(d / "passwd.csv"))
-    f["text_snapshot_book"] = _with_settings(plain_book, d / "text_snapshot", snapshot=str(d / "text_snapshot.csv"))
+    f["passwd_book"] = with_settings(plain_book, d / "passwd", universe_file="/etc/passwd")
+    f["passwd_csv_book"] = with_settings(plain_book, d / "passwd_csv", universe_file=str(d / "passwd.csv"))
+    f["text_snapshot_book"] = with_settings(plain_book, d / "text_snapshot", snapshot=str(d / "text_snapshot.csv"))
     f["notes"] = d / "notes.xlsm"
     f["notes"].write_text("my notes\n")
     f["notes_csv"] = d / "notes.csv"
@@ -183,19 +183,6 @@ def files(tmp_path_factory, plain_book) -> dict:
     shutil.copy(plain_book, f["other_book"])
     f["unknown"] = [f"Q{i:04d}X" for i in range(2000)]
     return f
-
-
-def _with_settings(book: Path, folder: Path, **changes) -> Path:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(book)
-    ws = next(ws for ws in wb.worksheets if "sb_settings" in ws.tables)
-    for row in ws.iter_rows(min_row=2, max_col=2):
-        if row[0].value in changes:
-            row[1].value = changes[row[0].value]
-    folder.mkdir(parents=True, exist_ok=True)
-    wb.save(folder / "edited.xlsx")
-    return folder / "edited.xlsx"
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
-from workbook_cli import BUILD_ARGS, ROOT, run_cli
+from workbook_cli import BUILD_ARGS, ROOT, run_cli, with_settings
 
 from shockbook.config import Settings
 from shockbook.errors import InputError, NoDataError
@@ -296,23 +296,10 @@ def test_refresh_runs_from_any_folder(built, tmp_path):
     assert code == 0, err
 
 
-def _with_settings(built: Path, folder: Path, **changes) -> Path:
-    """A copy of ``built`` in ``folder`` whose Settings values are changed (saved as .xlsx)."""
-    wb = load_workbook(built)
-    ws = next(ws for ws in wb.worksheets if "sb_settings" in ws.tables)
-    for row in ws.iter_rows(min_row=2, max_col=2):
-        if row[0].value in changes:
-            row[1].value = changes[row[0].value]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "edited.xlsx"
-    wb.save(path)
-    return path
-
-
 def test_relative_settings_paths_are_read_from_the_workbooks_folder(built, prices_path, constituents_path, tmp_path):
     folder = tmp_path / "books"
     relative = {k: os.path.relpath(p, folder) for k, p in (("snapshot", prices_path), ("universe_file", constituents_path))}
-    edited = _with_settings(built, folder, **relative)
+    edited = with_settings(built, folder, **relative)
     elsewhere = tmp_path / "elsewhere" / "deeper"  # the same relative path from here names nothing
     elsewhere.mkdir(parents=True)
     assert not (elsewhere / relative["snapshot"]).exists()
@@ -324,7 +311,7 @@ def test_relative_settings_paths_are_read_from_the_workbooks_folder(built, price
 
 def test_a_missing_settings_file_names_the_setting_and_the_path_tried(built, tmp_path):
     folder = tmp_path / "books"
-    edited = _with_settings(built, folder, universe_file="members.csv")
+    edited = with_settings(built, folder, universe_file="members.csv")
     code, err = run_cli(["refresh", "--workbook", str(edited), "--out", str(folder / "book.xlsm")], cwd=tmp_path,
                         env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "c")})
     assert code == 2 and len(_lines(err)) == 1
@@ -334,7 +321,7 @@ def test_a_missing_settings_file_names_the_setting_and_the_path_tried(built, tmp
 
 @pytest.mark.parametrize(("value", "says"), [("27.01.2025", "Settings event_date:"), (_future(), "in the future")])
 def test_a_bad_settings_event_stops_the_refresh(value, says, built, tmp_path):
-    edited = _with_settings(built, tmp_path, event_date=value)
+    edited = with_settings(built, tmp_path, event_date=value)
     code, err = run_cli(["refresh", "--workbook", str(edited), "--out", str(tmp_path / "book.xlsm")], cwd=tmp_path,
                         env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "c")})
     assert code == 2 and len(_lines(err)) == 1 and says in err, err

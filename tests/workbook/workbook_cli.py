@@ -35,3 +35,18 @@ def run_cli(argv: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[int, st
         os.environ.clear()
         os.environ.update(old_env)
     return code, err.getvalue()
+
+
+def with_settings(built: Path, folder: Path, **changes) -> Path:
+    """A copy of ``built`` in ``folder`` whose Settings values are changed (saved as .xlsx)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(built)
+    ws = next(ws for ws in wb.worksheets if "sb_settings" in ws.tables)
+    for row in ws.iter_rows(min_row=2, max_col=2):
+        if row[0].value in changes:
+            row[1].value = changes[row[0].value]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "edited.xlsx"
+    wb.save(path)
+    return path
