@@ -109,14 +109,3 @@ def check_file_size(path: str | os.PathLike, what: str, settings: Settings | Non
     problem = file_size_problem(path, settings)
     if problem:
         raise InputError(f"{what} {path} {problem}", path=str(path), argument="max_user_file_mb")
-
-def xml_parser():
-    """The lxml parser for any XML part shockbook reads itself: no entity resolution, no
-    network, no DTD loading, no huge trees (lxml's own depth and size guards stay on).
-
-    openpyxl parses through ``defusedxml`` (a pinned dependency; openpyxl uses it when it is
-    installed), which refuses entity declarations outright.
-    """
-    from lxml import etree
-
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -3,7 +3,8 @@
 Every row runs the real command line (in-process; the file-size limit in a child process). For
 each: the exit status the README lists, the words the message must hold, one line on stderr
 (never a traceback), and, where the command would write, nothing written. Workbook bombs must
-be refused before openpyxl parses a part: ``load_workbook`` fails the test if it is called.
+be refused before a part is read: opening the package (the patch writer's ``ZipPackage``, or
+openpyxl's ``load_workbook`` for an ``.xlsx``) fails the test.
 """
 
 from __future__ import annotations
@@ -193,12 +194,14 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_hostile_input(name, files, tmp_path, monkeypatch):
     case = CASES[name]
     if not case.parse:
+        import shockbook.patch.writer as patcher
         import shockbook.template.builder as builder
 
         def refuse(*a, **k):
-            raise AssertionError("openpyxl parsed a workbook that should have been refused first")
+            raise AssertionError("a workbook that should have been refused first was opened")
 
-        monkeypatch.setattr(builder, "load_workbook", refuse)
+        monkeypatch.setattr(builder, "load_workbook", refuse)  # .xlsx: openpyxl
+        monkeypatch.setattr(patcher, "ZipPackage", refuse)  # .xlsm: the package patch
     before = _snapshot(files["dir"])
     env = {"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache"), **case.env(files)}
     code, err = run_cli(case.argv({**files, "out": tmp_path / "out.xlsm"}), cwd=tmp_path if name == "python tag in opinions" else ROOT, env=env)

@@ -32,6 +32,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import from_excel
 
 from ..errors import InputError
+from ..limits import check_package
 from ..workbook import layout as L
 from ..workbook.i18n import label
 from .package import (CALC_CHAIN_REL, CONTENT_TYPES, CORE_PART, MAIN_NS, R_NS, REL, WORKBOOK_PART,
@@ -533,7 +534,8 @@ def refresh_package(path: str | os.PathLike, *, out: str | os.PathLike | None = 
     Raises
     ------
     InputError
-        The file is missing or not a shockbook workbook; the target cannot be written
+        The file is missing, over the input limits (:func:`shockbook.limits.check_package`), or
+        not a shockbook workbook; the target cannot be written
         (:func:`~.target.check_target`: another existing file without ``force``, read-only, open
         in Excel or LibreOffice); something in it cannot be kept
         (:meth:`PackageWriter.check_keepable`); a growing table would overwrite user cells
@@ -547,6 +549,7 @@ def refresh_package(path: str | os.PathLike, *, out: str | os.PathLike | None = 
                          else f"workbook {source} is a folder, not a file", path=str(source))
     target = E.check_out_path(Path(out)) if out else source
     check_target(source, target, force=force)
+    check_package(source, base)  # a zip bomb is refused from its directory, before a part is read
     try:
         package = ZipPackage(source.read_bytes())
         writer = PackageWriter(package, force=force)
