@@ -314,3 +314,14 @@ def test_a_read_only_folder_is_one_line_and_the_workbook_is_kept(tmpfs, plain_bo
                         env={"SHOCKBOOK_CACHE_DIR": str(small_disk.parent / "c")})
     assert code == 2 and err.count("\n") == 1 and "read-only" in err, err
     assert book.read_bytes() == before
+
+
+def test_a_benchmark_in_the_watchlist_gets_its_row_and_a_note(offline_settings):
+    from shockbook.tables import events as ev
+
+    event = ev.resolve_event("2025-01-27")
+    frame = ev.event_returns_table(["NVDA", "^GSPC"], event, offline_settings).frame.set_index("ticker")
+    assert frame.loc["^GSPC", "event_return"] < 0  # its row is there, with its own returns
+    assert ev.BENCHMARK_ROW_NOTE in frame.loc["^GSPC", "note"] and frame.loc["NVDA", "note"] == ""
+    rows = ev.event_rows(["NVDA", "^GSPC"], event, offline_settings).frame.set_index("ticker")
+    assert rows.loc["^GSPC", "note"].count(ev.BENCHMARK_ROW_NOTE) == 1

@@ -205,6 +205,8 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
             _require_benchmark(data)
             model = an.market_model(data.prices, data.benchmark, ev, tickers=[t for t in served if t != data.benchmark])
             out["beta"] = model.params["beta"].reindex(out.index)
+            if data.benchmark in out.index:  # the benchmark asked for as a ticker: say why no beta
+                notes = notes.where(notes.index != data.benchmark, notes + f"; {BENCHMARK_ROW_NOTE}")
         except ShockbookError as exc:
             out["beta"] = np.nan
             notes = notes + f"; {exc.one_line()}"
@@ -539,9 +541,6 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
         _join_notes(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
         for t, n in zip(out["ticker"], out["note"])
     ]
-    benchmark = result.benchmark or settings.benchmark
-    out["note"] = [_join_notes(n, BENCHMARK_ROW_NOTE) if t == benchmark else n
-                   for t, n in zip(out["ticker"], out["note"])]
     tail = ["source", "as_of", "note", "error"]
     head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
