@@ -21,7 +21,7 @@ import reprlib
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, InputError, ShockbookError
+from .errors import InputError, ShockbookError
 
 #: The most characters of a user value an error message quotes.
 EXCERPT = 60
@@ -91,9 +91,9 @@ UNIVERSE_TICKER_COLUMNS = ("yahoo_ticker", "ticker", "symbol")
 def check_data_file(path: Path, key: str, shown: str) -> Path:
     """``path`` if it is a data file of the kind Settings ``key`` names, else one clear error.
 
-    The checks read the file's name and, for a CSV, its header line only (at most 64 KB); the
-    message names the setting and what is valid, and never quotes the file's content (a
-    workbook may name ``/etc/passwd``).
+    The checks read the file's name and its header line only (at most 64 KB; a Parquet file's
+    schema); the message names the setting and what is valid, and never quotes the file's
+    content (a workbook may name ``/etc/passwd``).
 
     Raises
     ------
@@ -106,10 +106,12 @@ def check_data_file(path: Path, key: str, shown: str) -> Path:
         raise InputError(f"Settings {key}={shown!r} is not a data file; valid: a {', '.join(suffixes)} file "
                          f"({'date, ticker, close' if key == 'snapshot' else 'ticker, name, gics_sector'} columns)",
                          argument=key, path=str(path))
-    if name.endswith(".parquet"):
-        return path
     try:
-        if name.endswith(".gz"):
+        if name.endswith(".parquet"):  # the schema only (the file's footer)
+            import pyarrow.parquet as pq
+
+            head = ",".join(pq.read_schema(path).names).encode()
+        elif name.endswith(".gz"):
             import gzip
 
             with gzip.open(path, "rb") as fh:
@@ -118,7 +120,7 @@ def check_data_file(path: Path, key: str, shown: str) -> Path:
             with open(path, "rb") as fh:
                 head = fh.read(65536)
         header = head.split(b"\n", 1)[0].decode("utf-8-sig").strip().lower()
-    except (OSError, UnicodeDecodeError, EOFError, ValueError):
+    except Exception:  # noqa: BLE001 - unreadable (not gzip, not Parquet, not text): no header
         header = None
     names = [c.strip().strip('"') for c in header.split(",")] if header else []
     wanted = columns or UNIVERSE_TICKER_COLUMNS
@@ -130,4 +132,4 @@ def check_data_file(path: Path, key: str, shown: str) -> Path:
     return path
 
 
-__all__ = ["excerpt", "yaml_alias_problem", "user_file_problems", "check_data_file", "EXCERPT", "ContentError"]
+__all__ = ["excerpt", "yaml_alias_problem", "user_file_problems", "check_data_file", "EXCERPT"]

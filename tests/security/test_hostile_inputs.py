@@ -110,6 +110,9 @@ CASES: dict[str, Case] = {
     "Settings snapshot=a text .csv": Case(lambda f: ["refresh", "--workbook", str(f["text_snapshot_book"]),
                                                      "--out", str(f["out"])], 2,
                                           "is not a price snapshot"),
+    "Settings snapshot=a .parquet of other data": Case(lambda f: ["refresh", "--workbook",
+                                                                  str(f["parquet_snapshot_book"]), "--out",
+                                                                  str(f["out"])], 2, "is not a price snapshot"),
     # --- overwrites ------------------------------------------------------------------------------
     "refresh --out over a text file": Case(lambda f: ["refresh", "--workbook", str(f["book"]), "--out",
                                                       str(f["notes"])], 2, "already exists", writes=None),
@@ -173,6 +176,10 @@ def files(tmp_path_factory, plain_book) -> dict:
     f["text_xlsm"].write_text("not a workbook\n")
     shutil.copy("/etc/passwd", d / "passwd.csv")
     (d / "text_snapshot.csv").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    import pandas as pd
+
+    pd.DataFrame({"user": ["root"], "shell": ["/bin/bash"]}).to_parquet(d / "other.parquet")
+    f["parquet_snapshot_book"] = with_settings(plain_book, d / "parquet_snapshot", snapshot=str(d / "other.parquet"))
     f["passwd_book"] = with_settings(plain_book, d / "passwd", universe_file="/etc/passwd")
     f["passwd_csv_book"] = with_settings(plain_book, d / "passwd_csv", universe_file=str(d / "passwd.csv"))
     f["text_snapshot_book"] = with_settings(plain_book, d / "text_snapshot", snapshot=str(d / "text_snapshot.csv"))
@@ -325,3 +332,14 @@ def test_a_benchmark_in_the_watchlist_gets_its_row_and_a_note(offline_settings):
     assert ev.BENCHMARK_ROW_NOTE in frame.loc["^GSPC", "note"] and frame.loc["NVDA", "note"] == ""
     rows = ev.event_rows(["NVDA", "^GSPC"], event, offline_settings).frame.set_index("ticker")
     assert rows.loc["^GSPC", "note"].count(ev.BENCHMARK_ROW_NOTE) == 1
+
+
+def test_a_settings_path_to_a_real_data_file_is_accepted(prices_path, constituents_path, tmp_path):
+    import pandas as pd
+
+    from shockbook.userfiles import check_data_file
+
+    frozen = tmp_path / "frozen.parquet"
+    pd.read_csv(prices_path, nrows=50).to_parquet(frozen)
+    for key, path in (("snapshot", prices_path), ("snapshot", frozen), ("universe_file", constituents_path)):
+        assert check_data_file(Path(path), key, str(path)) == Path(path)

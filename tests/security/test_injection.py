@@ -170,18 +170,12 @@ def _is_number(cell: str) -> bool:
     ["content", "models"],
     ["content", "cost", "--reference", "DeepSeek R1"],
 ])
-def test_csv_output_has_no_unquoted_formula_lead(hostile, argv, capsys):
+def test_csv_output_has_no_unquoted_formula_lead(hostile, argv, capsys, monkeypatch):
     from shockbook.cli import main
 
     for key, value in _env(hostile).items():
-        import os
-        os.environ[key] = value
-    try:
-        code = main(argv + ["--format", "csv"])
-    finally:
-        for key in _env(hostile):
-            import os
-            os.environ.pop(key, None)
+        monkeypatch.setenv(key, value)
+    code = main(argv + ["--format", "csv"])
     out = capsys.readouterr().out
     cells = _csv_cells(out)
     leading = [c for c in cells if c.startswith(FORMULA_LEADS) and not _is_number(c)]
