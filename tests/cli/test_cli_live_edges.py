@@ -80,7 +80,7 @@ def test_sigint_during_a_snapshot_fetch_exits_130_and_keeps_the_old_file(slow_ya
     before = old.read_bytes()
 
     code, seconds, err = _interrupt(["snapshot", "NVDA", "AMD", "AVGO", "--start", "2025-01-02",
-                                     "--end", "2025-01-31", "--out", str(old)], fake, proxy, tmp_path)
+                                     "--end", "2025-01-31", "--out", str(old), "--force"], fake, proxy, tmp_path)
 
     assert code == 130, err
     assert seconds < 3, f"took {seconds:.1f}s to stop"
