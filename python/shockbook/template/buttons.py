@@ -18,7 +18,10 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from defusedxml.ElementTree import fromstring as _parse_xml  # no entity expansion in a read part
+try:  # no entity expansion in a read part (defusedxml is pinned in requirements.txt)
+    from defusedxml.ElementTree import fromstring as _parse_xml
+except ImportError:  # pragma: no cover - an environment installed before the pin: expat's own guards
+    from xml.etree.ElementTree import fromstring as _parse_xml
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet

@@ -13,7 +13,10 @@ import posixpath
 import re
 import zipfile
 
-from defusedxml.ElementTree import fromstring as _parse_xml  # no entity expansion in a read part
+try:  # no entity expansion in a read part (defusedxml is pinned in requirements.txt)
+    from defusedxml.ElementTree import fromstring as _parse_xml
+except ImportError:  # pragma: no cover - an environment installed before the pin: expat's own guards
+    from xml.etree.ElementTree import fromstring as _parse_xml
 
 from shockbook.errors import InputError
 
