@@ -3,8 +3,11 @@
 Exit statuses:
 
 * 0 — everything asked for was served;
-* 1 — partial: some tickers failed (their errors are listed on stderr, the rest printed);
-* 2 — bad input (a malformed date, reversed dates, an unknown option...);
+* 1 — partial: some tickers failed (their errors are listed on stderr, the rest printed), or a
+  user file (opinions, metrics) could not be read or has bad rows;
+* 2 — bad input (a malformed date, reversed dates, an unknown option, a file that is not what it
+  should be...) or a file that cannot be written (a full disk, a read-only folder, a file-size
+  limit; see :func:`shockbook.cli.main.os_error_line`);
 * 3 — no data could be served at all.
 """
 
