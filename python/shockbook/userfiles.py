@@ -17,6 +17,7 @@ workbook's Settings sheet names are untrusted input. The rules, in one place:
 
 from __future__ import annotations
 
+import re
 import reprlib
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,22 @@ DATA_FILES = {
 }
 #: One of these names the ticker column of a universe list.
 UNIVERSE_TICKER_COLUMNS = ("yahoo_ticker", "ticker", "symbol")
+
+
+def check_local_path(text: str, key: str) -> None:
+    """Refuse a Settings path that names a network location: a UNC path (``\\\\host\\share\\f.csv``,
+    ``//host/share``) or a URL. On Windows, merely looking at a UNC path sends the user's sign-in
+    (NTLM) to that host, so the check comes before any file-system call.
+
+    Raises
+    ------
+    InputError
+        The path is a network location; copy the file beside the workbook instead.
+    """
+    plain = text.strip()
+    if plain.startswith(("\\\\", "//")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", plain):
+        raise InputError(f"Settings {key}={excerpt(plain)} names a network location; a workbook may only name "
+                         "a local data file: copy it beside the workbook and give its name", argument=key)
 
 
 def check_data_file(path: Path, key: str, shown: str) -> Path:

@@ -110,6 +110,10 @@ CASES: dict[str, Case] = {
     "Settings snapshot=a text .csv": Case(lambda f: ["refresh", "--workbook", str(f["text_snapshot_book"]),
                                                      "--out", str(f["out"])], 2,
                                           "is not a price snapshot"),
+    "Settings snapshot=a UNC path": Case(lambda f: ["refresh", "--workbook", str(f["unc_book"]), "--out",
+                                                    str(f["out"])], 2, "names a network location"),
+    "Settings universe_file=a URL": Case(lambda f: ["refresh", "--workbook", str(f["url_book"]), "--out",
+                                                    str(f["out"])], 2, "names a network location"),
     "Settings snapshot=a .parquet of other data": Case(lambda f: ["refresh", "--workbook",
                                                                   str(f["parquet_snapshot_book"]), "--out",
                                                                   str(f["out"])], 2, "is not a price snapshot"),
@@ -180,6 +184,8 @@ def files(tmp_path_factory, plain_book) -> dict:
 
     pd.DataFrame({"user": ["root"], "shell": ["/bin/bash"]}).to_parquet(d / "other.parquet")
     f["parquet_snapshot_book"] = with_settings(plain_book, d / "parquet_snapshot", snapshot=str(d / "other.parquet"))
+    f["unc_book"] = with_settings(plain_book, d / "unc", snapshot="\\\\attacker.example\\share\\prices.csv")
+    f["url_book"] = with_settings(plain_book, d / "url", universe_file="https://attacker.example/members.csv")
     f["passwd_book"] = with_settings(plain_book, d / "passwd", universe_file="/etc/passwd")
     f["passwd_csv_book"] = with_settings(plain_book, d / "passwd_csv", universe_file=str(d / "passwd.csv"))
     f["text_snapshot_book"] = with_settings(plain_book, d / "text_snapshot", snapshot=str(d / "text_snapshot.csv"))

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
 from ..tables.result import TableResult
-from ..userfiles import check_data_file
+from ..userfiles import check_data_file, check_local_path
 from . import layout as L
 from .i18n import label
 from .quotes import mark_quotes
@@ -326,12 +326,13 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
     Raises
     ------
     InputError
-        The file does not exist, or is not a data file of the kind ``key`` names
-        (:func:`shockbook.userfiles.check_data_file`; its content is never quoted).
+        The file does not exist, is on a network share or a URL, or is not a data file of the
+        kind ``key`` names (:mod:`shockbook.userfiles`; its content is never quoted).
     """
     text = values.get(key, "")
     if not text:
         return None
+    check_local_path(text, key)  # before any file-system call: a UNC path would reach its host
     path = Path(text).expanduser()
     if not path.is_absolute() and folder is not None:
         path = Path(os.path.normpath(Path(folder) / path))
