@@ -183,3 +183,33 @@ def test_csv_output_has_no_unquoted_formula_lead(hostile, argv, capsys, monkeypa
     if argv[1] != "cost":
         assert code in (0, 1)
         assert any(c.startswith("'") and "ZZINJ1" in c for c in cells)  # the payload is there, marked
+
+
+def test_a_users_formula_in_an_own_row_stays_a_formula_in_an_xlsx_refresh(plain_book, tmp_path):
+    """The openpyxl refresh (an .xlsx copy) writes data text as text, but puts the user's own
+    formula in a kept Opinions row back as a formula."""
+    from openpyxl import load_workbook
+
+    from shockbook.workbook import layout as L
+
+    wb = load_workbook(plain_book)
+    _, opinions = L.block("sb_opinions")
+    ws = next(w for w in wb.worksheets if "sb_opinions" in w.tables)
+    row = opinions.origin[0] + 1 + 14
+    keys = [c.key for c in opinions.columns]
+    mine = {"id": "mine", "stance": "positive", "source": "=CONCAT(\"my\",\" desk\")", "origin": "mine",
+            "points": "+ my own view"}
+    for key, value in mine.items():
+        if key in keys:
+            ws.cell(row=row, column=opinions.origin[1] + keys.index(key), value=value)
+    book = tmp_path / "mine.xlsx"
+    wb.save(book)
+    out = tmp_path / "mine.xlsm"
+    code, err = run_cli(["refresh", "--workbook", str(book), "--out", str(out), "--offline", "--snapshot",
+                         "../shared/data/prices.csv.gz"], cwd=ROOT, env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "c")})
+    assert code == 0, err
+    cells = cells_in(out)
+    formulas = [f for rows in cells.values() for _, _, f, _ in rows if f is not None]
+    assert 'CONCAT("my"," desk")' in formulas  # the user's formula is still a formula
+    texts = [t for rows in cells.values() for _, _, f, t in rows if f is None and t]
+    assert "+ my own view" in texts  # the user's text that looks like a formula stays text

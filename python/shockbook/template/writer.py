@@ -13,6 +13,10 @@ from ..safetext import is_formula_text
 from .styling import StyleCache
 
 
+class _Formula(str):
+    """A user's formula read from an owned range (written back as a formula, not as text)."""
+
+
 class OpenpyxlWriter:
     """:class:`BookWriter` over an openpyxl workbook (the build and the nightly refresh)."""
 
@@ -32,9 +36,11 @@ class OpenpyxlWriter:
         return default_title
 
     def read(self, sheet, top, left, bottom, right):
+        """Values of a rectangle; a user's formula comes back as :class:`_Formula` so that
+        :meth:`write` puts it back as a formula (own Opinions rows kept by a refresh)."""
         ws = self.wb[sheet]
-        return [[c.value for c in row] for row in ws.iter_rows(min_row=top, max_row=bottom,
-                                                               min_col=left, max_col=right)]
+        return [[_Formula(c.value) if c.data_type == "f" and isinstance(c.value, str) else c.value for c in row]
+                for row in ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right)]
 
     def write(self, sheet, top, left, rows):
         ws = self.wb[sheet]
@@ -44,6 +50,9 @@ class OpenpyxlWriter:
                 if value is None and (top + r, left + c) not in existing:
                     continue
                 cell = ws.cell(row=top + r, column=left + c)
+                if isinstance(value, _Formula):  # the user's own formula, read back: stays a formula
+                    cell.value = str(value)
+                    continue
                 cell.value = value
                 if is_formula_text(value):
                     cell.data_type = "s"  # a string cell, never a formula (see shockbook.safetext)
