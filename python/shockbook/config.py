@@ -222,9 +222,10 @@ def _convert(name: str, raw: str) -> Any:
 
 
 #: The smallest value each numeric setting accepts (a negative timeout or limit means nothing).
-_MINIMUM = {"fresh_minutes": 0, "yahoo_timeout": 0.1, "yahoo_retries": 0, "yahoo_backoff": 0, "yahoo_max_wait": 0,
-            "yahoo_workers": 1, "coalesce_ms": 0, "max_workbook_mb": 0.001, "max_part_mb": 0.001, "max_parts": 1,
-            "max_zip_ratio": 1, "max_user_file_mb": 0.001}
+_MINIMUM = {"fresh_minutes": 0, "cache_lock_timeout": 0, "gap_retry_sessions": 0, "yahoo_timeout": 0.1,
+            "yahoo_retries": 0, "yahoo_backoff": 0, "yahoo_max_wait": 0, "yahoo_workers": 1, "coalesce_ms": 0,
+            "max_workbook_mb": 0.001, "max_part_mb": 0.001, "max_parts": 1, "max_zip_ratio": 1,
+            "max_user_file_mb": 0.001}
 
 
 def _number(name: str, raw: str, kind: type) -> float | int:
