@@ -3,7 +3,9 @@
 * ``build --out F``: F must not exist (``--force`` starts over; ``refresh`` keeps edits);
 * ``refresh --workbook A``: rewrites A in place -- that is its job;
 * ``refresh --workbook A --out B``: B must not exist, or be A itself (``--force`` replaces it);
-* ``snapshot --out F``: F must not exist (``--force`` replaces it).
+  checked by :func:`shockbook.patch.target.check_target`, which also refuses a read-only B and
+  one open in Excel or LibreOffice;
+* ``snapshot --out F``: F must not exist (``--force`` replaces it): :func:`check_target` here.
 
 Checked before any work, so a refusal is one line (exit 2) and nothing is written.
 """
