@@ -203,6 +203,8 @@ _BOUNDS = {
     "yahoo_timeout": (0, True), "yahoo_max_wait": (0, False), "yahoo_retries": (0, False),
     "yahoo_backoff": (0, False), "cache_lock_timeout": (0, False), "gap_retry_sessions": (0, False),
     "fresh_minutes": (0, False), "coalesce_ms": (0, False),
+    "max_workbook_mb": (0, True), "max_part_mb": (0, True), "max_parts": (0, True), "max_zip_ratio": (1, False),
+    "max_user_file_mb": (0, True),
 }
 
 
@@ -212,27 +214,12 @@ def _convert(name: str, raw: str) -> Any:
     try:
         if kind == "bool":
             return _parse_bool(name, raw)
-        if kind in ("int", "float"):
-            return _number(name, raw, int if kind == "int" else float)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
     except ValueError:
         raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number", argument=name) from None
     if name == "sources":
         return _parse_sources(raw)
     return raw
-
-
-#: The smallest value each numeric setting accepts (a negative timeout or limit means nothing).
-_MINIMUM = {"fresh_minutes": 0, "cache_lock_timeout": 0, "gap_retry_sessions": 0, "yahoo_timeout": 0.1,
-            "yahoo_retries": 0, "yahoo_backoff": 0, "yahoo_max_wait": 0, "yahoo_workers": 1, "coalesce_ms": 0,
-            "max_workbook_mb": 0.001, "max_part_mb": 0.001, "max_parts": 1, "max_zip_ratio": 1,
-            "max_user_file_mb": 0.001}
-
-
-def _number(name: str, raw: str, kind: type) -> float | int:
-    """A numeric ``SHOCKBOOK_*`` value: finite and not below its minimum, else one clear error."""
-    value = kind(raw)
-    lowest = _MINIMUM.get(name)
-    if value != value or value in (float("inf"), float("-inf")) or (lowest is not None and value < lowest):
-        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is out of range; give a number >= {lowest}",
-                         argument=name)
-    return value
