@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
-from workbook_cli import BUILD_ARGS, ROOT, run_cli, with_settings
+from workbook_cli import BUILD_ARGS, ROOT, block_rows, run_cli, with_settings
 
 from shockbook.config import Settings
 from shockbook.errors import InputError, NoDataError
@@ -45,16 +45,9 @@ def _lines(err: str) -> list[str]:
 
 def _rows(path: Path, block_name: str, lang: str = "ko") -> list[dict]:
     """A block's data rows read back by python-calamine, as dicts keyed by column."""
-    sheet, block = L.block(block_name)
+    sheet, _ = L.block(block_name)
     values = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(label(sheet.title_key, lang)).to_python()
-    header, left = block.origin
-    out = []
-    for row in values[header:header + block.capacity]:
-        cells = row[left - 1:left - 1 + block.width]
-        if all(c in ("", None) for c in cells):
-            break
-        out.append(dict(zip([c.key for c in block.columns], cells)))
-    return out
+    return block_rows(values, block_name)[1]
 
 
 @pytest.fixture(scope="module")

@@ -50,3 +50,19 @@ def with_settings(built: Path, folder: Path, **changes) -> Path:
     path = folder / "edited.xlsx"
     wb.save(path)
     return path
+
+
+def block_rows(values: list[list], block_name: str) -> tuple[str, list[dict]]:
+    """``(heading, rows)`` of a block in one sheet's values (as python-calamine reads them):
+    the block's title-row text and its data rows as dicts keyed by column (to the first blank)."""
+    from shockbook.workbook import layout as L
+
+    _, block = L.block(block_name)
+    header, left = block.origin
+    out = []
+    for row in values[header:header + block.capacity]:
+        cells = row[left - 1:left - 1 + block.width]
+        if all(c in ("", None) for c in cells):
+            break
+        out.append(dict(zip([c.key for c in block.columns], cells)))
+    return values[header - 2][left - 1], out

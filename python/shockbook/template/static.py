@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.cell import get_column_letter
 
 from ..workbook import layout as L
+from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, caption_points, column_points, row_points
@@ -20,7 +21,7 @@ def write_static(wb: Workbook, ctx: Context) -> None:
     for sheet in L.LAYOUT:
         title = label(sheet.title_key, ctx.lang)
         ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
-        ws["A1"] = label(f"title.{sheet.key}", ctx.lang)
+        ws["A1"] = sheet_title(sheet, ctx)
         ws["A1"].font = Font(name=FONT_NAME, bold=True, size=14, color="1F4E78")
         ws.sheet_view.showGridLines = False
     write_calculators(wb[label("sheet.scaling", ctx.lang)], ctx)

@@ -31,6 +31,7 @@ from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
 from ..tables.result import TableResult
 from ..userfiles import check_data_file, check_local_path
+from . import eventtext
 from . import layout as L
 from .i18n import label
 from .quotes import mark_quotes
@@ -203,8 +204,12 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
             and (inputs or b.role != "input")]
     todo.sort(key=lambda sb: sb[1].name in L.LAST)
     results = []
+    titled: set[str] = set()
     for sheet, block in todo:
         title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
+        if sheet.key in eventtext.EVENT_SHEETS and sheet.key not in titled:
+            writer.write(title, 1, 1, [[eventtext.sheet_title(sheet, ctx)]])  # the title names the event
+            titled.add(sheet.key)
         table, result = produce(block, ctx)
         write_block(writer, title, block, table.frame if table is not None else None, result, ctx)
         if table is not None and block.name not in L.LAST:
@@ -243,10 +248,10 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
         rows = rows[: block.capacity]
     result.formats = _row_formats(block, frame, len(rows))
     writer.set_number_formats(title, number_format_ranges(block, len(rows), result.formats))
-    heading = label(block.title_key, ctx.lang)
+    heading = eventtext.block_heading(block, ctx)
     notes = [n for n in (result.note, f"#SB! {result.error}" if result.error and not result.as_published else "") if n]
     title_cells = [heading + (f"  |  {' '.join(notes)}" if notes else "")] + [None] * (block.width - 1)
-    header = [c.header(ctx.lang) for c in block.columns]
+    header = [eventtext.column_header(block, c, ctx) for c in block.columns]
     padded = rows + [[None] * block.width for _ in range(block.capacity - len(rows))]
     writer.write(title, top, left, [title_cells, header] + padded)
     last = header_row + max(1, len(rows))

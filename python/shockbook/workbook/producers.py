@@ -366,7 +366,12 @@ _MARK_ORDER = ("match", "approx", "mismatch", "na")
 
 
 def key_numbers(ctx: Context) -> pd.DataFrame:
-    """The report's key numbers, published vs recomputed, with a match mark."""
+    """The report's key numbers, published vs recomputed, with a match mark; for any other
+    event, the "this event" summary in the same columns (:mod:`.event_panel`)."""
+    if not ctx.is_report_event:
+        from .event_panel import this_event
+
+        return this_event(ctx)
     specs = list(published_values())
     price_tickers = _key_number_tickers()
     rows = []
@@ -385,7 +390,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
         try:
             if kind in ("event_return", "ytd_before"):
                 recomputed = float(event_frame().loc[arg, kind])
-                shown = _fmt_pct(recomputed, max(decimals + 1, 2))
+                shown = "" if math.isnan(recomputed) else _fmt_pct(recomputed, max(decimals + 1, 2))
             elif kind == "breadth":
                 recomputed = int(_breadth(ctx).summary.iloc[0][arg])
                 shown = str(recomputed)
