@@ -13,6 +13,7 @@ environment once; :meth:`Settings.replace` applies explicit overrides.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,15 @@ def _parse_bool(key: str, text: str) -> bool:
     if value in ("0", "false", "no", "off", ""):
         return False
     raise InputError(f"{ENV_PREFIX}{key.upper()}={text!r} is not a yes/no value (use 1 or 0)", argument=key)
+
+
+def _parse_date(key: str, value: Any) -> dt.date:
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in "T " else text)
+    except ValueError:
+        raise InputError(f"{key} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-30",
+                         argument=key) from None
 
 
 def _parse_sources(text: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -115,6 +125,9 @@ class Settings:
         number of parts, and the uncompressed/compressed ratio of a part over 1 MB.
     max_user_file_mb:
         Largest user file read (opinions, metrics, watchlist, universe list), in MB.
+    as_of:
+        The last date every "since the event" figure, recovery, price path and chart runs to
+        (``YYYY-MM-DD``; a non-session maps to the session before). ``None``: the latest close.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -142,8 +155,13 @@ class Settings:
     max_parts: int = 1000
     max_zip_ratio: float = 100.0
     max_user_file_mb: float = 16.0
+    as_of: dt.date | None = None
 
     def __post_init__(self) -> None:
+        if self.as_of is not None and not isinstance(self.as_of, dt.date):
+            object.__setattr__(self, "as_of", _parse_date("as_of", self.as_of))
+        elif isinstance(self.as_of, dt.datetime):
+            object.__setattr__(self, "as_of", self.as_of.date())
         if self.price_field not in ("close", "adj_close"):
             raise InputError(f"price field must be close or adj_close, not {self.price_field!r}")
         if self.lang not in ("ko", "en"):

@@ -86,3 +86,33 @@ def test_event_on_first_session_is_an_error():
 def test_flat_line_did_not_fall(flat_line):
     row = recovery(flat_line, "2024-12-31").loc["FLAT"]
     assert row["sessions_to_recover"] == 0 and math.isnan(row["recovered_1"])
+
+
+# --- returns h sessions after the event: the primary recovery columns -------------------------
+
+
+@pytest.mark.parametrize("ticker,h,expected", [
+    ("BOUNCE", 1, 90 / 80 - 1), ("BOUNCE", 3, 110 / 80 - 1),  # a drop, then back above
+    ("RISER", 1, 90 / 105 - 1),                               # rose on the event day, then fell
+    ("LATE", 2, 12 / 10 - 1),                                 # no pre-event close: still defined
+])
+def test_returns_after_are_from_the_event_close(ticker, h, expected):
+    from shockbook.analytics import returns_after
+
+    assert returns_after(PRICES, "2024-12-31", horizons=(h,)).loc[ticker, f"return_{h}"] == pytest.approx(expected)
+
+
+def test_returns_after_beyond_the_data_or_a_gap_are_nan():
+    from shockbook.analytics import returns_after
+
+    table = returns_after(PRICES, "2024-12-31", horizons=(2, 5))
+    assert list(table.columns) == ["return_2", "return_5"]
+    assert math.isnan(table.loc["GONE", "return_2"])   # delisted before +2
+    assert table["return_5"].isna().all()               # +5 sessions is beyond the data
+
+
+def test_returns_after_cut_at_an_as_of_date_are_not_known_yet():
+    from shockbook.analytics import returns_after
+
+    cut = PRICES.loc[:"2025-01-01"]
+    assert math.isnan(returns_after(cut, "2024-12-31", horizons=(2,)).loc["BOUNCE", "return_2"])

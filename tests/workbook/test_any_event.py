@@ -129,3 +129,48 @@ def test_the_english_book_names_the_event_too(books):
     assert values["Dashboard"][0][0] == "Event (2025-04-07) dashboard"
     heading, rows = _block_rows(values, "sb_key_numbers", lang="en")
     assert heading.startswith("This event (2025-04-07)")
+
+
+# --- as of a date ----------------------------------------------------------------------------
+
+
+def _close(prices_path, ticker, day):
+    import pandas as pd
+
+    frame = pd.read_csv(prices_path)
+    return float(frame[(frame["ticker"] == ticker) & (frame["date"] == day)]["close"].iloc[0])
+
+
+def test_as_of_the_1_30_close_gives_figure_5s_basis(books, prices_path):
+    """The report's figure 5 is "as of the 1/30 close": NVDA from the 1/24 close (the session
+    before the event) to the 1/30 close, computed here from the snapshot file itself."""
+    _, values, _ = books("2025-01-27", "--as-of", "2025-01-30")
+    heading, rows = _block_rows(values, "sb_event_returns")
+    assert "~2025-01-30" in heading
+    nvda = next(r for r in rows if r["ticker"] == "NVDA")
+    expected = _close(prices_path, "NVDA", "2025-01-30") / _close(prices_path, "NVDA", "2025-01-24") - 1
+    assert nvda["since_pre_event"] == pytest.approx(expected, abs=1e-12)
+    assert nvda["since_pre_event"] == pytest.approx(-0.1260, abs=5e-5)
+    since = _close(prices_path, "NVDA", "2025-01-30") / _close(prices_path, "NVDA", "2025-01-27") - 1
+    assert nvda["since_event"] == pytest.approx(since, abs=1e-12)
+    assert str(nvda["since_asof"])[:10] == "2025-01-30"
+    assert nvda["return_5"] == "" and nvda["return_20"] == ""  # not known on 1/30
+    assert isinstance(nvda["return_1"], float)
+
+
+def test_as_of_ends_the_paths_and_is_on_the_dashboard(books):
+    _, values, _ = books("2025-01-27", "--as-of", "2025-01-30")
+    _, paths = _block_rows(values, "sb_price_paths")
+    assert str(paths[-1]["date"])[:10] == "2025-01-30"
+    _, summary = _block_rows(values, "sb_summary")
+    assert {"item": label("summary.as_of", "ko"), "value": "2025-01-30"} in summary
+    _, settings = _block_rows(values, "sb_settings")
+    assert {r["key"]: r["value"] for r in settings}["as_of"] == "2025-01-30"
+
+
+def test_an_as_of_before_the_event_is_refused_before_writing(tmp_path, prices_path):
+    out = tmp_path / "book.xlsm"
+    code, err = run_cli(BUILD_ARGS + ["--as-of", "2025-01-20", "--out", str(out)], cwd=ROOT,
+                        env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
+    assert code == 2 and not out.exists()
+    assert "--as-of" in err and "before the event 2025-01-27" in err

@@ -80,7 +80,8 @@ def test_refresh_reads_the_watchlist_from_the_settings_sheet(edited):
     header, col = returns.origin
     tickers = [_sheet(wb, "event_returns").cell(row=header + i, column=col).value for i in range(1, 6)]
     assert tickers == ["AAPL", "NVDA", "VST", None, None]
-    assert _sheet(wb, "event_returns").tables["sb_event_returns"].ref == f"A{header}:N{header + 3}"
+    last = L.column_letter(returns.owned()[3])  # the table spans the block's columns, three rows
+    assert _sheet(wb, "event_returns").tables["sb_event_returns"].ref == f"A{header}:{last}{header + 3}"
 
 
 def test_own_opinion_row_survives_below_the_built_in_ones(edited):

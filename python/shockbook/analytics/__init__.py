@@ -21,7 +21,7 @@ from .eventstudy import (
     window_label,
 )
 from .paths import above_base, rebased_paths
-from .recovery import recovery
+from .recovery import recovery, returns_after
 from .returns import (
     event_day_returns,
     first_valid_dates,
@@ -39,7 +39,7 @@ __all__ = [
     "basket_spread", "bmp_test", "breadth", "check_prices", "event_day_returns", "event_study",
     "first_valid_dates", "kolari_pynnonen_adjustment", "last_valid_dates", "market_model",
     "mean_pairwise_correlation", "naive_market_model_loop", "normal_two_sided_p",
-    "period_returns", "previous_year_end", "rank_returns", "rebased_paths", "recovery",
+    "period_returns", "previous_year_end", "rank_returns", "rebased_paths", "recovery", "returns_after",
     "return_notes", "session_position", "simple_returns", "since_event_returns", "window_label",
     "ytd_returns",
 ]

@@ -139,3 +139,50 @@ def recovery(prices: pd.DataFrame, event: DateLike,
             notes[j].append(f"no close on {index[pos + h].date()} (+{h} sessions)")
     out["note"] = ["; ".join(n) for n in notes]
     return out
+
+
+def returns_after(prices: pd.DataFrame, event: DateLike,
+                  horizons: Sequence[int] = DEFAULT_RECOVERY_HORIZONS) -> pd.DataFrame:
+    """Return since the event close, ``h`` sessions after the event, per horizon.
+
+    .. math:: R_h = P_h / P_0 - 1
+
+    where :math:`P_0` is the event close and :math:`P_h` the close ``h`` sessions later
+    (sessions of the frame's index). Unlike the share of the drop recovered, this reads well
+    for any move, small or large, up or down.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        Wide price frame, cut at the as-of date if there is one (a horizon beyond the last
+        session is not known yet).
+    event : date-like
+        The event session; must be in the index.
+    horizons : sequence of int
+        Sessions after the event, each >= 1 (default ``(1, 5, 20)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ticker; one column ``return_<h>`` per horizon (a fraction), NaN where the horizon
+        is beyond the data or either close is missing.
+
+    Raises
+    ------
+    NotASessionError, DateRangeError
+        ``event`` is not a session of the data.
+    InputError
+        A horizon is not a whole number >= 1.
+    """
+    prices = check_prices(prices)
+    hs = _check_horizons(horizons)
+    pos = session_position(prices.index, event, "event")
+    values = prices.to_numpy(dtype="float64")
+    at = values[pos]
+    out = pd.DataFrame(index=prices.columns.copy())
+    out.index.name = "ticker"
+    for h in hs:
+        later = values[pos + h] if pos + h < len(values) else np.full_like(at, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"return_{h}"] = np.where(at > 0, later / at - 1.0, np.nan)
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..content.report import report_facts
 from ..errors import InputError, ShockbookError
-from .common import add_data_options, progress, settings_from
+from .common import add_as_of_option, add_data_options, progress, settings_from
 from .outcome import report_outcome
 
 SUMMARY = "build the macro-enabled workbook (.xlsm) headlessly"
@@ -34,6 +34,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true",
                    help="overwrite an existing --out file (its edits are lost; `refresh` keeps them)")
     add_data_options(p)
+    add_as_of_option(p)
 
 
 def read_watchlist(path: Path) -> list[str]:
@@ -90,6 +91,16 @@ def check_event(text: str) -> None:
         sys.stderr.write(f"shockbook: --event {text}: {event.note}\n")
 
 
+def check_as_of(as_of, event_text: str) -> None:
+    """An ``--as-of`` before the event stops the build at once (every event table would fail)."""
+    from ..tables.events import as_of_session, resolve_event
+
+    try:
+        as_of_session(as_of, resolve_event(event_text))
+    except ShockbookError as exc:
+        raise InputError(f"--as-of: {exc.one_line()}", date=str(as_of)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from ..template.builder import build_workbook
     from ..workbook import layout as L
@@ -99,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
     out = check_build_target(args.out, args.force)
     check_event(args.event)
     settings = settings_from(args, universe_file=args.universe_file, lang=args.lang)
+    check_as_of(settings.as_of, args.event)
     watchlist = read_watchlist(args.watchlist) if args.watchlist else None
     notes: list[str] = []
     universe, universe_label = load_universe(settings, event_session(args.event), notes)

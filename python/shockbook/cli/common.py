@@ -37,6 +37,12 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--price-field", choices=["close", "adj_close"], help="prices used for returns")
 
 
+def add_as_of_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="every 'since the event' figure, recovery, price path and chart ends at this "
+                        "close (a non-session maps to the session before; default: the latest close)")
+
+
 def add_format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="output format (default: table)")
@@ -66,6 +72,7 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
         snapshot=getattr(args, "snapshot", None),
         cache_dir=getattr(args, "cache_dir", None),
         price_field=getattr(args, "price_field", None),
+        as_of=getattr(args, "as_of", None),
         **extra,
     )
 

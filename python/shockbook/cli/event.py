@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..data.universe import universe_members
 from ..errors import InputError, ShockbookError
-from .common import (EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_data_options, add_format_option, emit, report_errors,
-                     settings_from)
+from .common import (EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_as_of_option, add_data_options, add_format_option, emit,
+                     report_errors, settings_from)
 
 SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
 #: How many worst and best names a universe run shows.
@@ -39,6 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                         "else the live S&P 500 list")
     p.add_argument("--benchmark", metavar="TICKER", help="benchmark index (default $SHOCKBOOK_BENCHMARK, ^GSPC)")
     add_data_options(p)
+    add_as_of_option(p)
     add_format_option(p)
 
 
@@ -124,6 +125,14 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+def _as_of(settings, event) -> str | None:
+    """The as-of session every "since the event" figure ends at (``None``: the latest close)."""
+    from ..tables.events import as_of_session
+
+    mapped = as_of_session(settings.as_of, event)
+    return mapped.session.isoformat() if mapped else None
+
+
 def _emit_json(rows, breadth, event, settings, benchmark: str) -> None:
     doc = {
         "event_date": event.requested.isoformat(),
@@ -131,6 +140,7 @@ def _emit_json(rows, breadth, event, settings, benchmark: str) -> None:
         "session_note": event.note,
         "benchmark": benchmark,
         "price_field": settings.price_field,
+        "as_of": _as_of(settings, event),
         "rows": _records(rows),
         "breadth": None, "worst": [], "best": [], "index": None,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_data_options, progress, settings_from
+from .common import add_as_of_option, add_data_options, progress, settings_from
 from .outcome import report_outcome
 
 SUMMARY = "refresh the tables of a saved workbook headlessly (keeps your edits)"
@@ -19,13 +19,14 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="let a table that grows overwrite your cells below it, and --out replace an existing "
                    "file (default: stop, nothing written)")
     add_data_options(p)
+    add_as_of_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..workbook import layout as L
 
     base = settings_from(args)
-    flags = {k: getattr(args, k, None) for k in ("offline", "snapshot", "price_field")}
+    flags = {k: getattr(args, k, None) for k in ("offline", "snapshot", "price_field", "as_of")}
     flags = {k: v for k, v in flags.items() if v is not None}  # only what this run was told
     with progress(len(L.blocks()), "refresh", unit="table") as bar:
         report = refresh_workbook(args.workbook, base=base, progress=bar, out=args.out, overrides=flags,

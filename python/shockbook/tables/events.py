@@ -34,13 +34,15 @@ from .result import EventTable
 #: needs about a year of sessions, and YTD needs the previous year-end.
 HISTORY_DAYS = 400
 
-#: Smallest event-day drop for which "share of the drop recovered" is shown (a fraction).
+#: Smallest event-day drop for which "share of the drop recovered" is shown (a fraction): below
+#: it the ratio divides by noise (a -0.3% day "recovers" -3,500%). The returns after +1, +5
+#: and +20 sessions are shown for every move.
 MIN_DROP_FOR_SHARE = 0.01
 
 EVENT_COLUMNS = [
-    "ticker", "event_return", "ytd_before", "ytd_incl", "since_event", "since_asof",
-    "sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20",
-    "beta", "source", "as_of", "note", "error",
+    "ticker", "event_return", "ytd_before", "ytd_incl", "since_pre_event", "return_1", "return_5", "return_20",
+    "since_event", "since_asof", "sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20",
+    "recovered_asof", "beta", "source", "as_of", "note", "error",
 ]
 
 
@@ -124,9 +126,38 @@ def load_event_data(tickers: Iterable, event, settings: Settings | None = None,
     prices = table.field(settings.price_field)
     if len(prices.index):
         prices = prices.reindex(pd.DatetimeIndex(prices.index, name="date"))
+    prices = cut_at_as_of(prices, ev, settings.as_of)
     data = EventData(ev, table, prices, bench, settings.price_field)
     data.check_event_in_data()
     return data
+
+
+def as_of_session(as_of, event: SessionDate) -> SessionDate | None:
+    """The session an as-of date maps to (the session before, when it is not one); ``None`` for
+    none (the latest close).
+
+    Raises
+    ------
+    DateRangeError
+        The as-of session is before the event session.
+    """
+    if as_of is None:
+        return None
+    mapped = cal.resolve_session(as_of, "previous")
+    if mapped.session < event.session:
+        raise DateRangeError(f"as-of date {mapped.requested} is before the event {event.session}; "
+                             "give an as-of date on or after the event", date=mapped.requested,
+                             valid=(event.session, None))
+    return mapped
+
+
+def cut_at_as_of(prices: pd.DataFrame, event: SessionDate, as_of) -> pd.DataFrame:
+    """``prices`` up to the as-of session (all of them when ``as_of`` is ``None``): every
+    "since the event" figure, recovery, path and CAR computed from them ends there."""
+    mapped = as_of_session(as_of, event)
+    if mapped is None or not len(prices.index):
+        return prices
+    return prices.loc[: pd.Timestamp(mapped.session)]
 
 
 def _require_benchmark(data: EventData) -> None:
@@ -196,6 +227,8 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
             out["ytd_before"] = out["ytd_incl"] = np.nan
             table_notes.append(f"YTD not computed: {exc.one_line()}")
         out["since_event"] = an.since_event_returns(frame, ev)
+        out["since_pre_event"] = _since_pre_event(frame, ev)
+        out = out.join(an.returns_after(frame, ev))
         out["since_asof"] = an.last_valid_dates(frame)
         rec = an.recovery(frame, ev)
         for col in ("sessions_to_recover", "recovered_on", "recovered_1", "recovered_5", "recovered_20"):
@@ -221,13 +254,25 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     rows["note"] = rows["note"].fillna("")
     rows["sessions_to_recover"] = rows["sessions_to_recover"].astype("Int64")
     # the share of a drop recovered is noise when the drop itself is tiny (-0.3% -> -3,500%)
-    tiny = (rows["event_return"] < 0) & (rows["event_return"] > -MIN_DROP_FOR_SHARE)
+    fell = rows["event_return"] < 0
+    rows["recovered_asof"] = np.where(fell, rows["since_event"] * (1 + rows["event_return"]) / -rows["event_return"],
+                                      np.nan)
+    tiny = fell & (rows["event_return"] > -MIN_DROP_FOR_SHARE)
     if tiny.any():
-        rows.loc[tiny, ["recovered_1", "recovered_5", "recovered_20"]] = np.nan
+        rows.loc[tiny, ["recovered_1", "recovered_5", "recovered_20", "recovered_asof"]] = np.nan
         why = f"drop under {MIN_DROP_FOR_SHARE:.0%}: recovered shares not shown"
         rows.loc[tiny, "note"] = [f"{n}; {why}" if n else why for n in rows.loc[tiny, "note"]]
     _provenance_columns(rows, data.table)
     return _result(rows[EVENT_COLUMNS], data, names)
+
+
+def _since_pre_event(frame: pd.DataFrame, event: pd.Timestamp) -> pd.Series:
+    """From the close before the event to the latest close (the as-of): the report's figure-5
+    basis ("1/24 close -> 1/30 close"); NaN when the event is the data's first session."""
+    try:
+        return an.since_event_returns(frame, event, base="pre_event")
+    except DateRangeError:
+        return pd.Series(np.nan, index=frame.columns)
 
 
 def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Settings | None = None,

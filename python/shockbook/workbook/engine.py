@@ -324,6 +324,26 @@ def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, 
     return values, watch
 
 
+def setting_date(values: dict[str, str], key: str):
+    """The date in Settings ``key`` (``None`` when empty: the latest close).
+
+    Raises
+    ------
+    InputError
+        Not a date (the message names the setting and the form expected).
+    """
+    from ..config import _parse_date
+
+    text = values.get(key, "")
+    if not text:
+        return None
+    try:
+        return _parse_date(key, text)
+    except InputError as exc:
+        raise InputError(f"Settings {exc}; correct it on the Settings sheet or leave it empty for the latest close",
+                         argument=key) from None
+
+
 def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path | None:
     """The file named by Settings ``key``: relative paths are read from ``folder`` (the
     workbook's own folder), so a refresh finds them from whatever folder it runs in.
@@ -389,6 +409,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
         universe_file=setting_path(values, "universe_file", folder),
         price_field=values.get("price_field") or None,
         lang=lang,
+        as_of=setting_date(values, "as_of"),
     )
     if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
         settings = settings.replace(**overrides)

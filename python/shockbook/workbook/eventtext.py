@@ -41,9 +41,17 @@ def fields(ctx: Context) -> dict[str, str]:
 
 
 def as_of_text(ctx: Context) -> str:
-    """The date every "since the event" figure runs to, or the label for "the latest close"."""
-    value = getattr(ctx, "as_of", None)
-    return value.isoformat() if value is not None else label("context.latest_close", ctx.lang)
+    """The session every "since the event" figure runs to (Settings ``as_of``, mapped to the
+    session before when it is not one), or the label for "the latest close"."""
+    value = ctx.settings.as_of
+    if value is None:
+        return label("context.latest_close", ctx.lang)
+    try:
+        from ..data.sessions import resolve_session
+
+        return resolve_session(value, "previous").session.isoformat()
+    except Exception:  # noqa: BLE001 - a bad as-of is reported by the blocks; shown as given
+        return value.isoformat()
 
 
 def _variant(key: str, ctx: Context) -> str:

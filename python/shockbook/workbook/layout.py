@@ -192,8 +192,11 @@ _SIGNED_PCT = dict(fmt=PCT, signed=True)
 DIP_CAPACITY = 60
 _EVENT_COLS = (
     C("ticker"), C("name", width=22), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
-    C("ytd_incl", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT), C("since_asof", DATE),
-    C("sessions_to_recover", INT), C("recovered_on", DATE), C("beta", NUM2),
+    C("ytd_incl", **_SIGNED_PCT), C("since_pre_event", **_SIGNED_PCT),  # figure 5's basis
+    # recovery: returns since the event at +1, +5, +20 sessions and to the as-of date
+    C("return_1", **_SIGNED_PCT), C("return_5", **_SIGNED_PCT), C("return_20", **_SIGNED_PCT),
+    C("since_event", **_SIGNED_PCT), C("since_asof", DATE),
+    C("sessions_to_recover", INT), C("recovered_on", DATE), C("share_recovered", PCT), C("beta", NUM2),
     C("source", width=18), C("as_of", width=17), C("note", wrap=True, width=30),
     C("error", wrap=True, width=30),
 )
@@ -228,7 +231,7 @@ LAYOUT: tuple[Sheet, ...] = (
     # A one-page summary: the left panel (B:H) holds the market tables, the right panel (J:Q)
     # the report's key numbers; column I is a spacer so the panels do not share widths.
     Sheet("dashboard", blocks=(
-        Block("sb_summary", "B5", p.summary, (C("item", width=22), C("value", width=24, fit=False)), 8),
+        Block("sb_summary", "B5", p.summary, (C("item", width=22), C("value", width=24, fit=False)), 9),
         Block("sb_index_moves", "B16", p.index_moves,
               (C("ticker"), C("name", width=24), C("event_return", **_SIGNED_PCT),
                C("ytd_before", **_SIGNED_PCT), C("since_event", **_SIGNED_PCT)),
@@ -249,7 +252,7 @@ LAYOUT: tuple[Sheet, ...] = (
     ), pages_high=1, widths=(("A", 2), ("I", 3))),
     Sheet("event_returns", blocks=(
         Block("sb_event_returns", "A5", p.event_returns, _EVENT_COLS, 80,
-              charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="P4",
+              charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="V4",
                             width=18, height=10, y_format="0%", name="fig5"),),
               fallback=p.event_returns_published, prices=True),
     ), freeze="B6"),

@@ -263,7 +263,10 @@ def _price_as_of(ctx: Context) -> str:
 
 
 def summary(ctx: Context) -> pd.DataFrame:
-    """Event, benchmark, data as-of and mode (run after the other blocks: it reads their as-of)."""
+    """Event, the as-of date of the "since the event" figures, benchmark, data as-of and mode
+    (run after the other blocks: it reads their as-of)."""
+    from .eventtext import as_of_text
+
     try:
         event, requested, note = ctx.event.session.isoformat(), ctx.event.requested.isoformat(), ctx.event.note
     except ShockbookError as exc:
@@ -278,6 +281,7 @@ def summary(ctx: Context) -> pd.DataFrame:
         (ctx.t("summary.requested"), requested),
         (ctx.t("summary.session_note"), note or "-"),
         (ctx.t("summary.benchmark"), ctx.settings.benchmark),
+        (ctx.t("summary.as_of"), as_of_text(ctx)),
         (ctx.t("summary.data_as_of"), as_of[-1] if as_of else ctx.t("mode.published")),
         (ctx.t("summary.data_mode"), mode),
         (ctx.t("summary.watchlist"), str(len(ctx.watchlist))),
@@ -475,8 +479,11 @@ def _watchlist_table(entries, table: Callable[[list[str]], TableResult]) -> Tabl
     return dataclasses.replace(result, frame=out, errors={**result.errors, **bad})
 
 
-def event_returns(ctx: Context) -> pd.DataFrame:
-    return _with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good)))
+def event_returns(ctx: Context) -> EventTable:
+    from .recovery_view import with_shown_share
+
+    table = _with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good)))
+    return table.with_frame(with_shown_share(table.frame, ctx.lang))
 
 
 def event_returns_published(ctx: Context) -> pd.DataFrame:
@@ -566,13 +573,13 @@ def calendar_list(ctx: Context) -> TableResult:
 
 # --- settings, sources, examples -------------------------------------------------------------------
 
-SETTING_KEYS = ("event_date", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
+SETTING_KEYS = ("event_date", "as_of", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
                 "universe_file", "price_field", "calendar_month", "lang")
 
 
 def settings_rows(ctx: Context) -> pd.DataFrame:
     s = ctx.settings
-    values = dict(event_date=ctx.event_text, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
+    values = dict(event_date=ctx.event_text, as_of=s.as_of.isoformat() if s.as_of else "", benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
