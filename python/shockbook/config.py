@@ -125,6 +125,10 @@ class Settings:
         number of parts, and the uncompressed/compressed ratio of a part over 1 MB.
     max_user_file_mb:
         Largest user file read (opinions, metrics, watchlist, universe list), in MB.
+    estimation_start, estimation_end:
+        The market model's estimation window in sessions relative to the event (default
+        ``[-250, -11]``, MacKinlay 1997): every table (and so every sheet and UDF) fits its betas
+        over this one window.
     as_of:
         The last date every "since the event" figure, recovery, price path and chart runs to
         (``YYYY-MM-DD``; a non-session maps to the session before). ``None``: the latest close.
@@ -155,9 +159,20 @@ class Settings:
     max_parts: int = 1000
     max_zip_ratio: float = 100.0
     max_user_file_mb: float = 16.0
+    estimation_start: int = -250
+    estimation_end: int = -11
     as_of: dt.date | None = None
 
+    @property
+    def estimation_window(self) -> tuple[int, int]:
+        """``(estimation_start, estimation_end)``, sessions relative to the event."""
+        return int(self.estimation_start), int(self.estimation_end)
+
     def __post_init__(self) -> None:
+        if not int(self.estimation_start) < int(self.estimation_end):
+            raise InputError(f"estimation window [{self.estimation_start}, {self.estimation_end}]: the start "
+                             "must be before the end (sessions relative to the event, e.g. -250 and -11)",
+                             argument="estimation_start")
         if self.as_of is not None and not isinstance(self.as_of, dt.date):
             object.__setattr__(self, "as_of", _parse_date("as_of", self.as_of))
         elif isinstance(self.as_of, dt.datetime):

@@ -445,11 +445,14 @@ def own_formula_row(book: Book, events: str) -> Expect:
 
 
 def own_formula_column(book: Book, events: str) -> Expect:
+    from shockbook.workbook import layout as L
+
+    beside = L.column_letter(L.block("sb_event_returns")[1].owned()[3] + 1)  # right of the table
     part = book.sheet(events)
     for r in (6, 7, 8):
-        book.set_cell(part, f"O{r}", f'<c r="O{r}"><f>C{r}*2</f><v>0</v></c>')
-    return Expect(elements=[(part, f"//m:c[@r='O{r}']") for r in (6, 7, 8)],
-                  formulas=[(events, "O6", "C6*2")])
+        book.set_cell(part, f"{beside}{r}", f'<c r="{beside}{r}"><f>C{r}*2</f><v>0</v></c>')
+    return Expect(elements=[(part, f"//m:c[@r='{beside}{r}']") for r in (6, 7, 8)],
+                  formulas=[(events, f"{beside}6", "C6*2")])
 
 
 def custom_property(book: Book, events: str) -> Expect:

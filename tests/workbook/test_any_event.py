@@ -35,13 +35,13 @@ def books(tmp_path_factory, prices_path, constituents_path):
     """Build lazily, once per (event, extra flags) for this module."""
     made: dict = {}
 
-    def build(event: str, *extra: str, lang: str = "ko"):
-        key = (event, extra, lang)
+    def build(event: str, *extra: str, lang: str = "ko", env: dict | None = None):
+        key = (event, extra, lang, tuple(sorted((env or {}).items())))
         if key not in made:
             folder = tmp_path_factory.mktemp("event")
             out = folder / "book.xlsm"
             code, err = run_cli(BUILD_ARGS + ["--event", event, "--lang", lang, *extra, "--out", str(out)], cwd=ROOT,
-                                env={"SHOCKBOOK_CACHE_DIR": str(folder / "cache")})
+                                env={"SHOCKBOOK_CACHE_DIR": str(folder / "cache"), **(env or {})})
             assert code in (0, 1), err
             from python_calamine import CalamineWorkbook
 
@@ -174,3 +174,94 @@ def test_an_as_of_before_the_event_is_refused_before_writing(tmp_path, prices_pa
                         env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
     assert code == 2 and not out.exists()
     assert "--as-of" in err and "before the event 2025-01-27" in err
+
+
+# --- a refresh follows the Settings sheet's event and as-of ------------------------------------
+
+
+def _refresh(source, out, *flags):
+    return run_cli(["refresh", "--workbook", str(source), "--out", str(out), "--offline",
+                    "--snapshot", "../shared/data/prices.csv.gz", *flags], cwd=ROOT,
+                   env={"SHOCKBOOK_CACHE_DIR": str(out.parent / "cache")})
+
+
+def _calamine(path):
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return {n: book.get_sheet_by_name(n).to_python() for n in book.sheet_names}
+
+
+def _with_setting(path, key, value):
+    """The book at ``path`` (openpyxl) with Settings ``key`` set to ``value``, as a user types it."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    _, block = L.block("sb_settings")
+    settings = wb[label("sheet.settings", "ko")]
+    for row in settings.iter_rows(min_row=block.origin[0] + 1, max_row=block.origin[0] + block.capacity):
+        if row[0].value == key:
+            row[1].value = value
+    return wb
+
+
+def test_a_refresh_with_another_event_retitles_the_sheets_and_drops_the_1_27_panel(books, tmp_path):
+    path, _, _ = books("2025-01-27")
+    wb = _with_setting(path, "event_date", "2025-04-07")
+    wb[label("sheet.breadth", "ko")]["A1"] = "내 제목"  # a title the user typed over is kept
+    wb.save(tmp_path / "edited.xlsx")
+    code, err = _refresh(tmp_path / "edited.xlsx", tmp_path / "book.xlsm")
+    assert code == 0, err
+    values = _calamine(tmp_path / "book.xlsm")
+    assert values[label("sheet.dashboard", "ko")][0][0] == "이벤트 (2025-04-07) 대시보드"
+    assert values[label("sheet.breadth", "ko")][0][0] == "내 제목"
+    heading, rows = _block_rows(values, "sb_key_numbers")
+    assert "2025-04-07" in heading and not any("1/27" in str(r["item"]) for r in rows)
+
+
+def test_a_refresh_as_of_a_date_patches_the_package(books, tmp_path):
+    path, _, _ = books("2025-04-07")
+    code, err = _refresh(path, tmp_path / "book.xlsm", "--as-of", "2025-04-11")
+    assert code == 0, err
+    values = _calamine(tmp_path / "book.xlsm")
+    assert values[label("sheet.dashboard", "ko")][0][0] == "이벤트 (2025-04-07) 대시보드"
+    heading, rows = _block_rows(values, "sb_event_returns")
+    assert "~2025-04-11" in heading
+    assert {str(r["since_asof"])[:10] for r in rows if r["since_asof"]} == {"2025-04-11"}
+
+
+# --- one event study per workbook ------------------------------------------------------------
+
+
+def _betas(values, ticker="NVDA"):
+    _, events = _block_rows(values, "sb_event_returns")
+    _, abnormal = _block_rows(values, "sb_abnormal")
+    return (next(r["beta"] for r in events if r["ticker"] == ticker),
+            next(r["beta"] for r in abnormal if r["ticker"] == ticker))
+
+
+def test_two_sheets_never_disagree_on_a_beta(books):
+    """estimation_end = -1 (the issue's case): the Event returns and Abnormal returns sheets fit
+    the same window, say so in their headings, and differ from the default window's beta."""
+    _, default, _ = books("2025-01-27")
+    _, short, _ = books("2025-01-27", env={"SHOCKBOOK_ESTIMATION_END": "-1"})
+    events_beta, abnormal_beta = _betas(short)
+    assert events_beta == pytest.approx(abnormal_beta, abs=1e-12)
+    assert events_beta != pytest.approx(_betas(default)[0], abs=1e-6)
+    for name in ("sb_event_returns", "sb_abnormal", "sb_group_tests"):
+        heading, _ = _block_rows(short, name)
+        assert "추정 구간 [-250, -1]" in heading, (name, heading)
+    _, settings = _block_rows(short, "sb_settings")
+    assert {r["key"]: r["value"] for r in settings}["estimation_end"] in (-1, -1.0, "-1")
+
+
+def test_the_settings_sheets_window_reaches_every_sheet_on_refresh(books, tmp_path):
+    path, _, _ = books("2025-01-27")
+    _with_setting(path, "estimation_end", -1).save(tmp_path / "edited.xlsx")
+    code, err = _refresh(tmp_path / "edited.xlsx", tmp_path / "book.xlsm")
+    assert code == 0, err
+    values = _calamine(tmp_path / "book.xlsm")
+    events_beta, abnormal_beta = _betas(values)
+    assert events_beta == pytest.approx(abnormal_beta, abs=1e-12)
+    _, short, _ = books("2025-01-27", env={"SHOCKBOOK_ESTIMATION_END": "-1"})
+    assert events_beta == pytest.approx(_betas(short)[0], abs=1e-12)

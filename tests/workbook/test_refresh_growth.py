@@ -22,6 +22,9 @@ from shockbook.workbook import layout as L
 from shockbook.workbook.i18n import label
 
 EVENTS = label(L.sheet("event_returns").title_key, "ko")
+#: The event table's last column, and the first column right of it (the user's).
+LAST = L.column_letter(L.block("sb_event_returns")[1].owned()[3])
+BESIDE = L.column_letter(L.block("sb_event_returns")[1].owned()[3] + 1)
 SETTINGS = label(L.sheet("settings").title_key, "ko")
 OPINIONS = label(L.sheet("opinions").title_key, "ko")
 PRICES = str((ROOT / ".." / "shared" / "data" / "prices.csv.gz").resolve())
@@ -89,12 +92,12 @@ def test_event_table_shrinks_to_3_and_grows_to_60(book, cache):
     b = corpus.Book.load(book)
     part = b.sheet(EVENTS)
     b.set_cell(part, "A95", _inline("A95", "my note far below"))
-    b.set_cell(part, "O6", '<c r="O6"><f>C6*2</f></c>')
+    b.set_cell(part, f"{BESIDE}6", f'<c r="{BESIDE}6"><f>C6*2</f></c>')
     b.save(book)
     set_watchlist(book, ["AAPL", "NVDA", "VST"])
     code, err = _refresh(book, cache)
     assert code == 0, err
-    assert _table_ref(book, "sb_event_returns") == "A5:N8"
+    assert _table_ref(book, "sb_event_returns") == f"A5:{LAST}8"
     rows = _values(book, EVENTS)
     assert [r[0] for r in rows[5:9]] == ["AAPL", "NVDA", "VST", ""]  # the old rows below are emptied
     assert all(r[0] == "" for r in rows[8:85])
@@ -105,14 +108,14 @@ def test_event_table_shrinks_to_3_and_grows_to_60(book, cache):
     set_watchlist(book, SIXTY)
     code, err = _refresh(book, cache)
     assert code == 0, err
-    assert _table_ref(book, "sb_event_returns") == "A5:N65"
+    assert _table_ref(book, "sb_event_returns") == f"A5:{LAST}65"
     rows = _values(book, EVENTS)
     assert [r[0] for r in rows[5:65]] == SIXTY
     assert rows[94][0] == "my note far below"
     assert f"'{EVENTS}'!$C$6:$C$65" in _chart_ranges(book)
     workbook = zipfile.ZipFile(book).read("xl/workbook.xml").decode()
     assert re.search(rf"'{EVENTS}'!\$A\$1:\$[A-Z]+\$65</definedName>", workbook)  # the print area grew too
-    cell = corpus.xpath(etree.fromstring(zipfile.ZipFile(book).read(part)), "//m:c[@r='O6']/m:f")
+    cell = corpus.xpath(etree.fromstring(zipfile.ZipFile(book).read(part)), f"//m:c[@r='{BESIDE}6']/m:f")
     assert [c.text for c in cell] == ["C6*2"]
     assert problems(book) == []
 

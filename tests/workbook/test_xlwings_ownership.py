@@ -15,6 +15,7 @@ from shockbook.errors import InputError
 from shockbook.excel.macros import XlwingsWriter
 from shockbook.workbook.engine import refresh_blocks
 from shockbook.workbook.i18n import label
+from shockbook.workbook import layout as L
 
 TITLE = label("sheet.event_returns", "en")
 
@@ -38,7 +39,7 @@ def test_a_moved_table_is_refreshed_where_it_is(one_block_layout, tmp_path):
     refresh_blocks(XlwingsWriter(book), _ctx(tmp_path))
     assert sheet.values[(header, left)] == "my notes where the table was"
     assert sheet.values[(header + 3 + 1, left)] == "T0"
-    assert sheet.tables[0].ref == f"A{header + 3}:N{header + 3 + 2}"
+    assert sheet.tables[0].ref == f"A{header + 3}:{L.column_letter(left + block.width - 1)}{header + 3 + 2}"
 
 
 def _with_note(block, below: int):
@@ -98,7 +99,6 @@ def caller(built, tmp_path, monkeypatch):
 
 def test_refresh_all_keeps_a_note_below_a_table_that_shrinks(caller):
     from shockbook.excel import macros
-    from shockbook.workbook import layout as L
 
     events = caller.wb[label(L.sheet("event_returns").title_key, "ko")]
     settings = caller.wb[label(L.sheet("settings").title_key, "ko")]
@@ -114,4 +114,4 @@ def test_refresh_all_keeps_a_note_below_a_table_that_shrinks(caller):
     macros.refresh_all()
     assert [events.cell(row=top + i, column=1).value for i in (1, 2, 3)] == ["AAPL", "NVDA", None]
     assert events.cell(row=top + 40, column=1).value == "my note"
-    assert events.tables["sb_event_returns"].ref == f"A{top}:N{top + 2}"
+    assert events.tables["sb_event_returns"].ref == f"A{top}:{L.column_letter(block.owned()[3])}{top + 2}"

@@ -104,6 +104,12 @@ class XlwingsWriter:
                    for row in rows]
         target.range((top, left)).value = cleaned
 
+    def set_title(self, sheet, text, ours):
+        cell = self.book.sheets[sheet].range((1, 1))
+        current = cell.options(ndim=2).value[0][0]
+        if current in (None, "") or ours(current):
+            cell.value = [[text]]
+
     def set_number_formats(self, sheet, ranges):
         """One ``Range.number_format`` per rectangle (the layout's formats; rows a refresh adds
         past the built ones would otherwise show raw numbers)."""

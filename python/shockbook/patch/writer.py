@@ -222,6 +222,15 @@ class PackageWriter:
                             continue
                 data.set(r, col, value, style=self._template_style(data, r, col))
 
+    def set_title(self, sheet, text, ours):
+        """A1 is the sheet's title: rewritten when it is shockbook's (for any event), else kept."""
+        data = self._sheet(sheet)
+        cell = data.cell(1, 1)
+        current = self._value(cell)
+        if current in (None, "") or (isinstance(current, str) and ours(current)):
+            if current != text:
+                data.set(1, 1, text, style=int(cell.get("s", 0)) if cell is not None else 0)
+
     def set_table(self, sheet, name, ref):
         dr, dc = self._offset(sheet)
         left, top, right, bottom = range_boundaries(ref)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analytics as an
-from ..analytics.constants import DEFAULT_CAR_WINDOWS, DEFAULT_ESTIMATION_WINDOW
+from ..analytics.constants import DEFAULT_CAR_WINDOWS
 from ..config import Settings
 from ..data import sessions as cal
 from ..data.sessions import SessionDate
@@ -160,6 +160,13 @@ def cut_at_as_of(prices: pd.DataFrame, event: SessionDate, as_of) -> pd.DataFram
     return prices.loc[: pd.Timestamp(mapped.session)]
 
 
+def _window(settings: Settings | None, given=None) -> tuple[int, int]:
+    """The estimation window a table fits over: ``given``, else the settings' (one per workbook)."""
+    if given is not None:
+        return tuple(int(x) for x in given)
+    return (settings or Settings.from_env()).estimation_window
+
+
 def _require_benchmark(data: EventData) -> None:
     """The market model needs the benchmark's prices: say why they are missing."""
     if data.benchmark in data.prices.columns:
@@ -205,9 +212,10 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None) -> EventTable:
+                        benchmark: str | None = None, estimation_window=None) -> EventTable:
     """Per ticker: event-day return, YTD before and including the event, return since the
-    event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
+    event to the latest session (or the settings' ``as_of``), recovery, beta (over
+    ``estimation_window``, default the settings'); with provenance. Rows in the order asked."""
     names = clean_tickers(list(tickers))
     if not names:
         raise InputError("no tickers given")
@@ -236,7 +244,8 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
         notes = rec["note"].fillna("")
         try:
             _require_benchmark(data)
-            model = an.market_model(data.prices, data.benchmark, ev, tickers=[t for t in served if t != data.benchmark])
+            model = an.market_model(data.prices, data.benchmark, ev, estimation_window=_window(settings, estimation_window),
+                                    tickers=[t for t in served if t != data.benchmark])
             out["beta"] = model.params["beta"].reindex(out.index)
             if data.benchmark in out.index:  # the benchmark asked for as a ticker: say why no beta
                 notes = notes.where(notes.index != data.benchmark, notes + f"; {BENCHMARK_ROW_NOTE}")
@@ -421,10 +430,11 @@ class SharedStudy:
 
 def share_event_study(tickers: Iterable, event, settings: Settings | None = None,
                       benchmark: str | None = None, *,
-                      estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
+                      estimation_window: tuple[int, int] | None = None,
                       car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS) -> SharedStudy | None:
     """One event study of ``tickers`` (the union of several tables') for their ``shared``
     argument; ``None`` when it cannot be made (each table then makes its own and reports)."""
+    estimation_window = _window(settings, estimation_window)
     try:
         names = clean_tickers(list(tickers))
         data = load_event_data(names, event, settings, benchmark)
@@ -440,14 +450,16 @@ def share_event_study(tickers: Iterable, event, settings: Settings | None = None
 
 def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None = None,
                            benchmark: str | None = None,
-                           estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
+                           estimation_window: tuple[int, int] | None = None,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
                            shared: SharedStudy | None = None) -> EventTable:
-    """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997).
+    """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997), over
+    ``estimation_window`` (default the settings').
 
     ``shared``: a study from :func:`share_event_study`, used when it covers these tickers
     (see :meth:`SharedStudy.serves`), else a study of these tickers is made here.
     """
+    estimation_window = _window(settings, estimation_window)
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
@@ -468,19 +480,22 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
 def group_test_table(groups: dict[str, Iterable[str]], event, settings: Settings | None = None,
                      benchmark: str | None = None, *,
                      shared: SharedStudy | None = None) -> EventTable:
-    """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window.
+    """BMP and Kolari-Pynnönen tests of mean CAR = 0 per group and window, over the settings'
+    estimation window.
 
-    ``shared``: as for :func:`abnormal_returns_table` (the default windows).
+    ``shared``: as for :func:`abnormal_returns_table`.
     """
+    window = _window(settings)
     members = {g: clean_tickers(list(m)) for g, m in groups.items()}
     everyone = list(dict.fromkeys(t for m in members.values() for t in m))
     data = load_event_data(everyone, event, settings, benchmark)
     served = [t for t in everyone if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
-    if shared is not None and shared.serves(data, served, DEFAULT_ESTIMATION_WINDOW, DEFAULT_CAR_WINDOWS):
+    if shared is not None and shared.serves(data, served, window, DEFAULT_CAR_WINDOWS):
         study = shared.study
     else:
-        study = an.event_study(data.prices, data.benchmark, data.event.timestamp, tickers=served)
+        study = an.event_study(data.prices, data.benchmark, data.event.timestamp, estimation_window=window,
+                               tickers=served)
     parts = []
     for group, names in members.items():
         test = study.group_test([t for t in names if t in served]).reset_index()

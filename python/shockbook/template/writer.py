@@ -57,6 +57,11 @@ class OpenpyxlWriter:
                 if is_formula_text(value):
                     cell.data_type = "s"  # a string cell, never a formula (see shockbook.safetext)
 
+    def set_title(self, sheet, text, ours):
+        cell = self.wb[sheet]["A1"]
+        if cell.value in (None, "") or ours(cell.value):
+            cell.value = text
+
     def set_table(self, sheet, name, ref):
         ws = self.wb[sheet]
         if name in ws.tables:

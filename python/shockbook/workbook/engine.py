@@ -21,7 +21,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from . import eventtext
 from . import layout as L
 from .i18n import label
 from .quotes import mark_quotes
-from .producers import DEFAULT_ESTIMATION_WINDOW, REPORT, REPORT_EVENT, Context, SourceRecord, make_context
+from .producers import REPORT, REPORT_EVENT, Context, SourceRecord, make_context
 
 CELL_LIMIT = 32767
 #: Per-row number formats named by a block's ``fmt_by`` column (see :class:`layout.Column`).
@@ -63,6 +63,11 @@ class BookWriter(Protocol):
 
     def set_number_formats(self, sheet: str, ranges: list[tuple[int, int, int, int, str]]) -> None:
         """Give each ``(top, left, bottom, right, format)`` rectangle its Excel number format."""
+
+    # optional: writers without it leave the sheet titles as the build wrote them
+    def set_title(self, sheet: str, text: str, ours: Callable[[str], bool]) -> None:
+        """Write the sheet's title ``text`` in A1 when A1 is empty or ``ours(A1's text)`` (a
+        title shockbook wrote, for any event); a text the user typed there is kept."""
 
 
 # --- producing a block ------------------------------------------------------------------------
@@ -207,8 +212,9 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
     titled: set[str] = set()
     for sheet, block in todo:
         title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
-        if sheet.key in eventtext.EVENT_SHEETS and sheet.key not in titled:
-            writer.write(title, 1, 1, [[eventtext.sheet_title(sheet, ctx)]])  # the title names the event
+        if sheet.key in eventtext.EVENT_SHEETS and sheet.key not in titled and hasattr(writer, "set_title"):
+            # the title names the event; a title the user typed over stays
+            writer.set_title(title, eventtext.sheet_title(sheet, ctx), lambda text, key=sheet.key: eventtext.is_title(key, text))
             titled.add(sheet.key)
         table, result = produce(block, ctx)
         write_block(writer, title, block, table.frame if table is not None else None, result, ctx)
@@ -413,8 +419,8 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     )
     if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
         settings = settings.replace(**overrides)
-    window = (integer("estimation_start", DEFAULT_ESTIMATION_WINDOW[0]),
-              integer("estimation_end", DEFAULT_ESTIMATION_WINDOW[1]))
+    window = (integer("estimation_start", settings.estimation_window[0]),
+              integer("estimation_end", settings.estimation_window[1]))
     universe, universe_label = load_universe(settings, event_session(event_text))
     return make_context(settings, event=event_text, watchlist=watch or None,
                         universe=universe, lang=lang, estimation_window=window,

@@ -17,9 +17,14 @@ Nothing here computes a number: the texts come from the :class:`~.producers.Cont
 
 from __future__ import annotations
 
+import re
+
 from . import layout as L
 from .i18n import has_label, label
 from .producers import Context
+
+#: Blocks with a market-model fit (betas, CARs): their headings name the estimation window.
+WINDOW_BLOCKS = ("sb_event_returns", "sb_abnormal", "sb_group_tests")
 
 #: The sheets whose numbers depend on the event: their titles name it.
 EVENT_SHEETS = ("dashboard", "event_returns", "breadth", "price_paths", "abnormal", "baskets")
@@ -66,6 +71,21 @@ def sheet_title(sheet: L.Sheet, ctx: Context) -> str:
     return _variant(f"title.{sheet.key}", ctx)
 
 
+def is_title(sheet_key: str, text) -> bool:
+    """Whether ``text`` is a title shockbook writes in A1 of sheet ``sheet_key`` (either
+    language, any event): the refresh rewrites such a title, and keeps anything else."""
+    if not isinstance(text, str):
+        return False
+    for lang in ("ko", "en"):
+        if text == label(f"title.{sheet_key}", lang):
+            return True
+        if has_label(f"title.{sheet_key}.event"):
+            pattern = re.escape(label(f"title.{sheet_key}.event", lang)).replace(re.escape("{session}"), r"\d{4}-\d{2}-\d{2}")
+            if re.fullmatch(pattern, text):
+                return True
+    return False
+
+
 def block_heading(block: L.Block, ctx: Context) -> str:
     """A block's heading; blocks that need prices add the event session and the as-of date."""
     text = _variant(block.title_key, ctx)
@@ -76,6 +96,8 @@ def block_heading(block: L.Block, ctx: Context) -> str:
         except Exception:  # noqa: BLE001 - as above
             pass
         text += "  |  " + label("context.event_moved" if moved else "context.event", ctx.lang).format(**fields(ctx))
+    if block.name in WINDOW_BLOCKS:
+        text += " · " + label("context.window", ctx.lang).format(**fields(ctx))
     return text
 
 

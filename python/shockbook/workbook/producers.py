@@ -112,9 +112,12 @@ def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlis
                  lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
                  universe_label="") -> Context:
     tickers = [yahoo_symbol(t, strict=False) for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
+    # one event study per workbook: the window lives in the settings every table reads
+    window = tuple(int(x) for x in (estimation_window or settings.estimation_window))
+    settings = settings.replace(estimation_start=window[0], estimation_end=window[1])
     return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
                    universe=universe, lang=lang or settings.lang,
-                   estimation_window=tuple(estimation_window or DEFAULT_ESTIMATION_WINDOW),
+                   estimation_window=window,
                    calendar_month=calendar_month, universe_label=universe_label)
 
 
@@ -512,9 +515,9 @@ def _abnormal_tickers(ctx: Context) -> list[str]:
 
 
 def _shared_study(ctx: Context):
-    """One event study for the abnormal-returns table and the group tests (when their windows
-    agree; see :func:`ev.share_event_study`), ``None`` when prices are not pinned."""
-    if tuple(ctx.estimation_window) != tuple(DEFAULT_ESTIMATION_WINDOW) or not _prices_pinned(ctx):
+    """One event study (the settings' window) for the abnormal-returns table and the group tests
+    (see :func:`ev.share_event_study`), ``None`` when prices are not pinned."""
+    if not _prices_pinned(ctx):
         return None
     groups = _groups(ctx)
     tickers = [*split_in_order(_abnormal_tickers(ctx))[1], *(t for m in groups.values() for t in m)]
@@ -579,7 +582,7 @@ SETTING_KEYS = ("event_date", "as_of", "benchmark", "estimation_start", "estimat
 
 def settings_rows(ctx: Context) -> pd.DataFrame:
     s = ctx.settings
-    values = dict(event_date=ctx.event_text, as_of=s.as_of.isoformat() if s.as_of else "", benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
+    values = dict(event_date=ctx.event_text, as_of=s.as_of.isoformat() if s.as_of else None, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
