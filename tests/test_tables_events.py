@@ -232,3 +232,30 @@ def test_a_shared_study_serves_only_the_same_windows(offline_settings):
     alone = events.abnormal_returns_table(["NVDA", "GEV"], "2025-01-27", offline_settings).frame
     cols = [c for c in alone.columns if c != "note"]
     pd.testing.assert_frame_equal(shared_table[cols], alone[cols])
+
+
+# --- partial results without a year-end base (the data start on 2024-01-02) --------------------
+
+
+def test_baskets_without_a_year_end_base_fill_all_but_ytd(offline_settings):
+    table = events.basket_table("2024-12-18", offline_settings)
+    frame = table.frame
+    assert frame["ytd_before"].isna().all()
+    assert frame["event_return"].notna().sum() >= len(frame) - 1 and frame["since_event"].notna().any()
+    assert any(n.startswith("YTD not computed: no session before 2024-01-01") for n in table.notes)
+
+
+def test_paths_without_a_year_end_base_start_at_the_first_close(offline_settings):
+    table = events.rebased_paths_table(["NVDA", "VST"], "2024-12-18", offline_settings)
+    assert table.extra["base_date"] == "2024-01-02"
+    assert table.frame.iloc[0][["NVDA", "VST"]].tolist() == [100.0, 100.0]
+    assert "rebased to the first close in the data, 2024-01-02" in table.notes[0]
+
+
+def test_paths_in_a_window_keep_the_year_end_base(offline_settings):
+    table = events.rebased_paths_table(["NVDA"], "2025-01-27", offline_settings, start="2025-01-20", end="2025-02-01")
+    dates = table.frame["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert dates[0] == "2025-01-21" and dates[-1] == "2025-01-31"  # sessions inside the window
+    assert table.extra["base_date"] == "2024-12-31" and not table.notes
+    with pytest.raises(DateRangeError, match="ends"):
+        events.rebased_paths_table(["NVDA"], "2025-01-27", offline_settings, start="2025-02-01", end="2025-01-20")

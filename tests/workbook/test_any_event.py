@@ -265,3 +265,26 @@ def test_the_settings_sheets_window_reaches_every_sheet_on_refresh(books, tmp_pa
     assert events_beta == pytest.approx(abnormal_beta, abs=1e-12)
     _, short, _ = books("2025-01-27", env={"SHOCKBOOK_ESTIMATION_END": "-1"})
     assert events_beta == pytest.approx(_betas(short)[0], abs=1e-12)
+
+
+# --- partial results: a missing year-end base blanks only the YTD cells ----------------------
+
+
+@pytest.mark.parametrize("event", ["2024-12-18", "2024-01-10"])
+def test_without_a_year_end_base_only_ytd_is_blank(books, event):
+    """The data start on 2024-01-02: no 2023 year-end close, so no YTD for a 2024 event. The
+    baskets (event-day returns need no year-end), the paths and breadth still fill."""
+    _, values, _ = books(event)
+    heading, baskets = _block_rows(values, "sb_baskets")
+    assert "YTD not computed" in heading
+    assert baskets and all(r["ytd_before"] == "" for r in baskets)
+    assert sum(isinstance(r["event_return"], float) for r in baskets) >= len(baskets) - 1
+    heading, paths = _block_rows(values, "sb_price_paths")
+    assert len(paths) > 100 and "rebased to the first close in the data, 2024-01-02" in heading
+    assert paths[0]["VST"] == pytest.approx(100.0)
+    _, counts = _block_rows(values, "sb_breadth_counts")
+    assert counts[0]["total"] == 503
+    for name in ("sb_baskets", "sb_basket_spread", "sb_price_paths", "sb_event_returns", "sb_breadth_worst"):
+        heading, rows = _block_rows(values, name)
+        assert "#SB!" not in heading and not str(rows[0][next(iter(rows[0]))]).startswith("#SB!"), name
+

@@ -224,10 +224,10 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     frame = data.prices[served]
     ev = data.event.timestamp
     rows = pd.DataFrame({"ticker": names})
+    table_notes: list[str] = []  # in every row's note, and the table's (an adapter's heading)
     if served:
         out = pd.DataFrame(index=pd.Index(served, name="ticker"))
         out["event_return"] = an.event_day_returns(frame, ev)
-        table_notes = []
         try:
             out["ytd_before"] = an.ytd_returns(frame, ev)
             out["ytd_incl"] = an.ytd_returns(frame, ev, include_event=True)
@@ -272,7 +272,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
         why = f"drop under {MIN_DROP_FOR_SHARE:.0%}: recovered shares not shown"
         rows.loc[tiny, "note"] = [f"{n}; {why}" if n else why for n in rows.loc[tiny, "note"]]
     _provenance_columns(rows, data.table)
-    return _result(rows[EVENT_COLUMNS], data, names)
+    return replace(_result(rows[EVENT_COLUMNS], data, names), notes=tuple(table_notes))
 
 
 def _since_pre_event(frame: pd.DataFrame, event: pd.Timestamp) -> pd.Series:
@@ -385,25 +385,47 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
 
 
 def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = None,
-                        base_date=None, level: float = 100.0) -> EventTable:
-    """Prices / price on the base date x 100, from the base date to the latest session.
+                        base_date=None, level: float = 100.0, start=None, end=None) -> EventTable:
+    """Prices / price on the base date x 100, from the base date (or ``start``) to the latest
+    session (or ``end``; the settings' ``as_of`` cuts it too).
 
     The base defaults to the last session of the year before the event (the report's
-    "연초 주가"). Columns: ``date`` then one per ticker; ``errors`` holds, per ticker
-    without prices, its :class:`ShockbookError` (the adapter renders it); ``extra["base_date"]``
-    the base session."""
+    "연초 주가"); when the data holds no session of that year, to the first session in the data,
+    and ``notes`` says so (the paths still fill). ``start``/``end`` (dates; non-sessions map to
+    the session after/before) choose the rows shown, e.g. a chart window around the event.
+    Columns: ``date`` then one per ticker; ``errors`` holds, per ticker without prices, its
+    :class:`ShockbookError` (the adapter renders it); ``extra["base_date"]`` the base session.
+
+    Raises
+    ------
+    NoDataError
+        None of the tickers has prices.
+    DateRangeError
+        ``end`` is before ``start``.
+    """
     names = clean_tickers(list(tickers))
     data = load_event_data(names, event, settings)
     served = [t for t in names if t in data.prices.columns]
     if not served:
         raise NoDataError(f"no prices for {', '.join(names)}", tickers=names)
+    notes: list[str] = []
     base = pd.Timestamp(cal.resolve_session(base_date, "previous").session) if base_date else None
-    paths = an.rebased_paths(data.prices[served], base_date=base, event=data.event.timestamp, level=level)
-    start = base or an.previous_year_end(data.prices.index, data.event.timestamp)
-    paths = paths.loc[pd.Timestamp(start):]
+    if base is None:
+        try:
+            base = an.previous_year_end(data.prices.index, data.event.timestamp)
+        except DateRangeError as exc:
+            base = data.prices.index[0]
+            notes.append(f"{exc.one_line()}: paths rebased to the first close in the data, {base.date()}")
+    paths = an.rebased_paths(data.prices[served], base_date=base, level=level)
+    first = max(base, pd.Timestamp(cal.resolve_session(start, "next").session)) if start else base
+    last = pd.Timestamp(cal.resolve_session(end, "previous").session) if end else None
+    if last is not None and last < first:
+        raise DateRangeError(f"the chart window ends ({last.date()}) before it starts ({first.date()})",
+                             start=first, end=last)
+    paths = paths.loc[first:last] if last is not None else paths.loc[first:]
     out = paths.reset_index()
     out.columns = ["date"] + list(paths.columns)
-    return _result(out, data, base_date=str(pd.Timestamp(start).date()))
+    return replace(_result(out, data, base_date=str(pd.Timestamp(base).date())), notes=tuple(notes))
 
 
 @dataclass(frozen=True, eq=False)
@@ -515,9 +537,15 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     data = load_event_data(all_members(baskets), event, settings)
     ev = data.event.timestamp
     frame = data.prices
+    notes: list[str] = []
+    try:
+        ytd = an.ytd_returns(frame, ev)
+    except DateRangeError as exc:  # no previous year-end in the data: only the YTD cells stay empty
+        ytd = pd.Series(np.nan, index=frame.columns, name="return")
+        notes.append(f"YTD not computed: {exc.one_line()}")
     measures = {
         "event_return": an.event_day_returns(frame, ev),
-        "ytd_before": an.ytd_returns(frame, ev),
+        "ytd_before": ytd,
         "since_event": an.since_event_returns(frame, ev),
     }
     membership = {b.key: list(b.members) for b in baskets}
@@ -552,7 +580,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
     out = pd.concat([out, pd.DataFrame(themes + [spread])], ignore_index=True)
     out["missing"] = out["missing"].map(lambda m: ", ".join(m) if isinstance(m, (list, tuple)) else (m or ""))
     out["source"] = out["source"].fillna("") if "source" in out else ""
-    return _result(out, data)
+    return replace(_result(out, data), notes=tuple(notes))
 
 
 def period_return(ticker: str, start, end=None, settings: Settings | None = None) -> tuple[float, str]:

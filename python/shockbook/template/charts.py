@@ -37,13 +37,20 @@ def chart_right(ws, chart: L.Chart) -> int:
 
 
 
+def _shows_error(ws, block: L.Block) -> bool:
+    """Whether the block's first data row is its error text (``#SB! ...``) instead of data."""
+    header_row, left = block.origin
+    value = ws.cell(row=header_row + 1, column=left).value
+    return isinstance(value, str) and value.startswith("#SB!")
+
+
 def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> int:
     """Create the layout's charts on ``ws`` over the rows each table now has; returns how many."""
     made = 0
     for block in sheet.blocks:
         n = rows_by_block.get(block.name, 0)
-        if not block.charts or n == 0:
-            continue
+        if not block.charts or n == 0 or _shows_error(ws, block):
+            continue  # no chart over an error row: the block's heading and first row say why
         header_row, left = block.origin
         keys = [c.key for c in block.columns]
         for spec in block.charts:

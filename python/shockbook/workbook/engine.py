@@ -180,7 +180,9 @@ def produce(block: L.Block, ctx: Context) -> tuple[TableResult | None, BlockResu
     """
     try:
         table = as_result(block.producer(ctx))
-        return table, BlockResult(block.name, len(table.frame), prices=block.prices,
+        # a price table's notes (e.g. "YTD not computed: no year-end in the data") go in its heading
+        note = "; ".join(dict.fromkeys(table.notes)) if block.prices else ""
+        return table, BlockResult(block.name, len(table.frame), note=note, prices=block.prices,
                                   ticker_errors=row_errors(table.frame))
     except ShockbookError as exc:
         error = exc.one_line()
