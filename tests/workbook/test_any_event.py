@@ -281,10 +281,70 @@ def test_without_a_year_end_base_only_ytd_is_blank(books, event):
     assert sum(isinstance(r["event_return"], float) for r in baskets) >= len(baskets) - 1
     heading, paths = _block_rows(values, "sb_price_paths")
     assert len(paths) > 100 and "rebased to the first close in the data, 2024-01-02" in heading
-    assert paths[0]["VST"] == pytest.approx(100.0)
+    assert paths[0]["path_1a"] == pytest.approx(100.0)  # VST, the first pair's first ticker
     _, counts = _block_rows(values, "sb_breadth_counts")
     assert counts[0]["total"] == 503
     for name in ("sb_baskets", "sb_basket_spread", "sb_price_paths", "sb_event_returns", "sb_breadth_worst"):
         heading, rows = _block_rows(values, name)
         assert "#SB!" not in heading and not str(rows[0][next(iter(rows[0]))]).startswith("#SB!"), name
 
+
+
+# --- the Price paths sheet: pairs from Settings, a chart window, the marker on each series ------
+
+
+def _header(values, name):
+    sheet, block = L.block(name)
+    rows = values[label(sheet.title_key, "ko")]
+    header_row, left = block.origin
+    return rows[header_row - 1][left - 1:left - 1 + block.width]
+
+
+def test_own_pairs_in_a_window_of_sessions_around_the_event(books, prices_path):
+    path, values, _ = books("2025-04-07", "--pairs", "AAPL/MSFT, NVDA/AMD", "--chart-sessions", "10")
+    header = _header(values, "sb_price_paths")
+    assert header[1:5] == ["AAPL", "MSFT", "NVDA", "AMD"]
+    _, rows = _block_rows(values, "sb_price_paths")
+    dates = [str(r["date"])[:10] for r in rows]
+    assert len(dates) == 21 and dates[10] == "2025-04-07"  # 10 sessions either side
+    # rebased to the 2024 year-end close, computed here from the snapshot
+    expected = _close(prices_path, "AAPL", "2025-04-07") / _close(prices_path, "AAPL", "2024-12-31") * 100
+    assert rows[10]["path_1a"] == pytest.approx(expected, abs=1e-9)
+    # the marker is each series' own value on the event session, and only there
+    for slot in ("1a", "1b", "2a", "2b"):
+        marks = [(r["date"], r[f"event_{slot}"]) for r in rows if r[f"event_{slot}"] != ""]
+        assert len(marks) == 1 and marks[0][1] == pytest.approx(rows[10][f"path_{slot}"])
+    _, settings = _block_rows(values, "sb_settings")
+    assert {r["key"]: r["value"] for r in settings}["path_pairs"] == "AAPL/MSFT, NVDA/AMD"
+
+
+def test_unused_pair_slots_get_no_chart_and_titles_name_the_pairs(books):
+    import zipfile
+
+    path, _, _ = books("2025-04-07", "--pairs", "AAPL/MSFT, NVDA/AMD", "--chart-sessions", "10")
+    package = zipfile.ZipFile(path)
+    charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    line_titles = [c for c in charts if "<lineChart>" in c]
+    assert len(line_titles) == 2
+    assert any("AAPL · MSFT" in c for c in line_titles) and any("NVDA · AMD" in c for c in line_titles)
+    assert all('<majorTimeUnit val="days"/>' in c and '<majorUnit val="7"/>' in c for c in line_titles)
+
+
+def test_the_reports_pairs_as_of_1_30_show_january_ticking_weekly(books):
+    import zipfile
+
+    path, values, _ = books("2025-01-27", "--as-of", "2025-01-30")
+    _, rows = _block_rows(values, "sb_price_paths")
+    assert str(rows[0]["date"])[:10] == "2024-12-31" and str(rows[-1]["date"])[:10] == "2025-01-30"
+    package = zipfile.ZipFile(path)
+    charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    lines = [c for c in charts if "<lineChart>" in c]
+    assert len(lines) == 6 and any("그림8" in c for c in lines)
+    assert all('<majorUnit val="7"/>' in c for c in lines)
+
+
+def test_a_pair_that_is_not_two_tickers_is_refused(tmp_path, prices_path):
+    out = tmp_path / "book.xlsm"
+    code, err = run_cli(BUILD_ARGS + ["--pairs", "AAPL-MSFT", "--out", str(out)], cwd=ROOT,
+                        env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
+    assert code == 2 and not out.exists() and "AAPL-MSFT" in err and "joined by /" in err

@@ -33,6 +33,12 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help=f"target .xlsm (default: ./{DEFAULT_OUT}); a Run-main module <name>.py is written beside it")
     p.add_argument("--force", action="store_true",
                    help="overwrite an existing --out file (its edits are lost; `refresh` keeps them)")
+    p.add_argument("--pairs", metavar="A/B,C/D",
+                   help="price-path pairs, up to six, e.g. 'AAPL/MSFT,NVDA/AMD' (default: the report's six)")
+    p.add_argument("--chart-start", metavar="YYYY-MM-DD", help="first date the price paths show (default: the year start)")
+    p.add_argument("--chart-end", metavar="YYYY-MM-DD", help="last date the price paths show (default: the as-of date)")
+    p.add_argument("--chart-sessions", type=int, metavar="N",
+                   help="show the price paths N sessions either side of the event (instead of --chart-start/--chart-end)")
     add_data_options(p)
     add_as_of_option(p)
 
@@ -91,6 +97,19 @@ def check_event(text: str) -> None:
         sys.stderr.write(f"shockbook: --event {text}: {event.note}\n")
 
 
+def chart_options(args: argparse.Namespace) -> dict:
+    """The Price paths options of ``build`` (pairs and window), checked."""
+    from ..config import _parse_date
+    from ..workbook.paths_view import parse_pairs
+
+    if args.chart_sessions is not None and args.chart_sessions < 1:
+        raise InputError(f"--chart-sessions {args.chart_sessions}: give a number of sessions >= 1")
+    return dict(path_pairs=parse_pairs(args.pairs),
+                chart_start=_parse_date("--chart-start", args.chart_start) if args.chart_start else None,
+                chart_end=_parse_date("--chart-end", args.chart_end) if args.chart_end else None,
+                chart_sessions=args.chart_sessions)
+
+
 def check_as_of(as_of, event_text: str) -> None:
     """An ``--as-of`` before the event stops the build at once (every event table would fail)."""
     from ..tables.events import as_of_session, resolve_event
@@ -115,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     universe, universe_label = load_universe(settings, event_session(args.event), notes)
     ctx = make_context(settings, event=args.event, watchlist=watchlist, universe=universe,
-                       universe_label=universe_label)
+                       universe_label=universe_label, **chart_options(args))
     with progress(len(L.blocks()), "build", unit="table") as bar:
         report = build_workbook(ctx, out, progress=bar)
     for note in notes:  # the breadth tables need a universe: say why there is none

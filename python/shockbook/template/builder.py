@@ -23,6 +23,7 @@ from ..workbook.engine import (BlockResult, BuildReport, check_out_path, context
                                refresh_blocks)
 from ..workbook.i18n import label
 from ..workbook.producers import REPORT_EVENT, Context, shared_prices
+from ..workbook.paths_view import chart_titles
 from .charts import add_charts
 from .static import buttons_for, run_main_module, write_static
 from .styling import INPUT_FILL, korean_default_font, style_sheet
@@ -45,7 +46,7 @@ def _finish(wb: Workbook, ctx: Context, path: Path, results: list[BlockResult], 
         rows = {b.name: table_rows(ws, b.name) for b in sheet.blocks}
         style_sheet(ws, sheet, ctx.lang, rows, formats)
         ws._charts = []
-        charts += add_charts(ws, sheet, ctx.lang, rows)
+        charts += add_charts(ws, sheet, ctx.lang, rows, titles=chart_titles(ctx, ctx.lang))
     wb.properties.creator = "shockbook"
     if stamp is not None:
         wb.properties.created = stamp

@@ -37,6 +37,22 @@ def chart_right(ws, chart: L.Chart) -> int:
 
 
 
+#: Windows up to this many days tick once a week (else once a month), so no label is skipped.
+WEEKLY_UP_TO_DAYS = 92
+
+
+def _date_ticks(axis, dates) -> None:
+    """One tick per month (``yy-mm``), or per week (``mm-dd``) for a window of at most
+    :data:`WEEKLY_UP_TO_DAYS` days."""
+    stamps = [d for d in dates if hasattr(d, "year")]
+    span = (max(stamps) - min(stamps)).days if stamps else 0
+    if stamps and span <= WEEKLY_UP_TO_DAYS:
+        axis.number_format, axis.majorTimeUnit, axis.majorUnit = "mm-dd", "days", 7
+    else:
+        axis.number_format, axis.majorTimeUnit, axis.majorUnit = "yy-mm", "months", 1
+    axis.baseTimeUnit = "days"
+
+
 def _shows_error(ws, block: L.Block) -> bool:
     """Whether the block's first data row is its error text (``#SB! ...``) instead of data."""
     header_row, left = block.origin
@@ -44,8 +60,10 @@ def _shows_error(ws, block: L.Block) -> bool:
     return isinstance(value, str) and value.startswith("#SB!")
 
 
-def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> int:
-    """Create the layout's charts on ``ws`` over the rows each table now has; returns how many."""
+def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
+               titles: dict[str, str] | None = None) -> int:
+    """Create the layout's charts on ``ws`` over the rows each table now has; returns how many.
+    ``titles``: chart name -> title, for charts whose title depends on the book (the pairs)."""
     made = 0
     for block in sheet.blocks:
         n = rows_by_block.get(block.name, 0)
@@ -63,7 +81,7 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> 
                 chart.type = "bar" if spec.kind == "hbar" else "col"
                 chart.gapWidth = 60
                 chart.x_axis.tickLblPos = "low"  # category labels below negative bars
-            chart.title = label(spec.title, lang)
+            chart.title = (titles or {}).get(spec.name) or label(spec.title, lang)
             chart.width, chart.height = spec.width, spec.height
             chart.display_blanks = "span"
             for key in spec.series:
@@ -73,13 +91,14 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> 
             x = left + keys.index(spec.x)
             categories = Reference(ws, min_col=x, min_row=header_row + 1, max_row=header_row + n)
             if spec.kind == "line":
-                chart.x_axis = DateAxis(crossAx=100)
-                chart.x_axis.number_format = "yy-mm"
-                chart.x_axis.majorTimeUnit = "months"
-                chart.x_axis.majorUnit = 1
                 values = [v for key in spec.series for (v,) in ws.iter_rows(
                     min_row=header_row + 1, max_row=header_row + n, min_col=left + keys.index(key),
                     max_col=left + keys.index(key), values_only=True) if isinstance(v, (int, float))]
+                if not values:
+                    continue  # an unused pair slot: no empty chart
+                chart.x_axis = DateAxis(crossAx=100)
+                _date_ticks(chart.x_axis, [d for (d,) in ws.iter_rows(
+                    min_row=header_row + 1, max_row=header_row + n, min_col=x, max_col=x, values_only=True)])
                 if values:
                     chart.y_axis.scaling.min = math.floor(min(values) / 20) * 20
                     chart.y_axis.scaling.max = math.ceil(max(values) / 20) * 20
@@ -88,8 +107,8 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int]) -> 
                     series.marker.symbol = "none"
                     series.graphicalProperties.line.width = 15000
             chart.set_categories(categories)
-            if spec.marker:
-                col = left + keys.index(spec.marker)
+            for key in ((spec.marker,) if isinstance(spec.marker, str) else spec.marker or ()):
+                col = left + keys.index(key)
                 chart.add_data(Reference(ws, min_col=col, min_row=header_row, max_row=header_row + n),
                                titles_from_data=True)
                 marker = chart.series[-1]

@@ -424,9 +424,13 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     window = (integer("estimation_start", settings.estimation_window[0]),
               integer("estimation_end", settings.estimation_window[1]))
     universe, universe_label = load_universe(settings, event_session(event_text))
+    from .paths_view import parse_pairs
+
     return make_context(settings, event=event_text, watchlist=watch or None,
                         universe=universe, lang=lang, estimation_window=window,
-                        calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label)
+                        calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label,
+                        path_pairs=parse_pairs(values.get("path_pairs")), chart_start=setting_date(values, "chart_start"),
+                        chart_end=setting_date(values, "chart_end"), chart_sessions=integer("chart_sessions", None))
 
 
 def load_universe(settings: Settings, as_of=None, notes: list[str] | None = None) -> tuple[pd.DataFrame | None, str]:

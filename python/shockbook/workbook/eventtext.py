@@ -103,6 +103,10 @@ def block_heading(block: L.Block, ctx: Context) -> str:
 
 def column_header(block: L.Block, column: L.Column, ctx: Context) -> str:
     """A column's header; some blocks name their columns differently for another event."""
+    if block.name == "sb_price_paths" and column.key != "date":
+        from .paths_view import slot_headers
+
+        return slot_headers(ctx).get(column.key) or column.header(ctx.lang)  # the pair's ticker
     key = f"header.{block.name}.{column.key}"
     if not ctx.is_report_event and has_label(f"{key}.event"):
         return label(f"{key}.event", ctx.lang).format(**fields(ctx))

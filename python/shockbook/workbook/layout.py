@@ -107,7 +107,8 @@ class Chart:
     """A chart of a block: ``kind`` line or bar, ``x`` the category column, ``series`` the
     value columns, placed with its top-left corner at ``anchor`` (``width``/``height`` in cm).
 
-    ``marker`` names a column plotted as markers only (the event day on the price paths).
+    ``marker`` names a column (or one per series) plotted as markers only (the event day on
+    each price path).
     """
 
     kind: str  # line | bar (vertical columns) | hbar (horizontal bars) | scatter (x against series[0])
@@ -117,7 +118,7 @@ class Chart:
     anchor: str
     width: float = 16.0
     height: float = 7.5
-    marker: str | None = None
+    marker: str | tuple[str, ...] | None = None
     y_format: str | None = None
     name: str = ""
     labels: str | None = None  # scatter: the column whose text labels each point (one series per row)
@@ -202,12 +203,17 @@ _EVENT_COLS = (
 )
 _RANK_COLS = (C("rank", INT), C("ticker"), C("name", width=22), C("sector", width=22),
               C("return", **_SIGNED_PCT))
-_PATH_COLS = (C("date", DATE),) + tuple(C(t, NUM2, label="=" + t) for t in p.PATH_TICKERS) + (
-    C("event_marker", NUM2),)
+#: Six pairs of price paths (figures 6-11 by default; Settings ``path_pairs`` picks any tickers):
+#: slot columns ``path_<i>a``/``path_<i>b`` hold the pair's rebased closes, ``event_<i>a``/``b``
+#: the same value on the event session only (the marker sits on each series).
+PATH_SLOTS = tuple(f"{i}{side}" for i in range(1, 7) for side in "ab")
+_PATH_COLS = ((C("date", DATE),) + tuple(C(f"path_{s}", NUM2) for s in PATH_SLOTS)
+              + tuple(C(f"event_{s}", NUM2) for s in PATH_SLOTS))
 _PAIR_CHARTS = tuple(
-    Chart("line", f"chart.fig{6 + i}", "date", pair, anchor=f"{'A' if i % 2 == 0 else 'J'}{5 + 18 * (i // 2)}",
-          width=14, height=8.5, marker="event_marker", y_format="0", name=f"fig{6 + i}")
-    for i, pair in enumerate(p.PATH_PAIRS)
+    Chart("line", f"chart.fig{6 + i}", "date", (f"path_{i + 1}a", f"path_{i + 1}b"),
+          anchor=f"{'A' if i % 2 == 0 else 'J'}{5 + 18 * (i // 2)}", width=14, height=8.5,
+          marker=(f"event_{i + 1}a", f"event_{i + 1}b"), y_format="0", name=f"fig{6 + i}")
+    for i in range(6)
 )
 _CAR = (C("CAR[0,0]", label="col.car_0_0", **_SIGNED_PCT), C("t[0,0]", NUM2, label="col.t_0_0"),
         C("CAR[-1,+1]", label="col.car_m1_p1", **_SIGNED_PCT), C("t[-1,+1]", NUM2, label="col.t_m1_p1"),
@@ -352,7 +358,7 @@ LAYOUT: tuple[Sheet, ...] = (
     )),
     Sheet("settings", blocks=(
         Block("sb_settings", "A5", p.settings_rows, (C("key", width=18), C("value", width=40),
-              C("item", width=40)), 14, role="input"),
+              C("item", width=40)), 16, role="input"),
         Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"),), 80, role="input"),
     ), buttons=True),
     Sheet("sources", blocks=(

@@ -71,6 +71,10 @@ class Context:
     estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW
     calendar_month: str = REPORT.calendar_month
     universe_label: str = ""
+    path_pairs: tuple = tuple(tuple(p) for p in PATH_PAIRS)  # the Price paths sheet's pairs
+    chart_start: Any = None  # the Price paths window (dates), or chart_sessions around the event
+    chart_end: Any = None
+    chart_sessions: int | None = None
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
@@ -110,7 +114,8 @@ class Context:
 
 def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlist=None, universe=None,
                  lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
-                 universe_label="") -> Context:
+                 universe_label="", path_pairs=None, chart_start=None, chart_end=None,
+                 chart_sessions=None) -> Context:
     tickers = [yahoo_symbol(t, strict=False) for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
     # one event study per workbook: the window lives in the settings every table reads
     window = tuple(int(x) for x in (estimation_window or settings.estimation_window))
@@ -118,7 +123,9 @@ def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlis
     return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
                    universe=universe, lang=lang or settings.lang,
                    estimation_window=window,
-                   calendar_month=calendar_month, universe_label=universe_label)
+                   calendar_month=calendar_month, universe_label=universe_label,
+                   path_pairs=tuple(tuple(p) for p in (path_pairs or PATH_PAIRS)),
+                   chart_start=chart_start, chart_end=chart_end, chart_sessions=chart_sessions or None)
 
 
 # --- shared computations -----------------------------------------------------------------------
@@ -138,7 +145,7 @@ def _event_tickers(ctx: Context) -> list[str]:
     published = [s["recompute"].partition(":")[2] for s in published_values()
                  if s["recompute"].startswith(("event_return:", "ytd_before:"))]
     _, good, _ = split_in_order(ctx.watchlist)
-    wanted = [*good, *INDEX_TICKERS, ctx.settings.benchmark, "NVDA", *PATH_TICKERS, *published,
+    wanted = [*good, *INDEX_TICKERS, ctx.settings.benchmark, "NVDA", *(t for p in ctx.path_pairs for t in p), *published,
               *all_members(_basket_content(ctx))]
     return list(dict.fromkeys(split_tickers(wanted)[0]))
 
@@ -495,11 +502,9 @@ def event_returns_published(ctx: Context) -> pd.DataFrame:
 
 
 def price_paths(ctx: Context) -> EventTable:
-    table = ev.rebased_paths_table(list(PATH_TICKERS), ctx.event, ctx.settings)
-    frame = table.frame
-    session = pd.Timestamp(ctx.event.session)
-    frame["event_marker"] = [100.0 if pd.Timestamp(d) == session else None for d in frame["date"]]
-    return table
+    from .paths_view import price_paths as paths
+
+    return paths(ctx)
 
 
 def _groups(ctx: Context) -> dict[str, list[str]]:
@@ -577,17 +582,26 @@ def calendar_list(ctx: Context) -> TableResult:
 # --- settings, sources, examples -------------------------------------------------------------------
 
 SETTING_KEYS = ("event_date", "as_of", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
-                "universe_file", "price_field", "calendar_month", "lang")
+                "universe_file", "price_field", "calendar_month", "lang", "path_pairs", "chart_start", "chart_end",
+                "chart_sessions")
 
 
 def settings_rows(ctx: Context) -> pd.DataFrame:
+    from .paths_view import pairs_text
+
     s = ctx.settings
     values = dict(event_date=ctx.event_text, as_of=s.as_of.isoformat() if s.as_of else None, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
-                  price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
+                  price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang,
+                  path_pairs=pairs_text(ctx.path_pairs), chart_start=_iso(ctx.chart_start),
+                  chart_end=_iso(ctx.chart_end), chart_sessions=ctx.chart_sessions)
     frame = pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
     return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
+
+
+def _iso(day) -> str | None:
+    return None if day is None else (day.isoformat() if hasattr(day, "isoformat") else str(day))
 
 
 def absolute_path(path) -> str:
