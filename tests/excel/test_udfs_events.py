@@ -266,13 +266,13 @@ def test_baskets_spread():
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("SB_EVENT_RETURNS", [("tickers", False), ("event_date", False), ("benchmark", True)]),
+        ("SB_EVENT_RETURNS", [("tickers", False), ("event_date", False), ("benchmark", True), ("as_of", True)]),
         ("SB_RETURN", [("ticker", False), ("start", False), ("end", True)]),
         ("SB_BREADTH", [("event_date", False), ("universe_file", True)]),
         ("SB_WORST", [("event_date", False), ("n", True), ("universe_file", True)]),
         ("SB_BEST", [("event_date", False), ("n", True), ("universe_file", True)]),
-        ("SB_REBASED", [("tickers", False), ("event_date", False), ("base_date", True)]),
-        ("SB_CAR", [("tickers", False), ("event_date", False), ("benchmark", True)]),
+        ("SB_REBASED", [("tickers", False), ("event_date", False), ("base_date", True), ("as_of", True)]),
+        ("SB_CAR", [("tickers", False), ("event_date", False), ("benchmark", True), ("as_of", True)]),
         ("SB_BASKETS", [("event_date", False)]),
     ],
 )
@@ -281,3 +281,29 @@ def test_event_udf_signatures_and_help(name, args):
     assert meta.name == name and meta.category == "shockbook" and not meta.volatile
     assert [(a.name, a.optional) for a in meta.args] == args
     assert 0 < len(meta.description) <= 255 and all(a.doc for a in meta.args)
+
+
+# --- as of a date ------------------------------------------------------------------------------
+
+
+def test_event_returns_as_of_the_1_30_close_end_there(prices_path):
+    import pandas as pd
+
+    result = table(call(udfs.SB_EVENT_RETURNS, excel_column(["NVDA"]), EVENT, None, "2025-01-30"))
+    frame = pd.read_csv(prices_path)
+    close = frame[frame["ticker"] == "NVDA"].set_index("date")["close"]
+    assert result["NVDA"]["since_pre_event"] == pytest.approx(close["2025-01-30"] / close["2025-01-24"] - 1, abs=1e-12)
+    assert result["NVDA"]["return_5"] == ""  # +5 sessions is after the as-of date
+
+
+def test_rebased_and_car_as_of_a_date(prices_path):
+    paths = call(udfs.SB_REBASED, excel_column(["NVDA"]), EVENT, None, excel_date(dt.date(2025, 1, 30)))
+    assert paths[-1][0].date() == dt.date(2025, 1, 30)
+    cars = table(call(udfs.SB_CAR, excel_column(["NVDA"]), EVENT, None, "2025-01-30"))
+    assert isinstance(cars["NVDA"]["CAR[-1,+1]"], float) and cars["NVDA"]["CAR[0,+5]"] == ""
+
+
+def test_an_as_of_before_the_event_is_one_cell_of_text():
+    result = call(udfs.SB_EVENT_RETURNS, excel_column(["NVDA"]), EVENT, None, "2025-01-20")
+    assert result == [["#SB! as-of date 2025-01-20 is before the event 2025-01-27; give an as-of date on or "
+                       "after the event"]]

@@ -348,3 +348,34 @@ def test_a_pair_that_is_not_two_tickers_is_refused(tmp_path, prices_path):
     code, err = run_cli(BUILD_ARGS + ["--pairs", "AAPL-MSFT", "--out", str(out)], cwd=ROOT,
                         env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
     assert code == 2 and not out.exists() and "AAPL-MSFT" in err and "joined by /" in err
+
+
+# --- LibreOffice renders a book for another event (one render: the suite runs on 2 cores) -------
+
+
+def test_libreoffice_renders_the_tariff_shock_book_with_own_pairs(books, tmp_path):
+    """The new user's book: 2025-04-07, an own watchlist and pairs, ±30 sessions. Every page has
+    ink, the titles name 4/7, the 1/27 panel and figure titles are absent, no '###' or 'nan'."""
+    import shutil
+    import subprocess
+
+    from render import page_is_blank, pdf_to_images, render_pdf, require_soffice
+
+    require_soffice()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    watchlist = tmp_path / "mine.txt"
+    watchlist.write_text("AAPL\nMSFT\nNVDA\nAMD\nJPM\nGS\nXOM\nTSLA\n^GSPC\n", encoding="utf-8")
+    path, _, _ = books("2025-04-07", "--watchlist", str(watchlist), "--pairs", "AAPL/MSFT,NVDA/AMD,JPM/GS,XOM/TSLA",
+                       "--chart-sessions", "30")
+    pdf = render_pdf(path, tmp_path / "pdf")
+    pages = pdf_to_images(pdf, tmp_path / "pages", dpi=30)
+    assert len(pages) >= len(L.LAYOUT) and [p.name for p in pages if page_is_blank(p)] == []
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+    for key in EVENT_SHEETS:
+        assert label(f"title.{key}.event", "ko").format(session="2025-04-07") in text, key
+    for pair in ("AAPL · MSFT", "NVDA · AMD", "JPM · GS", "XOM · TSLA"):
+        assert pair in text
+    assert "엔비디아 1/27" not in text and "그림8" not in text and "딥시크 쇼크 (2025-01-27)" not in text
+    assert "###" not in text and not NAN.search(text)

@@ -99,11 +99,12 @@ def _pointer(block_name: str, lang: str, position: int | None = None) -> str:
     return label("pointer.row", lang).format(sheet=title, row=block.origin[0] + position)
 
 
-def _settings():
-    """Settings for a UDF call: the environment (xlwings.conf / Settings sheet set it)."""
+def _settings(as_of=None):
+    """Settings for a UDF call: the environment (xlwings.conf / Settings sheet set it), and the
+    call's own as-of date when it gives one."""
     from ..config import Settings
 
-    return Settings.from_env()
+    return Settings.from_env(as_of=as_of)
 
 
 def _text(value, name):
@@ -237,8 +238,8 @@ def _session_note(frame: pd.DataFrame, table) -> pd.DataFrame:
 # =============================================================================================
 
 
-@udf(args={"tickers": TICKERS, "event_date": DATE, "benchmark": TEXT}, ret=TABLE)
-def SB_EVENT_RETURNS(tickers, event_date, benchmark=None):
+@udf(args={"tickers": TICKERS, "event_date": DATE, "benchmark": TEXT, "as_of": OPTIONAL_DATE}, ret=TABLE)
+def SB_EVENT_RETURNS(tickers, event_date, benchmark=None, as_of=None):
     """Event-day return, YTD before/including the event, recovery and beta per ticker.
 
     One row per ticker in the order given, with a header row. Returns are fractions
@@ -254,12 +255,15 @@ def SB_EVENT_RETURNS(tickers, event_date, benchmark=None):
         The event day: an Excel date, a date serial or ISO text such as 2025-01-27.
     benchmark : text, optional
         Index for beta (default the Settings benchmark, ^GSPC).
+    as_of : date, optional
+        Where "since the event" and the recovery end (default the latest close), e.g.
+        2025-01-30 for the report's figure 5.
     """
     from ..tables.events import EVENT_COLUMNS, event_returns_table
 
     if not tickers.tickers:
         return _no_good_tickers(tickers, EVENT_COLUMNS)
-    table = event_returns_table(tickers.tickers, event_date, _settings(), benchmark)
+    table = event_returns_table(tickers.tickers, event_date, _settings(as_of), benchmark)
     return _session_note(_with_ticker_rows(table.frame, tickers), table)
 
 
@@ -349,8 +353,9 @@ def _breadth(event_date, universe_file, n=10):
     return breadth_table(members, event, settings, n=n)
 
 
-@udf(args={"tickers": TICKERS, "event_date": DATE, "base_date": OPTIONAL_DATE}, ret=TABLE)
-def SB_REBASED(tickers, event_date, base_date=None):
+@udf(args={"tickers": TICKERS, "event_date": DATE, "base_date": OPTIONAL_DATE, "as_of": OPTIONAL_DATE},
+     ret=TABLE)
+def SB_REBASED(tickers, event_date, base_date=None, as_of=None):
     """Prices rebased to 100 on a base date, one column per ticker, from the base date on.
 
     The base defaults to the last session of the year before the event (the report's
@@ -365,11 +370,13 @@ def SB_REBASED(tickers, event_date, base_date=None):
         The event day; sets the default base date.
     base_date : date, optional
         The base session (a non-session uses the session before).
+    as_of : date, optional
+        The last date shown (default the latest close).
     """
     from ..tables.events import rebased_paths_table
 
     good = tickers.tickers
-    result = rebased_paths_table(good, event_date, _settings(), base_date) if good else None
+    result = rebased_paths_table(good, event_date, _settings(as_of), base_date) if good else None
     table = result.frame if result is not None else None
     dates = table["date"] if table is not None else pd.Series([pd.NaT])
     out = pd.DataFrame({"date": dates})
@@ -419,12 +426,13 @@ def SB_DIP_SCREEN(tickers, event_date, as_of=None):
     return _fit(out)
 
 
-@udf(args={"tickers": TICKERS, "event_date": DATE, "benchmark": TEXT}, ret=TABLE)
-def SB_CAR(tickers, event_date, benchmark=None):
+@udf(args={"tickers": TICKERS, "event_date": DATE, "benchmark": TEXT, "as_of": OPTIONAL_DATE}, ret=TABLE)
+def SB_CAR(tickers, event_date, benchmark=None, as_of=None):
     """Market-model abnormal returns: alpha, beta, CAR and t-statistic per window and ticker.
 
-    OLS over sessions [-250, -11] before the event (MacKinlay 1997); CAR windows [0,0],
-    [-1,+1], [0,+5], [0,+20] as fractions. One row per ticker in the order given.
+    OLS over the Settings estimation window (default sessions [-250, -11] before the event,
+    MacKinlay 1997); CAR windows [0,0], [-1,+1], [0,+5], [0,+20] as fractions. One row per
+    ticker in the order given. A window that reaches past the as-of date is empty, with a note.
 
     Parameters
     ----------
@@ -434,12 +442,14 @@ def SB_CAR(tickers, event_date, benchmark=None):
         The event day (a non-session maps to the next session).
     benchmark : text, optional
         The market index (default the Settings benchmark, ^GSPC).
+    as_of : date, optional
+        The last close the CARs may use (default the latest close).
     """
     from ..tables.events import abnormal_returns_table
 
     if not tickers.tickers:
         return _no_good_tickers(tickers, ["ticker", "alpha", "beta", "note"])
-    table = abnormal_returns_table(tickers.tickers, event_date, _settings(), benchmark)
+    table = abnormal_returns_table(tickers.tickers, event_date, _settings(as_of), benchmark)
     return _session_note(_with_ticker_rows(table.frame, tickers), table)
 
 
