@@ -379,3 +379,18 @@ def test_libreoffice_renders_the_tariff_shock_book_with_own_pairs(books, tmp_pat
         assert pair in text
     assert "엔비디아 1/27" not in text and "그림8" not in text and "딥시크 쇼크 (2025-01-27)" not in text
     assert "###" not in text and not NAN.search(text)
+
+
+def test_no_chart_is_drawn_over_an_error(books):
+    """Pairs of tickers the data does not have: the Price paths block shows its error in its
+    first row, and the sheet gets no chart (no error text drawn over an empty axis)."""
+    import zipfile
+
+    path, values, _ = books("2025-04-07", "--pairs", "QQQQX/ZZZZX")
+    heading, rows = _block_rows(values, "sb_price_paths")
+    assert str(rows[0]["date"]).startswith("#SB!") and "QQQQX" in rows[0]["date"]
+    package = zipfile.ZipFile(path)
+    lines = [n for n in package.namelist() if n.startswith("xl/charts/chart") and b"<lineChart>" in package.read(n)]
+    assert lines == []
+    bars = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
+    assert len(bars) == 11  # every other block's chart is there
