@@ -27,7 +27,7 @@ from .producers import Context
 WINDOW_BLOCKS = ("sb_event_returns", "sb_abnormal", "sb_group_tests")
 
 #: The sheets whose numbers depend on the event: their titles name it.
-EVENT_SHEETS = ("dashboard", "event_returns", "breadth", "price_paths", "abnormal", "baskets")
+EVENT_SHEETS = ("dashboard", "event_returns", "breadth", "price_paths", "abnormal", "baskets", "dip")
 
 
 def fields(ctx: Context) -> dict[str, str]:
