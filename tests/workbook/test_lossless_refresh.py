@@ -237,11 +237,13 @@ def test_a_formula_filled_from_an_owned_cell_into_user_cells_stays_valid(built, 
     """The user typed a formula in the table's last column (owned) and filled it right into their
     own cells: Excel stores one shared formula led by the owned cell. The refresh writes that
     cell; the user's cells keep the formula, each its own, moved as Excel moves it."""
+    last = L.block("sb_event_returns")[1].owned()[3]  # the table's last column, then two of the user's
+    n, o, p = (L.column_letter(last + i) for i in range(3))
     book = corpus.Book.load(built)
     part = book.sheet(EVENTS)
-    book.set_cell(part, "N6", '<c r="N6"><f t="shared" ref="N6:P6" si="0">C6*100</f><v>-16.9</v></c>')
-    book.set_cell(part, "O6", '<c r="O6"><f t="shared" si="0"/><v>6.2</v></c>')
-    book.set_cell(part, "P6", '<c r="P6"><f t="shared" si="0"/><v>-11.8</v></c>')
+    book.set_cell(part, f"{n}6", f'<c r="{n}6"><f t="shared" ref="{n}6:{p}6" si="0">C6*100</f><v>-16.9</v></c>')
+    book.set_cell(part, f"{o}6", f'<c r="{o}6"><f t="shared" si="0"/><v>6.2</v></c>')
+    book.set_cell(part, f"{p}6", f'<c r="{p}6"><f t="shared" si="0"/><v>-11.8</v></c>')
     path = book.save(tmp_path / "deepseek_shock.xlsm")
     assert problems(path) == []
     for _ in range(2):
@@ -249,10 +251,10 @@ def test_a_formula_filled_from_an_owned_cell_into_user_cells_stays_valid(built, 
         assert code == 0, err
     assert problems(path) == []
     sheet = etree.fromstring(_parts(path)[part])
-    formulas = {ref: corpus.xpath(sheet, f"//m:c[@r='{ref}']/m:f") for ref in ("N6", "O6", "P6")}
-    assert formulas["N6"] == []
-    assert [(f.text, f.get("t")) for ref in ("O6", "P6") for f in formulas[ref]] == [("D6*100", None),
-                                                                                     ("E6*100", None)]
+    formulas = {ref: corpus.xpath(sheet, f"//m:c[@r='{ref}']/m:f") for ref in (f"{n}6", f"{o}6", f"{p}6")}
+    assert formulas[f"{n}6"] == []
+    assert [(f.text, f.get("t")) for ref in (f"{o}6", f"{p}6") for f in formulas[ref]] == [("D6*100", None),
+                                                                                           ("E6*100", None)]
 
 
 def test_a_book_saved_by_libreoffice_refreshes(built, tmp_path, cache):

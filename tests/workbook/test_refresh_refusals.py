@@ -50,9 +50,12 @@ def _refused(cache: Path, source: Path, *words: str, extra: tuple[str, ...] = ()
 
 
 def test_a_table_with_its_header_row_turned_off_is_refused(built, tmp_path, cache):
+    from shockbook.workbook import layout as L
+
+    last = L.column_letter(L.block("sb_event_returns")[1].owned()[3])  # the table's last column
     book = corpus.Book.load(built)
-    book.edit_table("sb_event_returns", 'ref="A5:N28" headerRowCount="1"', 'ref="A6:N28" headerRowCount="0"')
-    book.edit_table("sb_event_returns", '<autoFilter ref="A5:N28"/>', "")
+    book.edit_table("sb_event_returns", f'ref="A5:{last}28" headerRowCount="1"', f'ref="A6:{last}28" headerRowCount="0"')
+    book.edit_table("sb_event_returns", f'<autoFilter ref="A5:{last}28"/>', "")
     path = book.save(tmp_path / "deepseek_shock.xlsm")
     _refused(cache, path, "header row", "sb_event_returns")
 
