@@ -332,15 +332,24 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
     text = values.get(key, "")
     if not text:
         return None
-    check_local_path(text, key)  # before any file-system call: a UNC path would reach its host
-    path = Path(text).expanduser()
-    if not path.is_absolute() and folder is not None:
-        path = Path(os.path.normpath(Path(folder) / path))
-    if not path.is_file():
-        where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
-        raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
-                         f"Settings sheet{where}", argument=key, path=str(path))
-    return check_data_file(path, key, text)  # a workbook is untrusted: only a data file of the kind
+    parts = text.split(os.pathsep) if key == "snapshot" else [text]  # a snapshot may be several files
+    found = []
+    for part in (p.strip() for p in parts if p.strip()):
+        check_local_path(part, key)  # before any file-system call: a UNC path would reach its host
+        path = Path(part).expanduser()
+        if not path.is_absolute() and folder is not None:
+            path = Path(os.path.normpath(Path(folder) / path))
+        if key == "snapshot" and path.is_dir():  # a folder of snapshot files: each checked as data
+            from ..data.snapshot import snapshot_files
+
+            found += [check_data_file(f, key, part) for f in snapshot_files(path)]
+            continue
+        if not path.is_file():
+            where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
+            raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
+                             f"Settings sheet{where}", argument=key, path=str(path))
+        found.append(check_data_file(path, key, part))  # a workbook is untrusted: only a data file of the kind
+    return found[0] if len(found) == 1 else Path(os.pathsep.join(map(str, found)))
 
 
 def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko",

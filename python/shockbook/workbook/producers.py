@@ -579,9 +579,12 @@ def absolute_path(path) -> str:
     """``path`` made absolute against the current folder (the build's), ``""`` for none.
 
     The Settings sheet stores absolute paths so that a refresh run from any folder (a nightly
-    job, Excel's own working folder) finds the same files the build used.
+    job, Excel's own working folder) finds the same files the build used. Several paths joined
+    with :data:`os.pathsep` (a snapshot of several files) are each made absolute.
     """
-    return "" if path is None else os.path.abspath(os.path.expanduser(str(path)))
+    if path is None:
+        return ""
+    return os.pathsep.join(os.path.abspath(os.path.expanduser(p)) for p in str(path).split(os.pathsep) if p)
 
 
 def watchlist_rows(ctx: Context) -> pd.DataFrame:
