@@ -28,6 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
+from .markets import needs_markets, per_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -174,12 +175,19 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None) -> EventTable:
+                        benchmark: str | None = None, markets=None) -> EventTable:
     """Per ticker: event-day return, YTD before and including the event, return since the
-    event to the latest session, recovery, beta; with provenance. Rows in the order asked."""
+    event to the latest session, recovery, beta; with provenance. Rows in the order asked.
+
+    A watchlist that spans markets is computed market by market, each on its own sessions,
+    event session and benchmark (:func:`shockbook.tables.markets.per_market`, which adds the
+    columns ``exchange, event_session, benchmark_used, currency``); ``markets`` holds the
+    watchlist's ``exchange``/``benchmark`` columns."""
     names = clean_tickers(list(tickers))
     if not names:
         raise InputError("no tickers given")
+    if needs_markets(names, event, markets):
+        return per_market(event_returns_table, names, event, settings, benchmark, markets)
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns]
     frame = data.prices[served]
@@ -397,13 +405,18 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
-                           shared: SharedStudy | None = None) -> EventTable:
+                           shared: SharedStudy | None = None, markets=None) -> EventTable:
     """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997).
 
     ``shared``: a study from :func:`share_event_study`, used when it covers these tickers
-    (see :meth:`SharedStudy.serves`), else a study of these tickers is made here.
+    (see :meth:`SharedStudy.serves`), else a study of these tickers is made here. A watchlist
+    that spans markets is fitted market by market, against each market's benchmark over its
+    own sessions (see :func:`event_returns_table`).
     """
     names = clean_tickers(list(tickers))
+    if needs_markets(names, event, markets):
+        return per_market(abnormal_returns_table, names, event, settings, benchmark, markets,
+                          estimation_window=estimation_window, car_windows=car_windows, shared=shared)
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
