@@ -136,7 +136,7 @@ def market_of(ticker: str, exchange: str | None = None) -> Market:
         return markets[by_suffix[suffix]]
     known = ", ".join(f"{s} {by_suffix[s]}" for s in sorted(by_suffix) if s != "=X")
     raise UnknownMarketError(
-        f"{name}: unknown exchange suffix {suffix}; known: {known}, no suffix XNYS "
+        f"unknown exchange suffix {suffix} in {name}; known: {known}, no suffix XNYS "
         "(or name the exchange in the watchlist's exchange column)",
         ticker=name, value=suffix,
     )

@@ -28,7 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
-from .markets import needs_markets, per_market
+from .markets import MARKET_COLUMNS, needs_markets, per_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -548,13 +548,13 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
     else:
         base = base.drop(columns=["beta"])
     model_notes = dict(zip(car["ticker"], car["note"].fillna("")))
-    car = car[[c for c in car.columns if c not in ("note", "error")]]
+    car = car[[c for c in car.columns if c not in ("note", "error", *MARKET_COLUMNS)]]
     out = base.merge(car, on="ticker", how="left")
     out["note"] = [
         _join_notes(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
         for t, n in zip(out["ticker"], out["note"])
     ]
-    tail = ["source", "as_of", "note", "error"]
+    tail = [c for c in (*MARKET_COLUMNS, "source", "as_of", "note", "error") if c in out.columns]
     head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
     return result.with_frame(out)
