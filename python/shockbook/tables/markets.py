@@ -302,6 +302,11 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
                 row["source"] = p.source + (" (stale)" if p.stale else "")
                 row["as_of"] = p.as_of.strftime("%Y-%m-%d %H:%MZ")
             rows.append(row)
+    failed = [r["error"] for r in rows if isinstance(r.get("error"), ShockbookError)]
+    if rows and len(failed) == len(rows):  # no ticker served: the table has no data, as the others say it
+        causes = sorted({e.one_line() for e in failed})
+        raise NoDataError(f"no prices around the event {requested}"
+                          + (f": {causes[0]}" if len(causes) == 1 else f" ({len(causes)} different errors, e.g. {causes[0]})"))
     for t, exc in plan.errors.items():
         rows.append(dict(region="", ticker=t, error=exc, note=""))
     out = pd.DataFrame(rows).reindex(columns=GLOBAL_COLUMNS)

@@ -470,13 +470,44 @@ def _watchlist_table(entries, table: Callable[[list[str]], TableResult]) -> Tabl
     return dataclasses.replace(result, frame=out, errors={**result.errors, **bad})
 
 
-def event_returns(ctx: Context) -> pd.DataFrame:
-    return _with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good)))
+def with_market_notes(table: TableResult) -> TableResult:
+    """A mixed watchlist's rows say, in their note, which market session, benchmark and currency
+    their numbers are in (the sheet's columns stay those of a US watchlist)."""
+    frame = table.frame
+    if "event_session" not in frame:
+        return table
+    out = frame.copy()
+    notes = []
+    for exchange, session, bench, currency, note in zip(
+            out["exchange"], out["event_session"], out["benchmark_used"], out["currency"], out["note"].fillna("")):
+        if not isinstance(exchange, str) or exchange in ("", "XNYS"):
+            notes.append(note)
+            continue
+        where = f"{exchange} session {session}, vs {bench}, in {currency}"
+        notes.append(f"{where}; {note}" if note else where)
+    out["note"] = notes
+    return table.with_frame(out)
+
+
+def event_returns(ctx: Context) -> TableResult:
+    return with_market_notes(_with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good))))
 
 
 def event_returns_published(ctx: Context) -> pd.DataFrame:
     return _as_published_rows(ctx, [t for t in ctx.watchlist if t in _published_by_ticker()]
                               or list(_published_by_ticker()))
+
+
+def global_reaction(ctx: Context) -> EventTable:
+    """The watchlist across markets (:func:`shockbook.tables.markets.global_reaction_table`),
+    Korea first; the name after the ticker."""
+    from ..tables.markets import global_reaction_table
+
+    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(good, ctx.event, ctx.settings))
+    frame = table.frame.copy()
+    names = ctx.names()
+    frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
+    return table.with_frame(frame)
 
 
 def price_paths(ctx: Context) -> EventTable:
@@ -514,9 +545,9 @@ def group_tests(ctx: Context) -> pd.DataFrame:
     return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, shared=_shared_study(ctx))
 
 
-def abnormal(ctx: Context) -> pd.DataFrame:
-    return _watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx)))
+def abnormal(ctx: Context) -> TableResult:
+    return with_market_notes(_watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx))))
 
 
 def baskets(ctx: Context) -> EventTable:
