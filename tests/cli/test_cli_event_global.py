@@ -45,3 +45,16 @@ def test_an_unknown_suffix_is_one_line_and_the_rest_is_printed(run):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "unknown exchange suffix .XX in ABC.XX" in lines[0] and "XKRX" in lines[0]
     assert out.splitlines()[1].startswith("NVDA,-0.1696")
+
+
+def test_a_watchlist_table_gives_its_tickers_and_market_columns(tmp_path):
+    from shockbook.cli.build import read_watchlist
+    from shockbook.data.markets import read_market_columns
+
+    path = tmp_path / "watch.csv"
+    path.write_text("ticker,exchange,benchmark\nNVDA,,\n005930.KS,XKRX,^KQ11\n")
+    assert read_watchlist(path) == ["NVDA", "005930.KS"]
+    assert read_market_columns(path) == {"005930.KS": {"exchange": "XKRX", "benchmark": "^KQ11"}}
+    plain = tmp_path / "plain.txt"
+    plain.write_text("NVDA, AVGO, TSM\nAMD\n")
+    assert read_watchlist(plain) == ["NVDA", "AVGO", "TSM", "AMD"] and read_market_columns(plain) == {}

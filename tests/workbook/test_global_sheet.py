@@ -20,8 +20,9 @@ WATCHLIST = ["NVDA", "AVGO", "000660.KS", "005930.KS", "6857.T", "8035.T", "ASML
 @pytest.fixture(scope="module")
 def global_book(tmp_path_factory, prices_path, intl_prices_path, constituents_path):
     folder = tmp_path_factory.mktemp("global")
-    watch = folder / "watchlist.csv"
-    watch.write_text("ticker\n" + "\n".join(WATCHLIST) + "\n")
+    watch = folder / "watchlist.csv"  # Samsung against KOSDAQ: the watchlist's benchmark column wins
+    watch.write_text("ticker,exchange,benchmark\n" + "\n".join(
+        f"{t},,{'^KQ11' if t == '005930.KS' else ''}" for t in WATCHLIST) + "\n")
     out = folder / "global.xlsm"
     code, err = run_cli(["build", "--watchlist", str(watch), "--snapshot", str(prices_path),
                          "--snapshot", str(intl_prices_path), "--universe-file", str(constituents_path),
@@ -70,6 +71,19 @@ def test_the_korean_rows_are_against_kospi_in_won(reaction_rows):
     row = reaction_rows["000660.KS"]
     assert (row["benchmark"], row["currency"], row["fx"]) == ("^KS11", "KRW", "KRW=X 2025-01-24 -> 2025-01-31")
     assert row["benchmark_return"] == pytest.approx(-0.0077, abs=5e-5)
+
+
+def test_the_watchlist_benchmark_column_wins_and_survives_a_refresh(global_book, reaction_rows, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    assert reaction_rows["005930.KS"]["benchmark"] == "^KQ11"
+    out = tmp_path / "refreshed.xlsm"
+    code, err = run_cli(["refresh", "--workbook", str(global_book), "--out", str(out)], cwd=ROOT,
+                        env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
+    assert code == 1, err  # ABC.XX still fails; the snapshot files come back from the Settings sheet
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(label("sheet.global", "en")).to_python()
+    samsung = next(r for r in rows if r[1] == "005930.KS")
+    assert "^KQ11" in samsung and "2025-01-31 (first KRX session after 2025-01-27)" in samsung
 
 
 def test_an_unknown_suffix_is_its_rows_error(reaction_rows):

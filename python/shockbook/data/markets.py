@@ -209,6 +209,26 @@ def sessions(exchange: str, start, end) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(out.tz_localize(None) if out.tz else out, name="date").astype("datetime64[ns]")
 
 
+def resolve_session(m: Market, value, direction: str = "next"):
+    """Like :func:`shockbook.data.sessions.resolve_session`, on market ``m``'s calendar: a
+    :class:`~shockbook.data.sessions.SessionDate` whose note names the market."""
+    from .sessions import SessionDate
+
+    if direction not in ("next", "previous"):
+        raise ValueError("direction must be 'next' or 'previous'")
+    cal = calendar(m.exchange)
+    day = to_date(value)
+    first, last = cal.first_session.date(), cal.last_session.date()
+    if not first <= day <= last:
+        raise DateRangeError(f"{day} is outside the {m.label} calendar shockbook knows ({first} .. {last})",
+                             date=day, valid=(first, last))
+    ts = pd.Timestamp(day)
+    if cal.is_session(ts):
+        return SessionDate(day, day, market=m.label)
+    moved = cal.date_to_session(ts, direction=direction).date()
+    return SessionDate(day, moved, "weekend" if day.weekday() >= 5 else "market holiday or closure", market=m.label)
+
+
 @dataclass(frozen=True)
 class MarketSession:
     """The session a market reacted on: the first session on or after the event (for a timed
@@ -264,7 +284,10 @@ def read_market_columns(path: str | Path) -> dict[str, dict[str, str]]:
     """The ``exchange`` and ``benchmark`` columns of a watchlist or universe CSV, per ticker:
     ``{ticker: {"exchange": "XKRX", "benchmark": "^KQ11"}}`` (empty cells left out; a file
     without those columns gives ``{}``). The exchange codes are checked."""
-    frame = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    try:
+        frame = pd.read_csv(path, dtype=str, comment="#", encoding="utf-8-sig").fillna("")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):  # a plain list of tickers, not a table
+        return {}
     cols = {c.strip().lower(): c for c in frame.columns}
     key = cols.get("ticker") or cols.get("symbol") or cols.get("yahoo_ticker")
     if key is None or not ({"exchange", "benchmark"} & set(cols)):

@@ -28,7 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
-from .markets import MARKET_COLUMNS, needs_markets, per_market
+from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -513,13 +513,14 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     latest session). Non-sessions map to the session before (the last close known then).
     Returns ``(return, note)``."""
     settings = settings or Settings.from_env()
-    s = cal.resolve_session(start, "previous")
-    e = cal.resolve_session(end, "previous") if end is not None else None
+    resolve, between, market = market_calendar(ticker)  # the ticker's own market's sessions
+    s = resolve(start, "previous")
+    e = resolve(end, "previous") if end is not None else None
     if e is not None and e.requested < s.requested:
         raise DateRangeError(f"end {e.requested} is before start {s.requested}; swap them")
-    if e is not None and e.requested > s.requested and len(cal.sessions(s.requested, e.requested)) == 0:
+    if e is not None and e.requested > s.requested and len(between(s.requested, e.requested)) == 0:
         raise DateRangeError(
-            f"{s.requested} .. {e.requested} holds no NYSE session (weekend or holiday)",
+            f"{s.requested} .. {e.requested} holds no {market} session (weekend or holiday)",
             start=s.requested, end=e.requested,
         )
     series = service_for(settings).series(ticker, s.session, e.session if e else None)

@@ -94,6 +94,23 @@ def plan_markets(names: Iterable[str], settings: Settings, benchmark: str | None
     return MarketPlan([MarketGroup(found[k], k[1], tuple(v)) for k, v in groups.items()], errors)
 
 
+def market_calendar(ticker: str):
+    """``(resolve_session, sessions, label)`` of ``ticker``'s market: the NYSE functions of
+    :mod:`shockbook.data.sessions` for a US ticker (and one whose market is unknown), else the
+    market's own (:func:`shockbook.data.markets.resolve_session`, :func:`~shockbook.data.markets.sessions`)."""
+    from functools import partial
+
+    from ..data import sessions as us
+
+    try:
+        m = mk.market_of(ticker)
+    except mk.UnknownMarketError:
+        m = None
+    if m is None or m.is_us:
+        return us.resolve_session, us.sessions, "NYSE"
+    return partial(mk.resolve_session, m), partial(mk.sessions, m.exchange), m.label
+
+
 def needs_markets(names: Iterable[str], event, markets: MarketColumns | None = None) -> bool:
     """Whether a table of ``names`` must be split by market: it spans markets (or a non-US
     one) and ``event`` is not already one market's session."""
@@ -330,4 +347,4 @@ def _safe(g: MarketGroup, requested: dt.date) -> bool:
 
 
 __all__ = ["GLOBAL_COLUMNS", "MARKET_COLUMNS", "MarketGroup", "MarketPlan", "global_reaction_table",
-           "needs_markets", "per_market", "plan_markets", "usd_return", "window_return"]
+           "market_calendar", "needs_markets", "per_market", "plan_markets", "usd_return", "window_return"]

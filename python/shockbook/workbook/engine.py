@@ -319,6 +319,36 @@ def read_settings(writer: BookWriter, lang_hint: str = "ko") -> tuple[dict[str, 
     return values, watch
 
 
+def read_watchlist_markets(writer: BookWriter, lang_hint: str = "ko") -> dict[str, dict[str, str]]:
+    """The watchlist's ``exchange`` and ``benchmark`` cells, per ticker (filled cells only).
+
+    Raises
+    ------
+    InputError
+        An exchange code shockbook does not know (the message names it and the known ones).
+    """
+    from ..data.markets import market
+
+    _, wl = L.block("sb_watchlist")
+    if wl.width < 3:
+        return {}
+    title = writer.sheet_for(wl.name, label("sheet.settings", lang_hint))
+    top, left, bottom, right = wl.owned()
+    out: dict[str, dict[str, str]] = {}
+    for row in writer.read(title, top + 2, left, bottom, right):
+        if row[0] in (None, "") or not str(row[0]).strip():
+            continue
+        cells = {k: str(v).strip().upper() for k, v in zip(("exchange", "benchmark"), row[1:3]) if v not in (None, "")}
+        if "exchange" in cells:
+            try:
+                market(cells["exchange"])
+            except ShockbookError as exc:
+                raise InputError(f"Settings watchlist {row[0]}: {exc.one_line()}", argument="exchange") from None
+        if cells:
+            out[yahoo_symbol(row[0], strict=False)] = cells
+    return out
+
+
 def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path | None:
     """The file named by Settings ``key``: relative paths are read from ``folder`` (the
     workbook's own folder), so a refresh finds them from whatever folder it runs in.
@@ -367,6 +397,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     from ..tables.events import resolve_event
 
     values, watch = read_settings(writer, lang_hint)
+    markets = read_watchlist_markets(writer, lang_hint)
     event_text = values.get("event_date") or REPORT_EVENT.isoformat()
     try:
         resolve_event(event_text)
@@ -399,7 +430,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     window = (integer("estimation_start", DEFAULT_ESTIMATION_WINDOW[0]),
               integer("estimation_end", DEFAULT_ESTIMATION_WINDOW[1]))
     universe, universe_label = load_universe(settings, event_session(event_text))
-    return make_context(settings, event=event_text, watchlist=watch or None,
+    return make_context(settings, event=event_text, watchlist=watch or None, markets=markets,
                         universe=universe, lang=lang, estimation_window=window,
                         calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label)
 

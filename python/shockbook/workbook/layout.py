@@ -366,7 +366,8 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("settings", blocks=(
         Block("sb_settings", "A5", p.settings_rows, (C("key", width=18), C("value", width=40),
               C("item", width=40)), 14, role="input"),
-        Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"),), 80, role="input"),
+        Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"), C("exchange", width=10), C("benchmark", width=11)),
+              80, role="input"),
     ), buttons=True),
     Sheet("sources", blocks=(
         Block("sb_sources", "A5", p.sources, (C("block", width=22), C("sheet", width=16), C("source", wrap=True, width=50),

@@ -71,6 +71,7 @@ class Context:
     estimation_window: tuple[int, int] = DEFAULT_ESTIMATION_WINDOW
     calendar_month: str = REPORT.calendar_month
     universe_label: str = ""
+    markets: dict = field(default_factory=dict)  # watchlist overrides: {ticker: {"exchange", "benchmark"}}
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
@@ -110,12 +111,13 @@ class Context:
 
 def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlist=None, universe=None,
                  lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
-                 universe_label="") -> Context:
+                 universe_label="", markets=None) -> Context:
     tickers = [yahoo_symbol(t, strict=False) for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
     return Context(settings=settings, event_text=str(event), watchlist=list(dict.fromkeys(tickers)),
                    universe=universe, lang=lang or settings.lang,
                    estimation_window=tuple(estimation_window or DEFAULT_ESTIMATION_WINDOW),
-                   calendar_month=calendar_month, universe_label=universe_label)
+                   calendar_month=calendar_month, universe_label=universe_label,
+                   markets={yahoo_symbol(t, strict=False): dict(v) for t, v in (markets or {}).items()})
 
 
 # --- shared computations -----------------------------------------------------------------------
@@ -183,10 +185,11 @@ def _event_returns(ctx: Context, tickers) -> EventTable:
     tickers = tuple(tickers)
 
     def compute() -> EventTable:
-        shared = _shared_event_returns(ctx).get(tickers)
+        markets = {t: m for t, m in ctx.markets.items() if t in tickers}
+        shared = None if markets else _shared_event_returns(ctx).get(tickers)
         if shared is not None:
             return shared
-        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings)
+        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings, markets=markets or None)
 
     return ctx.cached(("event_returns", tickers), compute)
 
@@ -503,7 +506,8 @@ def global_reaction(ctx: Context) -> EventTable:
     Korea first; the name after the ticker."""
     from ..tables.markets import global_reaction_table
 
-    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(good, ctx.event, ctx.settings))
+    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(good, ctx.event, ctx.settings,
+                                                                               markets=ctx.markets or None))
     frame = table.frame.copy()
     names = ctx.names()
     frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
@@ -547,7 +551,8 @@ def group_tests(ctx: Context) -> pd.DataFrame:
 
 def abnormal(ctx: Context) -> TableResult:
     return with_market_notes(_watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx))))
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx),
+        markets=ctx.markets or None)))
 
 
 def baskets(ctx: Context) -> EventTable:
@@ -619,7 +624,13 @@ def absolute_path(path) -> str:
 
 
 def watchlist_rows(ctx: Context) -> pd.DataFrame:
-    return _sourced(pd.DataFrame({"ticker": ctx.watchlist}), ctx, "source.user_input", ctx.t("asof.build"))
+    """The watchlist, with each ticker's ``exchange`` and ``benchmark`` override (empty: from
+    its suffix, see :mod:`shockbook.data.markets`)."""
+    frame = pd.DataFrame({"ticker": ctx.watchlist,  # None: an empty cell for the user to type into
+                          "exchange": [ctx.markets.get(t, {}).get("exchange") for t in ctx.watchlist],
+                          "benchmark": [ctx.markets.get(t, {}).get("benchmark") for t in ctx.watchlist]},
+                         dtype=object)
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
 
 
 def sources(ctx: Context) -> pd.DataFrame:
