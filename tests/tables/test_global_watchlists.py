@@ -136,3 +136,31 @@ def test_usd_return(local, f0, f1, quote, expected):
     fx = pd.Series([f0, f1], index=pd.to_datetime(["2025-01-24", "2025-01-31"]), name="FX")
     value, note = usd_return(local, fx, dt.date(2025, 1, 24), dt.date(2025, 1, 31), quote)
     assert value == pytest.approx(expected) and note == ""
+
+
+def test_breadth_over_a_korean_universe_counts_the_first_krx_session(global_settings, tmp_path):
+    import pandas as pd
+
+    from shockbook.data.universe import load_universe_file
+    from shockbook.tables.events import breadth_table
+
+    path = tmp_path / "krx.csv"
+    pd.DataFrame({"ticker": ["000660.KS", "005930.KS", "042700.KS", "267260.KS", "010120.KS", "035420.KS",
+                             "035720.KS"], "exchange": "XKRX"}).to_csv(path, index=False)
+    result = breadth_table(load_universe_file(path), EVENT, global_settings)
+    summary = result.frame.iloc[0]
+    assert (result.event, summary["index"]) == ("2025-01-31", "^KS11")
+    assert summary["index_return"] == pytest.approx(-0.0077, abs=5e-5)
+    assert summary["total"] == 7 and summary["missing"] == 0
+    assert result.returns["000660.KS"] == pytest.approx(-0.0986, abs=5e-5)
+
+
+def test_breadth_refuses_a_universe_spanning_markets(global_settings):
+    import pandas as pd
+
+    from shockbook.errors import InputError
+    from shockbook.tables.events import breadth_table
+
+    with pytest.raises(InputError, match="spans markets"):
+        breadth_table(pd.DataFrame({"ticker": ["NVDA", "000660.KS"], "name": "", "gics_sector": ""}), EVENT,
+                      global_settings)

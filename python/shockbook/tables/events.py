@@ -28,7 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
-from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market
+from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market, universe_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -315,7 +315,9 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     tickers = clean_tickers(members["ticker"])
     settings = settings or Settings.from_env()
     ev = event if isinstance(event, SessionDate) else resolve_event(event)
-    start = cal.previous_session(cal.previous_session(ev.session))
+    ev, benchmark = universe_market(tickers, members, ev, settings, benchmark)  # a KRX universe: KRX sessions
+    start = (cal.previous_session(cal.previous_session(ev.session)) if ev.market == "NYSE"
+             else ev.session - dt.timedelta(days=14))  # another market: two weeks hold its previous session
     data = load_event_data(tickers, ev, settings, benchmark, start=start)
     served = [t for t in tickers if t in data.prices.columns]
     returns = an.event_day_returns(data.prices[served], ev.timestamp).reindex(tickers)

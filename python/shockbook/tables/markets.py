@@ -111,6 +111,36 @@ def market_calendar(ticker: str):
     return partial(mk.resolve_session, m), partial(mk.sessions, m.exchange), m.label
 
 
+def universe_market(tickers: list[str], members: pd.DataFrame, event: SessionDate, settings: Settings,
+                    benchmark: str | None = None) -> tuple[SessionDate, str | None]:
+    """The event session and benchmark for breadth over a universe: unchanged for a US one;
+    a universe on one other market (by suffix, or its file's ``exchange`` column) takes that
+    market's session and index.
+
+    Raises
+    ------
+    InputError
+        The universe spans markets (breadth counts one market's session) or a ticker's market
+        is unknown.
+    """
+    exchanges = {}
+    if "exchange" in members:
+        exchanges = {t: {"exchange": x} for t, x in zip(tickers, members["exchange"]) if isinstance(x, str) and x}
+    if not needs_markets(tickers, event, exchanges):
+        return event, benchmark
+    plan = plan_markets(tickers, settings, benchmark, exchanges)
+    if plan.errors:
+        raise next(iter(plan.errors.values()))
+    codes = list(dict.fromkeys(g.market.exchange for g in plan.groups))
+    if len(codes) > 1:
+        raise InputError(f"the universe spans markets ({', '.join(codes)}); breadth counts one market's "
+                         "session: give a universe file of one market", argument="universe")
+    group = plan.groups[0]
+    if group.market.is_us:
+        return event, benchmark
+    return group.event(event.requested, event), group.benchmark
+
+
 def needs_markets(names: Iterable[str], event, markets: MarketColumns | None = None) -> bool:
     """Whether a table of ``names`` must be split by market: it spans markets (or a non-US
     one) and ``event`` is not already one market's session."""
@@ -347,4 +377,4 @@ def _safe(g: MarketGroup, requested: dt.date) -> bool:
 
 
 __all__ = ["GLOBAL_COLUMNS", "MARKET_COLUMNS", "MarketGroup", "MarketPlan", "global_reaction_table",
-           "market_calendar", "needs_markets", "per_market", "plan_markets", "usd_return", "window_return"]
+           "market_calendar", "needs_markets", "universe_market", "per_market", "plan_markets", "usd_return", "window_return"]
