@@ -274,11 +274,15 @@ def usd_return(local: float, fx: pd.Series, start: dt.date, end: dt.date, quote:
 
 
 def global_reaction_table(tickers: Iterable, event, settings: Settings | None = None,
-                          benchmark: str | None = None, markets: MarketColumns | None = None) -> EventTable:
+                          benchmark: str | None = None, markets: MarketColumns | None = None,
+                          shared=None) -> EventTable:
     """Per ticker, grouped by market (Korea, Japan, Hong Kong, Taiwan, Europe, US, in
     ``markets.yaml``'s order): the session the market reacted on, the holiday-window return
     in the local currency and in USD, the local benchmark's return over the same window and the
     market-model abnormal return on the event session against it (t-statistic, beta).
+
+    ``shared``: a :class:`shockbook.tables.events.SharedStudy` the US rows may read their fit
+    from (when it covers them, as for :func:`~shockbook.tables.events.abnormal_returns_table`).
 
     Returns an :class:`EventTable` (its ``event`` is the US session; ``extra["markets"]`` each
     market's). Columns: :data:`GLOBAL_COLUMNS`. ``window_from`` is the date of the last close before the
@@ -310,7 +314,8 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
         bench_ret, bench_note = (window_return(close[g.benchmark], session) if g.benchmark in close
                                  else (np.nan, f"benchmark {g.benchmark} has no prices"))
         try:
-            car = abnormal_returns_table(list(g.tickers), g.event(requested, us_event), settings, g.benchmark)
+            car = abnormal_returns_table(list(g.tickers), g.event(requested, us_event), settings, g.benchmark,
+                                         shared=shared if g.market.is_us else None)
             provenance.update(car.provenance)
             car = car.frame.set_index("ticker")
         except ShockbookError as exc:

@@ -32,7 +32,7 @@ from ..errors import ContentError, NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
 from ..tables.result import EventTable, TableResult
-from .i18n import label, published_values
+from .i18n import has_label, label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
 #: describe; the watchlist when none is given; the indices; the pairs of figures 6-11.
@@ -506,11 +506,12 @@ def global_reaction(ctx: Context) -> EventTable:
     Korea first; the name after the ticker."""
     from ..tables.markets import global_reaction_table
 
-    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(good, ctx.event, ctx.settings,
-                                                                               markets=ctx.markets or None))
+    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(
+        good, ctx.event, ctx.settings, markets=ctx.markets or None, shared=_shared_study(ctx)))
     frame = table.frame.copy()
     names = ctx.names()
     frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
+    frame["region"] = [ctx.t(f"region.{r}") if r and has_label(f"region.{r}") else r for r in frame["region"]]
     return table.with_frame(frame)
 
 
