@@ -164,3 +164,10 @@ def test_breadth_refuses_a_universe_spanning_markets(global_settings):
     with pytest.raises(InputError, match="spans markets"):
         breadth_table(pd.DataFrame({"ticker": ["NVDA", "000660.KS"], "name": "", "gics_sector": ""}), EVENT,
                       global_settings)
+
+
+def test_the_market_benchmarks_setting_sets_another_markets_index(global_settings):
+    settings = global_settings.replace(market_benchmarks="XKRX=^KQ11")
+    table = global_reaction_table(["000660.KS", "6857.T", "NVDA"], EVENT, settings).frame.set_index("ticker")
+    assert table["benchmark"].tolist() == ["^KQ11", "^N225", "^GSPC"]
+    assert table.at["000660.KS", "window_return"] == pytest.approx(-0.0986, abs=5e-5)  # the stock's own move is the same

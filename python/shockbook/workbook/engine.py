@@ -394,6 +394,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     InputError
         A malformed value or a missing file (the message names the setting and what is valid).
     """
+    from ..data.markets import parse_benchmarks
     from ..tables.events import resolve_event
 
     values, watch = read_settings(writer, lang_hint)
@@ -417,6 +418,10 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     if mode not in ("", "live", "offline"):
         raise InputError(f"Settings data_mode={mode!r}; valid: live, offline", argument="data_mode")
     lang = values.get("lang") or lang_hint
+    try:
+        parse_benchmarks(values.get("market_benchmarks", ""))
+    except ShockbookError as exc:
+        raise InputError(f"Settings market_benchmarks: {exc.one_line()}", argument="market_benchmarks") from None
     settings = base.replace(
         benchmark=values.get("benchmark") or None,
         offline=(mode == "offline") if mode else None,
@@ -424,6 +429,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
         universe_file=setting_path(values, "universe_file", folder),
         price_field=values.get("price_field") or None,
         lang=lang,
+        market_benchmarks=values.get("market_benchmarks") or None,
     )
     if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
         settings = settings.replace(**overrides)

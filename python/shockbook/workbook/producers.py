@@ -599,7 +599,7 @@ def calendar_list(ctx: Context) -> TableResult:
 # --- settings, sources, examples -------------------------------------------------------------------
 
 SETTING_KEYS = ("event_date", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
-                "universe_file", "price_field", "calendar_month", "lang")
+                "universe_file", "price_field", "calendar_month", "lang", "market_benchmarks")
 
 
 def settings_rows(ctx: Context) -> pd.DataFrame:
@@ -607,7 +607,8 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
     values = dict(event_date=ctx.event_text, benchmark=s.benchmark, estimation_start=ctx.estimation_window[0],
                   estimation_end=ctx.estimation_window[1], data_mode="offline" if s.offline else "live",
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
-                  price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang)
+                  price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang,
+                  market_benchmarks=s.market_benchmarks or None)  # None: an empty cell to type into
     frame = pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
     return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
 
