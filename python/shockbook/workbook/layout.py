@@ -258,7 +258,7 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("global", blocks=(
         Block("sb_global_reaction", "A5", p.global_reaction,
               (C("region", width=9), C("ticker"), C("name", width=20), C("event_session", width=24, wrap=True),
-               C("window_from", width=11), C("window_return", PCT2, signed=True), C("currency", width=8),
+               C("window_from", width=11), C("window_return", PCT2, signed=True), C("currency", width=10),
                C("window_return_usd", PCT2, signed=True), C("benchmark", width=10),
                C("benchmark_return", PCT2, signed=True), C("abnormal_return", PCT2, signed=True, label="col.ar_vs_local"),
                C("t_stat", NUM2, label="col.t_vs_local"),
