@@ -22,6 +22,7 @@ SHARED = (ROOT / ".." / "shared").resolve()
 SHARED_DATA = SHARED / "data"
 PRICES = SHARED_DATA / "prices.csv.gz"
 CONSTITUENTS = SHARED_DATA / "sp500_constituents_2025-01-27.csv"
+INTL_PRICES = SHARED_DATA / "intl_prices.csv.gz"
 
 
 def in_ci() -> bool:
@@ -47,6 +48,24 @@ def _need(path: Path) -> Path:
 def prices_path() -> Path:
     """``../shared/data/prices.csv.gz``: real daily prices 2024-01-02 .. 2025-06-30."""
     return _need(PRICES)
+
+
+@pytest.fixture(scope="session")
+def intl_prices_path() -> Path:
+    """``../shared/data/intl_prices.csv.gz``: real Korean, Japanese and European bars, their
+    indices and KRW=X, JPY=X, EURUSD=X (2024-01-02 .. 2025-06-30, each on its own calendar)."""
+    return _need(INTL_PRICES)
+
+
+@pytest.fixture
+def global_settings(tmp_path, prices_path, intl_prices_path):
+    """Offline settings over both recorded files as one snapshot."""
+    import os
+
+    from shockbook.config import Settings
+
+    return Settings.from_env(environ={}, cache_dir=tmp_path / "cache", offline=True,
+                             snapshot=os.pathsep.join([str(prices_path), str(intl_prices_path)]))
 
 
 @pytest.fixture(scope="session")

@@ -76,13 +76,18 @@ class Settings:
         Never touch the network; serve from the cache and the snapshot only.
     snapshot:
         A long-format price file (``.csv``, ``.csv.gz``, ``.parquet``) used as the last fallback,
-        or as the only source with ``offline``.
+        or as the only source with ``offline``; a folder of them, or several joined with
+        :data:`os.pathsep`, are read as one.
     sources:
         Order of the fallback chain, a subset of ``live,cache,snapshot``.
     price_field:
         ``close`` (as quoted) or ``adj_close`` (split and dividend adjusted) for returns.
     benchmark:
-        Index used for abnormal returns and the "index beside it" figures.
+        Index used for abnormal returns and the "index beside it" figures (for US tickers).
+    market_benchmarks:
+        Benchmarks of the other markets, ``"XKRX=^KQ11,XTKS=^TOPX"`` (exchange code or label);
+        a market not named keeps its default from ``content/data/markets.yaml`` (^KS11 KRX,
+        ^N225 Tokyo, ^STOXX50E Europe).
     universe_file:
         CSV of universe members (``ticker``/``yahoo_ticker``, ``name``, ``gics_sector``...).
     fresh_minutes:
@@ -140,6 +145,7 @@ class Settings:
     sources: tuple[str, ...] = KNOWN_SOURCES
     price_field: str = "close"
     benchmark: str = "^GSPC"
+    market_benchmarks: str = ""
     universe_file: Path | None = None
     fresh_minutes: float = 15.0
     cache_lock_timeout: float = 10.0

@@ -139,7 +139,7 @@ def test_charts_are_in_the_package_with_the_workbook_macro_enabled(built):
         names = archive.namelist()
         types = archive.read("[Content_Types].xml").decode()
     expected = sum(len(b.charts) for _, b in L.blocks())
-    assert len([n for n in names if n.startswith("xl/charts/chart")]) == expected == 18  # figures 1-16 and the Dip screen scatter
+    assert len([n for n in names if n.startswith("xl/charts/chart")]) == expected == 19  # figures 1-16, the Dip screen scatter, Global reaction
     assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in types
     assert "xl/vbaProject.bin" in names
 

@@ -44,6 +44,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def read_watchlist(path: Path) -> list[str]:
+    """The tickers of a watchlist file: one per line or comma-separated; or a CSV whose header
+    starts with ``ticker`` (its other columns, e.g. ``exchange`` and ``benchmark``, are read by
+    :func:`shockbook.data.markets.read_market_columns`)."""
     from ..limits import check_file_size
 
     if not path.exists():
@@ -58,8 +61,15 @@ def read_watchlist(path: Path) -> list[str]:
     if "\x00" in text:
         raise InputError(f"watchlist file {path} is a binary file; give tickers as text, one per line "
                          "or comma-separated", path=str(path))
-    tickers = [t.strip() for line in text.splitlines() if not line.lstrip().startswith("#")
-               for t in line.replace(";", ",").split(",") if t.strip()]
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    head = [c.strip().lower() for c in lines[0].replace(";", ",").split(",")] if lines else []
+    if len(head) > 1 and head[0] in ("ticker", "symbol"):  # a table: the first column holds the tickers
+        tickers = [line.replace(";", ",").split(",")[0].strip() for line in lines[1:]]
+        tickers = [t for t in tickers if t]
+        if not tickers:
+            raise InputError(f"watchlist file {path} lists no tickers", path=str(path))
+        return tickers
+    tickers = [t.strip() for line in lines for t in line.replace(";", ",").split(",") if t.strip()]
     if tickers and tickers[0].lower() in ("ticker", "symbol"):
         tickers = tickers[1:]
     if not tickers:
@@ -121,6 +131,7 @@ def check_as_of(as_of, event_text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..data.markets import read_market_columns
     from ..template.builder import build_workbook
     from ..workbook import layout as L
     from ..workbook.engine import event_session, load_universe
@@ -131,10 +142,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args, universe_file=args.universe_file, lang=args.lang)
     check_as_of(settings.as_of, args.event)
     watchlist = read_watchlist(args.watchlist) if args.watchlist else None
+    markets = read_market_columns(args.watchlist) if args.watchlist else {}
     notes: list[str] = []
     universe, universe_label = load_universe(settings, event_session(args.event), notes)
     ctx = make_context(settings, event=args.event, watchlist=watchlist, universe=universe,
-                       universe_label=universe_label, **chart_options(args))
+                       universe_label=universe_label, markets=markets, **chart_options(args))
     with progress(len(L.blocks()), "build", unit="table") as bar:
         report = build_workbook(ctx, out, progress=bar)
     for note in notes:  # the breadth tables need a universe: say why there is none

@@ -31,8 +31,9 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data")
     g.add_argument("--offline", action="store_true", default=None,
                    help="never touch the network: serve from the cache and --snapshot only")
-    g.add_argument("--snapshot", type=Path, metavar="FILE",
-                   help="long-format price file (.csv, .csv.gz, .parquet) used as the last fallback")
+    g.add_argument("--snapshot", type=Path, metavar="FILE", action="append",
+                   help="long-format price file (.csv, .csv.gz, .parquet) or a folder of them, used as the "
+                        "last fallback; give it more than once to read several files as one")
     g.add_argument("--cache-dir", type=Path, metavar="DIR", help="price cache folder")
     g.add_argument("--price-field", choices=["close", "adj_close"], help="prices used for returns")
 
@@ -64,12 +65,24 @@ def check_snapshot_path(path: Path | None, must_exist: bool) -> None:
         raise InputError(f"snapshot file {path} does not exist", path=str(path))
 
 
+def snapshot_option(args: argparse.Namespace) -> Path | None:
+    """``--snapshot`` (given once or more; each a file or a folder) as the one setting value,
+    each path checked first."""
+    from ..data.snapshot import join_snapshot_files
+
+    given = getattr(args, "snapshot", None)
+    given = [given] if isinstance(given, (str, Path)) else (given or [])
+    for path in given:
+        if not Path(path).expanduser().is_dir():
+            check_snapshot_path(path, must_exist=True)
+    return join_snapshot_files(given)
+
+
 def settings_from(args: argparse.Namespace, **extra) -> Settings:
     """Settings from the data options (flags win over SHOCKBOOK_* variables)."""
-    check_snapshot_path(getattr(args, "snapshot", None), must_exist=True)
     return Settings.from_env(
         offline=getattr(args, "offline", None),
-        snapshot=getattr(args, "snapshot", None),
+        snapshot=snapshot_option(args),
         cache_dir=getattr(args, "cache_dir", None),
         price_field=getattr(args, "price_field", None),
         as_of=getattr(args, "as_of", None),

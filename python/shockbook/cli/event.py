@@ -63,15 +63,16 @@ def run(args: argparse.Namespace) -> int:
     result = ev.event_rows(tickers, event, settings)
     rows, benchmark = result.frame, result.benchmark or settings.benchmark
     bench_error = _benchmark_error(settings, benchmark, event)
+    markets = result.extra.get("markets", {})  # a mixed watchlist: each market's event session
     errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if isinstance(r["error"], ShockbookError)}
     rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     served = len(rows) - len(errors)
     if args.format == "json":
-        _emit_json(rows, breadth, event, settings, benchmark)
+        _emit_json(rows, breadth, event, settings, benchmark, markets)
     elif args.format == "csv":
         emit(rows, "csv")
     else:
-        _emit_table(rows, breadth, event, settings, benchmark, universe=bool(args.universe))
+        _emit_table(rows, breadth, event, settings, benchmark, universe=bool(args.universe), markets=markets)
     if len(errors) <= 8:
         for ticker, error in errors.items():
             sys.stderr.write(f"shockbook: {ticker}: {error.one_line()}\n")
@@ -133,12 +134,13 @@ def _as_of(settings, event) -> str | None:
     return mapped.session.isoformat() if mapped else None
 
 
-def _emit_json(rows, breadth, event, settings, benchmark: str) -> None:
+def _emit_json(rows, breadth, event, settings, benchmark: str, markets=None) -> None:
     doc = {
         "event_date": event.requested.isoformat(),
         "session": event.session.isoformat(),
         "session_note": event.note,
         "benchmark": benchmark,
+        "markets": markets or {},
         "price_field": settings.price_field,
         "as_of": _as_of(settings, event),
         "rows": _records(rows),
@@ -167,11 +169,14 @@ def _pct(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _emit_table(rows, breadth, event, settings, benchmark: str, universe: bool) -> None:
+def _emit_table(rows, breadth, event, settings, benchmark: str, universe: bool, markets=None) -> None:
     out = sys.stdout
     out.write(f"event {event.session}" + (f" (asked {event.requested})" if event.note else "")
               + f"; benchmark {benchmark}; "
               f"returns on {settings.price_field}\n")
+    if markets:  # a mixed watchlist: each market on its own session and benchmark
+        out.write("markets: " + "; ".join(f"{code} {text}" for code, text in markets.items())
+                  + " (each row's event_session, benchmark_used and currency)\n")
     if breadth is not None:
         s = breadth.summary.iloc[0]
         out.write(

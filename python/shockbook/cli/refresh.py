@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_as_of_option, add_data_options, progress, settings_from
+from .common import add_as_of_option, add_data_options, progress, settings_from, snapshot_option
 from .outcome import report_outcome
 
 SUMMARY = "refresh the tables of a saved workbook headlessly (keeps your edits)"
@@ -26,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
     from ..workbook import layout as L
 
     base = settings_from(args)
-    flags = {k: getattr(args, k, None) for k in ("offline", "snapshot", "price_field", "as_of")}
+    flags = {k: getattr(args, k, None) for k in ("offline", "price_field", "as_of")}
+    flags["snapshot"] = snapshot_option(args)
     flags = {k: v for k, v in flags.items() if v is not None}  # only what this run was told
     with progress(len(L.blocks()), "refresh", unit="table") as bar:
         report = refresh_workbook(args.workbook, base=base, progress=bar, out=args.out, overrides=flags,

@@ -61,6 +61,7 @@ class SessionDate:
     requested: dt.date
     session: dt.date
     reason: str = ""
+    market: str = "NYSE"  # whose sessions: the label of a :class:`shockbook.data.markets.Market`
 
     @property
     def moved(self) -> bool:
@@ -76,7 +77,8 @@ class SessionDate:
         """Empty when the date is a session, else one sentence saying what happened."""
         if not self.moved:
             return ""
-        return f"{self.requested} is not an NYSE session ({self.reason}); using {self.session}"
+        article = "an" if self.market[:1] in "AEFHILMNORSX" else "a"
+        return f"{self.requested} is not {article} {self.market} session ({self.reason}); using {self.session}"
 
 
 def calendar_bounds() -> tuple[dt.date, dt.date]:

@@ -11,11 +11,18 @@ bars (:mod:`~shockbook.data.quality`, the rule live data goes through too) and c
 duplicate ``(date, ticker)`` rows are dropped, each reported with file, line, ticker and date
 in :attr:`PriceTable.notes <shockbook.data.types.PriceTable.notes>` (the rows inside the range
 fetched) and the ticker's provenance; they never become returns. A row with no close at all is a broken file (refused).
+
+A snapshot may be several files (:func:`snapshot_files`): a folder (every price file in it),
+or paths joined with :data:`os.pathsep` (``prices.csv.gz:intl_prices.csv.gz`` on Linux and
+macOS, ``;`` on Windows), as ``--snapshot A --snapshot B`` and ``SHOCKBOOK_SNAPSHOT`` give them.
+Each file is checked on its own; then they are read as one, and a ``(date, ticker)`` two files
+hold is taken from the later file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +36,32 @@ from .quality import screen_long
 from .types import PriceTable, Provenance
 
 REQUIRED_COLUMNS = ("date", "ticker", "close")
+SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def snapshot_files(value) -> list[Path]:
+    """The files of a snapshot setting: a path, a folder (its ``.csv``, ``.csv.gz`` and
+    ``.parquet`` files, by name), several joined with :data:`os.pathsep`, or a list of these.
+
+    A path that does not exist is kept (reading it reports it)."""
+    parts = value if isinstance(value, (list, tuple)) else [value]
+    out: list[Path] = []
+    for part in parts:
+        for text in str(part).split(os.pathsep):
+            if not text.strip():
+                continue
+            path = Path(text.strip()).expanduser()
+            if path.is_dir():
+                out += sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            else:
+                out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def join_snapshot_files(paths) -> Path | None:
+    """Several snapshot paths as the one setting value :func:`snapshot_files` splits again."""
+    paths = [str(p) for p in (paths or []) if str(p)]
+    return Path(os.pathsep.join(paths)) if paths else None
 
 
 def _read_any(path: Path) -> pd.DataFrame:
@@ -57,8 +90,10 @@ class SnapshotSource:
 
     name = "snapshot"
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path).expanduser()
+    def __init__(self, path: str | Path | list):
+        self.paths = snapshot_files(path)
+        self.path = self.paths[0] if len(self.paths) == 1 else Path(os.pathsep.join(map(str, self.paths)))
+        self.label = ", ".join(p.name for p in self.paths)  # the file names, for messages
         self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
         #: ticker -> the file's ``price_basis`` (e.g. ``yahoo_adj_split_div_asof_2025-12-31``)
@@ -73,45 +108,16 @@ class SnapshotSource:
             return self._loaded
 
     def _read(self) -> _Loaded:
-        if not self.path.exists():
-            raise SourceUnavailableError(
-                f"snapshot file {self.path} does not exist", path=str(self.path)
-            )
-        try:
-            raw = _read_any(self.path)
-        except (OSError, ValueError, EOFError) as exc:  # gzip/csv/parquet corruption
-            raise SourceFormatError(
-                f"snapshot file {self.path} cannot be read: {exc}", path=str(self.path)
-            ) from exc
-        if self.path.name.lower().endswith(".csv") and not _ends_with_newline(self.path):
-            raise SourceFormatError(
-                f"snapshot file {self.path} ends in the middle of a row (truncated?); "
-                "freeze it again with `python -m shockbook snapshot`",
-                path=str(self.path),
-            )
-        missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-        if missing:
-            raise SourceFormatError(
-                f"snapshot file {self.path} lacks column(s) {', '.join(missing)}; "
-                f"needs {', '.join(REQUIRED_COLUMNS)} (+ adj_close)",
-                path=str(self.path),
-            )
-        broken = raw["close"].isna() | raw["date"].isna() | raw["ticker"].isna()
-        if broken.any():
-            line = int(broken.to_numpy().nonzero()[0][0]) + 2  # 1-based, after the header
-            raise SourceFormatError(
-                f"snapshot file {self.path}, line {line}: a row without date, ticker or close "
-                f"({int(broken.sum())} such rows)",
-                path=str(self.path), line=line,
-            )
-        try:
-            raw["date"] = pd.to_datetime(raw["date"]).dt.tz_localize(None).dt.normalize()
-        except (ValueError, TypeError) as exc:
-            raise SourceFormatError(f"snapshot file {self.path} has a malformed date: {exc}", path=str(self.path)) from exc
-        raw["ticker"] = raw["ticker"].astype(str)
-        if "adj_close" not in raw.columns:
-            raw["adj_close"] = raw["close"]
-        raw, notes = self._checked(raw)
+        if not self.paths:
+            raise SourceUnavailableError("the snapshot setting names no file", path=str(self.path))
+        frames, notes = [], {}
+        for path in self.paths:  # each file checked on its own, its notes naming it
+            raw, found = self._checked(_read_file(path), path.name)
+            frames.append(raw.assign(_file=path.name))
+            for t, lines in found.items():
+                notes.setdefault(t, []).extend(lines)
+        raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True).drop_duplicates(
+            ["ticker", "date"], keep="last")  # a (date, ticker) two files hold: the later file's
         close = raw.pivot_table(index="date", columns="ticker", values="close", aggfunc="last")
         adj = raw.pivot_table(index="date", columns="ticker", values="adj_close", aggfunc="last")
         close.index.name = adj.index.name = "date"
@@ -119,15 +125,15 @@ class SnapshotSource:
         close = close.astype("float64").sort_index()
         adj = adj.reindex_like(close).astype("float64")
         last = raw.groupby("ticker")["date"].max()
+        stamps = (last + pd.Timedelta(hours=21)).dt.tz_localize("UTC")  # as of its last close
         if "as_of" in raw.columns:
-            stamps = pd.to_datetime(raw.groupby("ticker")["as_of"].max(), utc=True)
-        else:  # data as of the close of its last session
-            stamps = (last + pd.Timedelta(hours=21)).dt.tz_localize("UTC")
+            stamps = pd.to_datetime(raw.groupby("ticker")["as_of"].max(), utc=True).fillna(stamps)
         as_of = {t: stamps[t].to_pydatetime() for t in close.columns}
         basis = raw.groupby("ticker")["price_basis"].last() if "price_basis" in raw.columns else None
+        files = raw.groupby("ticker")["_file"].last()
         detail = {}
         for t in close.columns:
-            text = f"{self.path.name}, data to {last[t].date()}"
+            text = f"{files[t]}, data to {last[t].date()}"
             if basis is not None and isinstance(basis.get(t), str):
                 text += f", {basis[t]}"
             if notes.get(t):
@@ -137,7 +143,7 @@ class SnapshotSource:
                       if basis is not None and isinstance(basis.get(t), str)}
         return _Loaded(close, adj, as_of, detail, {t: last[t].date() for t in close.columns}, notes)
 
-    def _checked(self, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[tuple[dt.date, str]]]]:
+    def _checked(self, raw: pd.DataFrame, file_name: str) -> tuple[pd.DataFrame, dict[str, list[tuple[dt.date, str]]]]:
         """``raw`` without the rows that may not become returns, and per ticker the session and
         note of each dropped row (``"prices.csv, line 12: NVDA 2025-01-27: close 0 <= 0; treated
         as no bar"``), so that a fetch reports only the rows in its range."""
@@ -146,7 +152,7 @@ class SnapshotSource:
 
         def note(row_lines, ticker, day, text):
             lines = ", ".join(str(n) for n in row_lines)
-            notes.setdefault(ticker, []).append((pd.Timestamp(day).date(), f"{self.path.name}, "
+            notes.setdefault(ticker, []).append((pd.Timestamp(day).date(), f"{file_name}, "
                                                  f"line{'s' if len(row_lines) > 1 else ''} {lines}: {text}"))
 
         for name in ("close", "adj_close"):
@@ -201,7 +207,7 @@ class SnapshotSource:
         for t in dict.fromkeys(tickers):
             if t not in data.close.columns:
                 out.errors[t] = UnknownTickerError(
-                    f"{t} is not in the snapshot {self.path.name}", ticker=t, source=self.name
+                    f"{t} is not in the snapshot {self.label}", ticker=t, source=self.name
                 )
                 continue
             series = block_c[t]
@@ -209,7 +215,7 @@ class SnapshotSource:
                 have = data.close[t].dropna().index
                 valid = (have[0].date(), have[-1].date()) if len(have) else None
                 out.errors[t] = NoDataError(
-                    f"no {t} prices between {start} and {end} in {self.path.name}"
+                    f"no {t} prices between {start} and {end} in {data.detail[t].partition(',')[0]}"
                     + (f" (it has {valid[0]} .. {valid[1]})" if valid else ""),
                     ticker=t, start=start, end=end, valid=valid,
                 )
@@ -225,6 +231,46 @@ class SnapshotSource:
         out.close = block_c[keep].dropna(how="all")
         out.adj_close = block_a[keep].reindex(out.close.index)
         return out
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    """One snapshot file, checked as a file: readable, its columns, no row without date, ticker
+    or close, parseable dates (bad rows are :meth:`SnapshotSource._checked`'s)."""
+    if not path.exists():
+        raise SourceUnavailableError(f"snapshot file {path} does not exist", path=str(path))
+    try:
+        raw = _read_any(path)
+    except (OSError, ValueError, EOFError) as exc:  # gzip/csv/parquet corruption
+        raise SourceFormatError(f"snapshot file {path} cannot be read: {exc}", path=str(path)) from exc
+    if path.name.lower().endswith(".csv") and not _ends_with_newline(path):
+        raise SourceFormatError(
+            f"snapshot file {path} ends in the middle of a row (truncated?); "
+            "freeze it again with `python -m shockbook snapshot`",
+            path=str(path),
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise SourceFormatError(
+            f"snapshot file {path} lacks column(s) {', '.join(missing)}; "
+            f"needs {', '.join(REQUIRED_COLUMNS)} (+ adj_close)",
+            path=str(path),
+        )
+    broken = raw["close"].isna() | raw["date"].isna() | raw["ticker"].isna()
+    if broken.any():
+        line = int(broken.to_numpy().nonzero()[0][0]) + 2  # 1-based, after the header
+        raise SourceFormatError(
+            f"snapshot file {path}, line {line}: a row without date, ticker or close "
+            f"({int(broken.sum())} such rows)",
+            path=str(path), line=line,
+        )
+    try:
+        raw["date"] = pd.to_datetime(raw["date"]).dt.tz_localize(None).dt.normalize()
+    except (ValueError, TypeError) as exc:
+        raise SourceFormatError(f"snapshot file {path} has a malformed date: {exc}", path=str(path)) from exc
+    raw["ticker"] = raw["ticker"].astype(str)
+    if "adj_close" not in raw.columns:
+        raw["adj_close"] = raw["close"]
+    return raw
 
 
 def _ends_with_newline(path: Path) -> bool:

@@ -41,7 +41,8 @@ def yahoo_form(symbol: str) -> str:
 
 
 def load_universe_file(path: str | Path) -> pd.DataFrame:
-    """Members from a CSV; columns :data:`COLUMNS` (missing descriptive columns are blank).
+    """Members from a CSV; columns :data:`COLUMNS` (missing descriptive columns are blank), and
+    ``exchange`` when the file has one (see :mod:`shockbook.data.markets`).
 
     Raises :class:`InputError` for a missing or empty file or one without a ticker column.
     """
@@ -72,6 +73,8 @@ def load_universe_file(path: str | Path) -> pd.DataFrame:
     for col in COLUMNS[1:]:
         source = lower.get(col) or lower.get(col.replace("gics_", "gics "))
         out[col] = raw.loc[out.index, source].fillna("") if source else ""
+    if "exchange" in lower:  # a universe on another market names its exchange (e.g. XKRX)
+        out["exchange"] = raw.loc[out.index, lower["exchange"]].fillna("").str.strip().str.upper()
     out = out[out["ticker"] != ""].drop_duplicates("ticker").reset_index(drop=True)
     if out.empty:
         raise InputError(f"universe file {p} lists no tickers", path=str(p))

@@ -28,6 +28,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
+from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market, universe_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -212,13 +213,21 @@ def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:
 
 
 def event_returns_table(tickers: Iterable, event, settings: Settings | None = None,
-                        benchmark: str | None = None, estimation_window=None) -> EventTable:
+                        benchmark: str | None = None, estimation_window=None, markets=None) -> EventTable:
     """Per ticker: event-day return, YTD before and including the event, return since the
     event to the latest session (or the settings' ``as_of``), recovery, beta (over
-    ``estimation_window``, default the settings'); with provenance. Rows in the order asked."""
+    ``estimation_window``, default the settings'); with provenance. Rows in the order asked.
+
+    A watchlist that spans markets is computed market by market, each on its own sessions,
+    event session and benchmark (:func:`shockbook.tables.markets.per_market`, which adds the
+    columns ``exchange, event_session, benchmark_used, currency``); ``markets`` holds the
+    watchlist's ``exchange``/``benchmark`` columns."""
     names = clean_tickers(list(tickers))
     if not names:
         raise InputError("no tickers given")
+    if needs_markets(names, event, markets):
+        return per_market(event_returns_table, names, event, settings, benchmark, markets,
+                          estimation_window=estimation_window)
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns]
     frame = data.prices[served]
@@ -361,7 +370,9 @@ def breadth_table(members: pd.DataFrame, event, settings: Settings | None = None
     tickers = clean_tickers(members["ticker"])
     settings = settings or Settings.from_env()
     ev = event if isinstance(event, SessionDate) else resolve_event(event)
-    start = cal.previous_session(cal.previous_session(ev.session))
+    ev, benchmark = universe_market(tickers, members, ev, settings, benchmark)  # a KRX universe: KRX sessions
+    start = (cal.previous_session(cal.previous_session(ev.session)) if ev.market == "NYSE"
+             else ev.session - dt.timedelta(days=14))  # another market: two weeks hold its previous session
     data = load_event_data(tickers, ev, settings, benchmark, start=start)
     served = [t for t in tickers if t in data.prices.columns]
     returns = an.event_day_returns(data.prices[served], ev.timestamp).reindex(tickers)
@@ -474,15 +485,20 @@ def abnormal_returns_table(tickers: Iterable, event, settings: Settings | None =
                            benchmark: str | None = None,
                            estimation_window: tuple[int, int] | None = None,
                            car_windows: Sequence[tuple[int, int]] = DEFAULT_CAR_WINDOWS, *,
-                           shared: SharedStudy | None = None) -> EventTable:
+                           shared: SharedStudy | None = None, markets=None) -> EventTable:
     """Market-model alpha, beta, CARs and t-statistics per ticker (MacKinlay 1997), over
     ``estimation_window`` (default the settings').
 
     ``shared``: a study from :func:`share_event_study`, used when it covers these tickers
-    (see :meth:`SharedStudy.serves`), else a study of these tickers is made here.
+    (see :meth:`SharedStudy.serves`), else a study of these tickers is made here. A watchlist
+    that spans markets is fitted market by market, against each market's benchmark over its
+    own sessions (see :func:`event_returns_table`).
     """
     estimation_window = _window(settings, estimation_window)
     names = clean_tickers(list(tickers))
+    if needs_markets(names, event, markets):
+        return per_market(abnormal_returns_table, names, event, settings, benchmark, markets,
+                          estimation_window=estimation_window, car_windows=car_windows, shared=shared)
     data = load_event_data(names, event, settings, benchmark)
     served = [t for t in names if t in data.prices.columns and t != data.benchmark]
     _require_benchmark(data)
@@ -588,13 +604,14 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     latest session). Non-sessions map to the session before (the last close known then).
     Returns ``(return, note)``."""
     settings = settings or Settings.from_env()
-    s = cal.resolve_session(start, "previous")
-    e = cal.resolve_session(end, "previous") if end is not None else None
+    resolve, between, market = market_calendar(ticker)  # the ticker's own market's sessions
+    s = resolve(start, "previous")
+    e = resolve(end, "previous") if end is not None else None
     if e is not None and e.requested < s.requested:
         raise DateRangeError(f"end {e.requested} is before start {s.requested}; swap them")
-    if e is not None and e.requested > s.requested and len(cal.sessions(s.requested, e.requested)) == 0:
+    if e is not None and e.requested > s.requested and len(between(s.requested, e.requested)) == 0:
         raise DateRangeError(
-            f"{s.requested} .. {e.requested} holds no NYSE session (weekend or holiday)",
+            f"{s.requested} .. {e.requested} holds no {market} session (weekend or holiday)",
             start=s.requested, end=e.requested,
         )
     series = service_for(settings).series(ticker, s.session, e.session if e else None)
@@ -623,13 +640,13 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
     else:
         base = base.drop(columns=["beta"])
     model_notes = dict(zip(car["ticker"], car["note"].fillna("")))
-    car = car[[c for c in car.columns if c not in ("note", "error")]]
+    car = car[[c for c in car.columns if c not in ("note", "error", *MARKET_COLUMNS)]]
     out = base.merge(car, on="ticker", how="left")
     out["note"] = [
         _join_notes(*dict.fromkeys(x for x in (n, model_notes.get(t, "")) if x))
         for t, n in zip(out["ticker"], out["note"])
     ]
-    tail = ["source", "as_of", "note", "error"]
+    tail = [c for c in (*MARKET_COLUMNS, "source", "as_of", "note", "error") if c in out.columns]
     head = [c for c in EVENT_COLUMNS if c in out.columns and c not in tail]
     out = out[head + [c for c in out.columns if c not in head and c not in tail] + tail]
     return result.with_frame(out)

@@ -87,9 +87,10 @@ def _build_workbook(ctx: Context, path: Path, progress) -> BuildReport:
             if block.role == "input":
                 ws = wb[label(sheet.title_key, ctx.lang)]
                 top, left, bottom, right = block.owned()
-                value_col = left + (1 if block.width > 1 else 0)
-                for r in range(top + 2, bottom + 1):
-                    ws.cell(row=r, column=value_col).fill = INPUT_FILL
+                typed = [left + i for i, c in enumerate(block.columns) if c.key not in ("key", "item")]
+                for r in range(top + 2, bottom + 1):  # Settings: the value; the watchlist: all three
+                    for col in typed:
+                        ws.cell(row=r, column=col).fill = INPUT_FILL
     wb.move_sheet(L.XLWINGS_CONF, offset=len(wb.sheetnames))
     make_folder(path)
     charts = _finish(wb, ctx, path, results, stamp=_stamp(ctx))

@@ -59,6 +59,7 @@ import datetime as dt
 import email.utils
 import html
 import json
+import os
 import shutil
 import socket
 import ssl
@@ -66,6 +67,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -165,21 +167,45 @@ def _json_list(values: np.ndarray, as_int: bool = False) -> list:
     return out
 
 
-def load_prices(path: Path) -> dict[str, _Series]:
-    """Read a long price file into per-ticker arrays."""
-    frame = pd.read_csv(path, usecols=["date", "ticker", "open", "high", "low", "close",
-                                       "adj_close", "volume"])
+@lru_cache(maxsize=256)
+def market_zone(symbol: str) -> tuple[ZoneInfo, str, dt.time]:
+    """``(time zone, currency, opening time)`` of ``symbol``'s market, as Yahoo gives them: the
+    exchange of :func:`shockbook.data.markets.market_of` (New York, USD, 09:30 when unknown)."""
+    from ..data.markets import US_EXCHANGE, UnknownMarketError, calendar, market_of
+
+    try:
+        market = market_of(symbol)
+    except UnknownMarketError:
+        return _NY, "USD", dt.time(9, 30)
+    if market.exchange == US_EXCHANGE:
+        return _NY, "USD", dt.time(9, 30)
+    zone = ZoneInfo(str(calendar(market.exchange).tz)) if market.exchange != "24/5" else ZoneInfo("Europe/London")
+    currency = market.currency or ("USD" if symbol.startswith(("EUR", "GBP")) else symbol[:3])
+    return zone, currency, dt.time(9, 0) if market.exchange != "24/5" else dt.time(0, 0)
+
+
+def load_prices(path) -> dict[str, _Series]:
+    """Read long price files (a path, several joined with :data:`os.pathsep`, or a folder) into
+    per-ticker arrays; each bar is stamped at its market's opening time in its time zone."""
+    from ..data.snapshot import snapshot_files
+
+    columns = ["date", "ticker", "open", "high", "low", "close", "adj_close", "volume"]
+    frames = [pd.read_csv(p, usecols=columns) for p in snapshot_files(path)]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    opens = (frame["date"] + pd.Timedelta(hours=9, minutes=30)).dt.tz_localize(_NY)
-    frame["ts"] = (opens.dt.tz_convert("UTC") - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
     out: dict[str, _Series] = {}
     for ticker, part in frame.sort_values(["ticker", "date"]).groupby("ticker", sort=False):
-        out[str(ticker).upper()] = _Series(part, part["ts"].to_numpy(dtype="int64"))
+        zone, _, opening = market_zone(str(ticker).upper())
+        opens = (part["date"] + pd.Timedelta(hours=opening.hour, minutes=opening.minute)).dt.tz_localize(zone)
+        ts = (opens.dt.tz_convert("UTC") - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
+        out[str(ticker).upper()] = _Series(part, ts.to_numpy(dtype="int64"))
     return out
 
 
 def _default_earnings(prices_path: Path) -> dict[str, list[dict]]:
-    path = prices_path.parent / "earnings_feb2025.csv"
+    from ..data.snapshot import snapshot_files
+
+    path = snapshot_files(prices_path)[0].parent / "earnings_feb2025.csv"
     if not path.exists():
         return {}
     table = pd.read_csv(path)
@@ -291,7 +317,9 @@ class FakeYahoo:
     ----------
     prices_path:
         Long price file (``.csv`` or ``.csv.gz``) with ``date,ticker,open,high,low,close,
-        adj_close,volume``. ``adj_close`` is served as Yahoo's ``adjclose`` (the close when
+        adj_close,volume``, or several (a list, paths joined with :data:`os.pathsep`, a folder).
+        Each ticker is served in its market's time zone, currency and ``gmtoffset``
+        (``005930.KS``: Asia/Seoul, KRW). ``adj_close`` is served as Yahoo's ``adjclose`` (the close when
         missing); tickers with only a close get ``null`` open/high/low/volume.
     latency:
         Seconds to wait before every answer (capped at :data:`MAX_HANG`).
@@ -303,7 +331,7 @@ class FakeYahoo:
 
     def __init__(self, prices_path: str | Path, *, latency: float = 0.0,
                  hang_seconds: float = 2.0) -> None:
-        self.prices_path = Path(prices_path)
+        self.prices_path = Path(os.pathsep.join(map(str, prices_path))) if isinstance(prices_path, (list, tuple)) else Path(prices_path)
         self.latency = float(latency)
         self.hang_seconds = float(hang_seconds)
         self._lock = threading.Lock()
@@ -724,8 +752,10 @@ class FakeYahoo:
 
     def _quote_record(self, symbol: str) -> dict:
         series = self.prices[symbol]
-        return {"symbol": symbol, "quoteType": _instrument_type(symbol), "currency": "USD",
-                "exchangeTimezoneName": "America/New_York", "exchangeTimezoneShortName": "EST",
+        zone, currency, _ = market_zone(symbol)
+        return {"symbol": symbol, "quoteType": _instrument_type(symbol), "currency": currency,
+                "exchangeTimezoneName": zone.key,
+                "exchangeTimezoneShortName": dt.datetime.fromtimestamp(int(series.ts[-1]), tz=zone).tzname(),
                 "regularMarketPrice": float(series.close[-1])}
 
     def _quote_summary(self, h: _Handler, symbol: str, hit) -> int | None:
@@ -737,8 +767,9 @@ class FakeYahoo:
         rec = self._quote_record(symbol)
         h._json(200, {"quoteSummary": {"result": [{
             "quoteType": {"symbol": symbol, "quoteType": rec["quoteType"],
-                          "exchangeTimezoneName": "America/New_York", "timeZoneFullName": "America/New_York"},
-            "summaryDetail": {"currency": "USD"}}], "error": None}})
+                          "exchangeTimezoneName": rec["exchangeTimezoneName"],
+                          "timeZoneFullName": rec["exchangeTimezoneName"]},
+            "summaryDetail": {"currency": rec["currency"]}}], "error": None}})
         return hit("quote", 200, symbol)
 
     # earnings -----------------------------------------------------------------------------
@@ -850,17 +881,20 @@ def _meta_for(symbol: str, series: _Series | None, last: int, rng: str = "") -> 
     itype = _instrument_type(symbol)
     ts = int(series.ts[last]) if series is not None and len(series.ts) else int(time.time())
     first = int(series.ts[0]) if series is not None and len(series.ts) else ts
-    local = dt.datetime.fromtimestamp(ts, tz=_NY)
+    zone, currency, _ = market_zone(symbol)
+    local = dt.datetime.fromtimestamp(ts, tz=zone)
     offset = int(local.utcoffset().total_seconds())
     price = float(series.close[last]) if series is not None and len(series.ts) else None
     prev = float(series.close[last - 1]) if series is not None and last >= 1 else price
     exchange = {"INDEX": ("SNP", "SNP"), "ETF": ("PCX", "NYSEArca")}.get(itype, ("NMS", "NasdaqGS"))
+    if zone is not _NY:
+        exchange = (zone.key.rpartition("/")[2][:3].upper(), zone.key)
     return {
-        "currency": "USD", "symbol": symbol, "exchangeName": exchange[0],
+        "currency": currency, "symbol": symbol, "exchangeName": exchange[0],
         "fullExchangeName": exchange[1], "instrumentType": itype, "firstTradeDate": first,
         "regularMarketTime": ts + 6 * 3600 + 30 * 60, "hasPrePostMarketData": itype != "INDEX",
-        "gmtoffset": offset, "timezone": "EDT" if local.dst() else "EST",
-        "exchangeTimezoneName": "America/New_York", "regularMarketPrice": price,
+        "gmtoffset": offset, "timezone": local.tzname(),
+        "exchangeTimezoneName": zone.key, "regularMarketPrice": price,
         "chartPreviousClose": prev, "priceHint": 2, "dataGranularity": "1d", "range": rng,
         "validRanges": list(_VALID_RANGES),
     }

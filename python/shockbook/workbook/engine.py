@@ -352,6 +352,36 @@ def setting_date(values: dict[str, str], key: str):
                          argument=key) from None
 
 
+def read_watchlist_markets(writer: BookWriter, lang_hint: str = "ko") -> dict[str, dict[str, str]]:
+    """The watchlist's ``exchange`` and ``benchmark`` cells, per ticker (filled cells only).
+
+    Raises
+    ------
+    InputError
+        An exchange code shockbook does not know (the message names it and the known ones).
+    """
+    from ..data.markets import market
+
+    _, wl = L.block("sb_watchlist")
+    if wl.width < 3:
+        return {}
+    title = writer.sheet_for(wl.name, label("sheet.settings", lang_hint))
+    top, left, bottom, right = wl.owned()
+    out: dict[str, dict[str, str]] = {}
+    for row in writer.read(title, top + 2, left, bottom, right):
+        if row[0] in (None, "") or not str(row[0]).strip():
+            continue
+        cells = {k: str(v).strip().upper() for k, v in zip(("exchange", "benchmark"), row[1:3]) if v not in (None, "")}
+        if "exchange" in cells:
+            try:
+                market(cells["exchange"])
+            except ShockbookError as exc:
+                raise InputError(f"Settings watchlist {row[0]}: {exc.one_line()}", argument="exchange") from None
+        if cells:
+            out[yahoo_symbol(row[0], strict=False)] = cells
+    return out
+
+
 def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path | None:
     """The file named by Settings ``key``: relative paths are read from ``folder`` (the
     workbook's own folder), so a refresh finds them from whatever folder it runs in.
@@ -365,15 +395,24 @@ def setting_path(values: dict[str, str], key: str, folder: Path | None) -> Path 
     text = values.get(key, "")
     if not text:
         return None
-    check_local_path(text, key)  # before any file-system call: a UNC path would reach its host
-    path = Path(text).expanduser()
-    if not path.is_absolute() and folder is not None:
-        path = Path(os.path.normpath(Path(folder) / path))
-    if not path.is_file():
-        where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
-        raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
-                         f"Settings sheet{where}", argument=key, path=str(path))
-    return check_data_file(path, key, text)  # a workbook is untrusted: only a data file of the kind
+    parts = text.split(os.pathsep) if key == "snapshot" else [text]  # a snapshot may be several files
+    found = []
+    for part in (p.strip() for p in parts if p.strip()):
+        check_local_path(part, key)  # before any file-system call: a UNC path would reach its host
+        path = Path(part).expanduser()
+        if not path.is_absolute() and folder is not None:
+            path = Path(os.path.normpath(Path(folder) / path))
+        if key == "snapshot" and path.is_dir():  # a folder of snapshot files: each checked as data
+            from ..data.snapshot import snapshot_files
+
+            found += [check_data_file(f, key, part) for f in snapshot_files(path)]
+            continue
+        if not path.is_file():
+            where = f"; relative paths are read from the workbook's folder {folder}" if folder is not None else ""
+            raise InputError(f"Settings {key}={text!r}: file {path} does not exist; correct it on the "
+                             f"Settings sheet{where}", argument=key, path=str(path))
+        found.append(check_data_file(path, key, part))  # a workbook is untrusted: only a data file of the kind
+    return found[0] if len(found) == 1 else Path(os.pathsep.join(map(str, found)))
 
 
 def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hint: str = "ko",
@@ -388,9 +427,11 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     InputError
         A malformed value or a missing file (the message names the setting and what is valid).
     """
+    from ..data.markets import parse_benchmarks
     from ..tables.events import resolve_event
 
     values, watch = read_settings(writer, lang_hint)
+    markets = read_watchlist_markets(writer, lang_hint)
     event_text = values.get("event_date") or REPORT_EVENT.isoformat()
     try:
         resolve_event(event_text)
@@ -410,6 +451,10 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     if mode not in ("", "live", "offline"):
         raise InputError(f"Settings data_mode={mode!r}; valid: live, offline", argument="data_mode")
     lang = values.get("lang") or lang_hint
+    try:
+        parse_benchmarks(values.get("market_benchmarks", ""))
+    except ShockbookError as exc:
+        raise InputError(f"Settings market_benchmarks: {exc.one_line()}", argument="market_benchmarks") from None
     settings = base.replace(
         benchmark=values.get("benchmark") or None,
         offline=(mode == "offline") if mode else None,
@@ -418,6 +463,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
         price_field=values.get("price_field") or None,
         lang=lang,
         as_of=setting_date(values, "as_of"),
+        market_benchmarks=values.get("market_benchmarks") or None,
     )
     if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
         settings = settings.replace(**overrides)
@@ -426,7 +472,7 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     universe, universe_label = load_universe(settings, event_session(event_text))
     from .paths_view import parse_pairs
 
-    return make_context(settings, event=event_text, watchlist=watch or None,
+    return make_context(settings, event=event_text, watchlist=watch or None, markets=markets,
                         universe=universe, lang=lang, estimation_window=window,
                         calendar_month=values.get("calendar_month") or REPORT.calendar_month, universe_label=universe_label,
                         path_pairs=parse_pairs(values.get("path_pairs")), chart_start=setting_date(values, "chart_start"),

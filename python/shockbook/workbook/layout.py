@@ -262,6 +262,22 @@ LAYOUT: tuple[Sheet, ...] = (
                             width=18, height=10, y_format="0%", name="fig5"),),
               fallback=p.event_returns_published, prices=True),
     ), freeze="B6"),
+    # The report's figure 5 across markets: Korea first (the report was written in Seoul, where
+    # the shock arrived after the Lunar New Year), then Japan, Europe, the US.
+    Sheet("global", blocks=(
+        Block("sb_global_reaction", "A5", p.global_reaction,
+              (C("region", width=9), C("ticker"), C("name", width=20), C("event_session", width=24, wrap=True),
+               C("window_from", width=11), C("window_return", PCT2, signed=True), C("currency", width=10),
+               C("window_return_usd", PCT2, signed=True), C("benchmark", width=10),
+               C("benchmark_return", PCT2, signed=True), C("abnormal_return", PCT2, signed=True, label="col.ar_vs_local"),
+               C("t_stat", NUM2, label="col.t_vs_local"),
+               C("fx", width=18, wrap=True),
+               C("source", width=16), C("as_of", width=17), C("note", wrap=True, width=30),
+               C("error", wrap=True, width=30)),
+              60, charts=(Chart("bar", "chart.global", "ticker", ("window_return", "window_return_usd"),
+                                anchor="S4", width=18, height=10, y_format="0%", name="global"),),
+              prices=True),
+    ), freeze="C6"),
     Sheet("breadth", blocks=(
         Block("sb_breadth_counts", "A5", p.breadth_summary,
               (C("up", INT), C("down", INT), C("unchanged", INT), C("missing", INT), C("total", INT),
@@ -358,8 +374,9 @@ LAYOUT: tuple[Sheet, ...] = (
     )),
     Sheet("settings", blocks=(
         Block("sb_settings", "A5", p.settings_rows, (C("key", width=18), C("value", width=40),
-              C("item", width=40)), 16, role="input"),
-        Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"),), 80, role="input"),
+              C("item", width=40)), 18, role="input"),
+        Block("sb_watchlist", "E5", p.watchlist_rows, (C("ticker"), C("exchange", width=10), C("benchmark", width=11)),
+              80, role="input"),
     ), buttons=True),
     Sheet("sources", blocks=(
         Block("sb_sources", "A5", p.sources, (C("block", width=22), C("sheet", width=16), C("source", wrap=True, width=50),

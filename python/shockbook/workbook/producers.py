@@ -32,7 +32,7 @@ from ..errors import ContentError, NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
 from ..tables.result import EventTable, TableResult
-from .i18n import label, published_values
+from .i18n import has_label, label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
 #: describe; the watchlist when none is given; the indices; the pairs of figures 6-11.
@@ -75,6 +75,7 @@ class Context:
     chart_start: Any = None  # the Price paths window (dates), or chart_sessions around the event
     chart_end: Any = None
     chart_sessions: int | None = None
+    markets: dict = field(default_factory=dict)  # watchlist overrides: {ticker: {"exchange", "benchmark"}}
     memo: dict = field(default_factory=dict)
     records: list[SourceRecord] = field(default_factory=list)
     published: list[str] = field(default_factory=list)  # blocks that fell back to the report
@@ -115,7 +116,7 @@ class Context:
 def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlist=None, universe=None,
                  lang: str | None = None, estimation_window=None, calendar_month=REPORT.calendar_month,
                  universe_label="", path_pairs=None, chart_start=None, chart_end=None,
-                 chart_sessions=None) -> Context:
+                 chart_sessions=None, markets=None) -> Context:
     tickers = [yahoo_symbol(t, strict=False) for t in (watchlist or DEFAULT_WATCHLIST) if str(t).strip()]
     # one event study per workbook: the window lives in the settings every table reads
     window = tuple(int(x) for x in (estimation_window or settings.estimation_window))
@@ -125,7 +126,8 @@ def make_context(settings: Settings, *, event=REPORT_EVENT.isoformat(), watchlis
                    estimation_window=window,
                    calendar_month=calendar_month, universe_label=universe_label,
                    path_pairs=tuple(tuple(p) for p in (path_pairs or PATH_PAIRS)),
-                   chart_start=chart_start, chart_end=chart_end, chart_sessions=chart_sessions or None)
+                   chart_start=chart_start, chart_end=chart_end, chart_sessions=chart_sessions or None,
+                   markets={yahoo_symbol(t, strict=False): dict(v) for t, v in (markets or {}).items()})
 
 
 # --- shared computations -----------------------------------------------------------------------
@@ -193,10 +195,11 @@ def _event_returns(ctx: Context, tickers) -> EventTable:
     tickers = tuple(tickers)
 
     def compute() -> EventTable:
-        shared = _shared_event_returns(ctx).get(tickers)
+        markets = {t: m for t, m in ctx.markets.items() if t in tickers}
+        shared = None if markets else _shared_event_returns(ctx).get(tickers)
         if shared is not None:
             return shared
-        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings)
+        return ev.event_returns_table(list(tickers), ctx.event, ctx.settings, markets=markets or None)
 
     return ctx.cached(("event_returns", tickers), compute)
 
@@ -489,16 +492,50 @@ def _watchlist_table(entries, table: Callable[[list[str]], TableResult]) -> Tabl
     return dataclasses.replace(result, frame=out, errors={**result.errors, **bad})
 
 
+def with_market_notes(table: TableResult) -> TableResult:
+    """A mixed watchlist's rows say, in their note, which market session, benchmark and currency
+    their numbers are in (the sheet's columns stay those of a US watchlist)."""
+    frame = table.frame
+    if "event_session" not in frame:
+        return table
+    out = frame.copy()
+    notes = []
+    for exchange, session, bench, currency, note in zip(
+            out["exchange"], out["event_session"], out["benchmark_used"], out["currency"], out["note"].fillna("")):
+        if not isinstance(exchange, str) or exchange in ("", "XNYS"):
+            notes.append(note)
+            continue
+        where = f"{exchange} session {session}, vs {bench}, in {currency}"
+        notes.append(f"{where}; {note}" if note else where)
+    out["note"] = notes
+    return table.with_frame(out)
+
+
+
 def event_returns(ctx: Context) -> EventTable:
     from .recovery_view import with_shown_share
 
-    table = _with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good)))
+    table = with_market_notes(_with_names(ctx, _watchlist_table(ctx.watchlist, lambda good: _event_returns(ctx, good))))
     return table.with_frame(with_shown_share(table.frame, ctx.lang))
 
 
 def event_returns_published(ctx: Context) -> pd.DataFrame:
     return _as_published_rows(ctx, [t for t in ctx.watchlist if t in _published_by_ticker()]
                               or list(_published_by_ticker()))
+
+
+def global_reaction(ctx: Context) -> EventTable:
+    """The watchlist across markets (:func:`shockbook.tables.markets.global_reaction_table`),
+    Korea first; the name after the ticker."""
+    from ..tables.markets import global_reaction_table
+
+    table = _watchlist_table(ctx.watchlist, lambda good: global_reaction_table(
+        good, ctx.event, ctx.settings, markets=ctx.markets or None, shared=_shared_study(ctx)))
+    frame = table.frame.copy()
+    names = ctx.names()
+    frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
+    frame["region"] = [ctx.t(f"region.{r}") if r and has_label(f"region.{r}") else r for r in frame["region"]]
+    return table.with_frame(frame)
 
 
 def price_paths(ctx: Context) -> EventTable:
@@ -534,9 +571,10 @@ def group_tests(ctx: Context) -> pd.DataFrame:
     return ev.group_test_table(_groups(ctx), ctx.event, ctx.settings, shared=_shared_study(ctx))
 
 
-def abnormal(ctx: Context) -> pd.DataFrame:
-    return _watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
-        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx)))
+def abnormal(ctx: Context) -> TableResult:
+    return with_market_notes(_watchlist_table(_abnormal_tickers(ctx), lambda good: ev.abnormal_returns_table(
+        good, ctx.event, ctx.settings, estimation_window=ctx.estimation_window, shared=_shared_study(ctx),
+        markets=ctx.markets or None)))
 
 
 def baskets(ctx: Context) -> EventTable:
@@ -583,7 +621,7 @@ def calendar_list(ctx: Context) -> TableResult:
 
 SETTING_KEYS = ("event_date", "as_of", "benchmark", "estimation_start", "estimation_end", "data_mode", "snapshot",
                 "universe_file", "price_field", "calendar_month", "lang", "path_pairs", "chart_start", "chart_end",
-                "chart_sessions")
+                "chart_sessions", "market_benchmarks")
 
 
 def settings_rows(ctx: Context) -> pd.DataFrame:
@@ -595,7 +633,8 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
                   snapshot=absolute_path(s.snapshot), universe_file=absolute_path(s.universe_file),
                   price_field=s.price_field, calendar_month=ctx.calendar_month, lang=ctx.lang,
                   path_pairs=pairs_text(ctx.path_pairs), chart_start=_iso(ctx.chart_start),
-                  chart_end=_iso(ctx.chart_end), chart_sessions=ctx.chart_sessions)
+                  chart_end=_iso(ctx.chart_end), chart_sessions=ctx.chart_sessions,
+                  market_benchmarks=s.market_benchmarks or None)  # None: an empty cell to type into
     frame = pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
     return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
 
@@ -608,13 +647,22 @@ def absolute_path(path) -> str:
     """``path`` made absolute against the current folder (the build's), ``""`` for none.
 
     The Settings sheet stores absolute paths so that a refresh run from any folder (a nightly
-    job, Excel's own working folder) finds the same files the build used.
+    job, Excel's own working folder) finds the same files the build used. Several paths joined
+    with :data:`os.pathsep` (a snapshot of several files) are each made absolute.
     """
-    return "" if path is None else os.path.abspath(os.path.expanduser(str(path)))
+    if path is None:
+        return ""
+    return os.pathsep.join(os.path.abspath(os.path.expanduser(p)) for p in str(path).split(os.pathsep) if p)
 
 
 def watchlist_rows(ctx: Context) -> pd.DataFrame:
-    return _sourced(pd.DataFrame({"ticker": ctx.watchlist}), ctx, "source.user_input", ctx.t("asof.build"))
+    """The watchlist, with each ticker's ``exchange`` and ``benchmark`` override (empty: from
+    its suffix, see :mod:`shockbook.data.markets`)."""
+    frame = pd.DataFrame({"ticker": ctx.watchlist,  # None: an empty cell for the user to type into
+                          "exchange": [ctx.markets.get(t, {}).get("exchange") for t in ctx.watchlist],
+                          "benchmark": [ctx.markets.get(t, {}).get("benchmark") for t in ctx.watchlist]},
+                         dtype=object)
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
 
 
 def sources(ctx: Context) -> pd.DataFrame:
