@@ -109,8 +109,10 @@ def _breadth(n, part, column):
         from ..tables.events import breadth_table
 
         event = _event(ctx, args[:1])
-        members = universe_members(ctx.settings, None, event.session)
-        found = breadth_table(members, event, ctx.settings, n=n)
+        # SB_BREADTH, SB_WORST and SB_BEST check the first row of one breadth over the universe:
+        # computed once per session, with enough names for every example (n only cuts the lists)
+        found = ctx.cached(("example_breadth", event.session), lambda: breadth_table(
+            universe_members(ctx.settings, None, event.session), event, ctx.settings, n=max(n, 10)))
         return 0, column, getattr(found, part)[column].iloc[0]
 
     return expect
