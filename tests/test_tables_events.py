@@ -10,6 +10,7 @@ from shockbook.data.prices import service_for
 from shockbook.data.universe import load_universe_file
 from shockbook.errors import DateRangeError, InputError, NoDataError
 from shockbook.tables import events
+from said import english
 
 IN_TWO_MONTHS = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 REPORT_WORST_10 = ["VST", "ANET", "GEV", "CEG", "PWR", "AVGO", "NVDA", "ETN", "ORCL", "NRG"]
@@ -84,7 +85,7 @@ def test_bad_event_dates(offline_settings, event, message):
 def test_a_late_listing_is_noted_not_dropped(offline_settings):
     table = events.abnormal_returns_table(["GEV", "NVDA"], "2025-01-27", offline_settings).frame
     gev = table.set_index("ticker").loc["GEV"]
-    assert gev["n_obs"] == 197 and "listed 2024-03-27" in gev["note"]
+    assert gev["n_obs"] == 197 and "listed 2024-03-27" in english(gev["note"])
     assert pd.notna(gev["CAR[0,0]"])
 
 
@@ -117,7 +118,7 @@ def test_holiday_period_return_through_1_30(offline_settings):
 def test_an_unknown_benchmark_keeps_the_returns_and_says_why(offline_settings):
     table = events.event_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ").frame
     assert pct(table.loc[0, "event_return"]) == -16.97
-    assert "benchmark XYZQ has no prices (XYZQ is not in the snapshot" in table.loc[0, "note"]
+    assert "benchmark XYZQ has no prices (XYZQ is not in the snapshot" in english(table.loc[0, "note"])
     with pytest.raises(NoDataError, match="pass a benchmark with data"):
         events.abnormal_returns_table(["NVDA"], "2025-01-27", offline_settings, benchmark="XYZQ").frame
 
@@ -201,7 +202,7 @@ def test_recovered_shares_of_a_tiny_drop_are_not_shown(offline_settings):
     table = events.event_returns_table(["A", "NVDA"], "2025-01-27", offline_settings).frame.set_index("ticker")
     assert pct(table.loc["A", "event_return"]) == -0.32
     assert table.loc["A", ["recovered_1", "recovered_5", "recovered_20"]].isna().all()
-    assert "drop under 1%: recovered shares not shown" in table.loc["A", "note"]
+    assert "drop under 1%: recovered shares not shown" in english(table.loc["A", "note"])
     assert table.loc["NVDA", "recovered_1"] == pytest.approx(0.4368, abs=1e-4)
 
 

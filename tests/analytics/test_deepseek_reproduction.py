@@ -8,6 +8,7 @@ ten in order, YTD to 1/24 for CEG/VST/GEV, PLTR -4.48% and its immediate recover
 import numpy as np
 import pandas as pd
 import pytest
+from said import english
 from shockbook.analytics import (
     breadth,
     event_day_returns,
@@ -98,9 +99,9 @@ def test_gev_fitted_with_a_listing_note(sp500):
     table = event_study(sp500, "^GSPC", EVENT).table()
     gev = table.loc["GEV"]
     assert gev["n_obs"] == 197 and np.isfinite(gev["beta"]) and np.isfinite(gev["t[0,0]"])
-    assert gev["note"] == ("listed 2024-03-27, after the estimation window starts: "
+    assert english(gev["note"]) == ("listed 2024-03-27, after the estimation window starts: "
                            "197 of 240 estimation returns")
-    assert table.loc["NVDA", "note"] == ""
+    assert english(table.loc["NVDA", "note"]) == ""
     assert (table["note"] != "").sum() == 2     # GEV and SOLV only
 
 

@@ -17,6 +17,7 @@ from shockbook.analytics import (
     window_label,
 )
 from shockbook.errors import DateRangeError, InputError, NotASessionError
+from said import english
 
 N_SESSIONS = 300
 EVENT_ROW = 260          # leaves days -250..-11 and 0..+20 inside the data
@@ -135,7 +136,7 @@ def test_listed_late_with_too_few_obs_is_nan_with_note(market):
     row = study.table().loc["LOW"]
     assert math.isnan(row["beta"]) and math.isnan(row["CAR[0,0]"])
     assert row["n_obs"] == 49
-    assert "listed" in row["note"] and "too few estimation returns (49 < min_obs 120)" in row["note"]
+    assert "listed" in english(row["note"]) and "too few estimation returns (49 < min_obs 120)" in english(row["note"])
     assert not math.isnan(study.table().loc["ONE", "CAR[0,0]"])   # the rest still fills
 
 
@@ -145,7 +146,7 @@ def test_listed_late_but_enough_obs_is_fitted_with_note(market):
     prices.iloc[:60, 1] = np.nan
     params = market_model(prices, "MKT", event_date(prices)).params
     assert params.loc["LOW", "n_obs"] == 189 and np.isfinite(params.loc["LOW", "beta"])
-    assert "189 of 240 estimation returns" in params.loc["LOW", "note"]
+    assert "189 of 240 estimation returns" in english(params.loc["LOW", "note"])
     assert params.loc["LOW", "est_start"] == prices.index[61]
 
 
@@ -154,7 +155,7 @@ def test_ticker_listed_after_event_is_noted(market):
     prices = prices.copy()
     prices.iloc[:EVENT_ROW + 2, 1] = np.nan
     row = event_study(prices, "MKT", event_date(prices)).table().loc["LOW"]
-    assert row["note"].startswith("no data before the event")
+    assert english(row["note"]).startswith("no data before the event")
 
 
 def test_missing_return_inside_car_window_is_not_skipped(market):
@@ -163,7 +164,7 @@ def test_missing_return_inside_car_window_is_not_skipped(market):
     prices.iloc[EVENT_ROW + 3, 1] = np.nan   # kills returns at +3 and +4
     car = event_study(prices, "MKT", event_date(prices)).car.loc["LOW"]
     assert np.isfinite(car["CAR[-1,+1]"]) and math.isnan(car["CAR[0,+5]"])
-    assert "CAR[0,+5]: 2 missing returns" in car["note"]
+    assert "CAR[0,+5]: 2 missing returns" in english(car["note"])
 
 
 def test_window_beyond_the_data_is_noted(market):
@@ -171,20 +172,20 @@ def test_window_beyond_the_data_is_noted(market):
     event = prices.index[-3]
     car = event_study(prices, "MKT", event, car_windows=[(0, 0), (0, 5)]).car
     assert car["CAR[0,+5]"].isna().all() and car["CAR[0,0]"].notna().all()
-    assert car.loc["ONE", "note"] == f"CAR[0,+5] reaches beyond the data (ends {prices.index[-1].date()})"
+    assert english(car.loc["ONE", "note"]) == f"CAR[0,+5] reaches beyond the data (ends {prices.index[-1].date()})"
 
 
 def test_estimation_window_before_the_data_is_noted(market):
     prices, _ = market
     params = market_model(prices, "MKT", prices.index[200]).params
     assert params.loc["ONE", "n_obs"] == 189   # returns on rows 1..189 (days -199..-11)
-    assert params.loc["ONE", "note"].startswith("estimation window [-250,-11] starts before the data")
+    assert english(params.loc["ONE", "note"]).startswith("estimation window [-250,-11] starts before the data")
 
 
 def test_car_window_overlapping_estimation_is_noted(market):
     prices, _ = market
     car = event_study(prices, "MKT", event_date(prices), car_windows=[(-20, 0)]).car
-    assert "CAR[-20,0] overlaps the estimation window [-250,-11]" in car.loc["ONE", "note"]
+    assert "CAR[-20,0] overlaps the estimation window [-250,-11]" in english(car.loc["ONE", "note"])
 
 
 def test_flat_line_has_no_residual_variance(market):
@@ -192,7 +193,7 @@ def test_flat_line_has_no_residual_variance(market):
     prices = prices.assign(FLAT=50.0)
     row = event_study(prices, "MKT", event_date(prices)).table().loc["FLAT"]
     assert row["beta"] == 0.0 and row["alpha"] == 0.0 and row["CAR[0,0]"] == 0.0
-    assert math.isnan(row["t[0,0]"]) and "zero residual variance" in row["note"]
+    assert math.isnan(row["t[0,0]"]) and "zero residual variance" in english(row["note"])
 
 
 def test_benchmark_given_as_series(market):
@@ -259,7 +260,7 @@ def test_bmp_known_values(scar, n, t):
 ])
 def test_bmp_undefined_cases(scar, note):
     result = bmp_test(scar)
-    assert math.isnan(result["t_bmp"]) and note in result["note"]
+    assert math.isnan(result["t_bmp"]) and note in english(result["note"])
 
 
 @pytest.mark.parametrize("t, rbar, n, expected", [
@@ -332,7 +333,7 @@ def test_event_near_the_start_fills_nan_with_notes(market):
     study = event_study(prices, "MKT", prices.index[5])
     row = study.table().loc["ONE"]
     assert row["n_obs"] == 0 and np.isnan(row["beta"]) and np.isnan(row["CAR[0,0]"])
-    assert "0 of 240 sessions available" in row["note"]
+    assert "0 of 240 sessions available" in english(row["note"])
     assert study.group_test()["n"].tolist() == [0, 0, 0, 0]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from shockbook.tables.events import abnormal_returns_table, event_returns_table
 from shockbook.tables.markets import global_reaction_table, usd_return
+from said import english
 
 EVENT = "2025-01-27"
 WATCHLIST = ["NVDA", "000660.KS", "005930.KS", "^KS11", "6857.T", "8035.T", "ASML.AS", "AVGO"]
@@ -65,7 +66,7 @@ def test_abnormal_returns_are_against_the_local_benchmark(reaction):
     # the Nikkei fell 0.92%: the market model takes beta x that out of Advantest's -8.61%
     assert table.at["6857.T", "window_return"] < table.at["6857.T", "abnormal_return"] < 0
     # ^KS11 starts 2024-08-05: the Korean estimation window is short, and the row says so
-    assert "^KS11" in table.at["000660.KS", "note"] and "too few estimation returns" in table.at["000660.KS", "note"]
+    assert "^KS11" in english(table.at["000660.KS", "note"]) and "too few estimation returns" in english(table.at["000660.KS", "note"])
 
 
 def test_a_mixed_watchlist_leaves_every_us_number_unchanged(global_settings, offline_settings):
@@ -108,8 +109,8 @@ def test_an_unknown_suffix_gets_its_row_and_the_rest_is_filled(global_settings):
 def test_a_ticker_with_no_session_in_the_window_says_so_in_its_row(global_settings):
     """ENR.DE's data ends 2025-05-02 and SK hynix's 2025-06-17; Tokyo's and New York's go on."""
     table = event_returns_table(["ENR.DE", "NVDA", "6857.T", "000660.KS"], "2025-06-20", global_settings).frame.set_index("ticker")
-    assert "no close on 2025-06-19 and 2025-06-20" in table.at["ENR.DE", "note"]
-    assert "no close on 2025-06-19 and 2025-06-20" in table.at["000660.KS", "note"]
+    assert "no close on 2025-06-19 and 2025-06-20" in english(table.at["ENR.DE", "note"])
+    assert "no close on 2025-06-19 and 2025-06-20" in english(table.at["000660.KS", "note"])
     assert table[["event_return"]].loc[["NVDA", "6857.T"]].notna().all().all()
 
 
@@ -119,7 +120,7 @@ def test_a_market_whose_data_ends_before_the_event_keeps_its_rows_with_why(globa
     table = event_returns_table(["ENR.DE", "NVDA"], "2025-06-20", global_settings,
                                 markets={"ENR.DE": {"benchmark": "ENR.DE"}}).frame.set_index("ticker")
     assert "after the data ends (2025-05-02)" in table.at["ENR.DE", "error"].one_line()
-    assert table.at["ENR.DE", "note"].startswith("Xetra: ")
+    assert english(table.at["ENR.DE", "note"]).startswith("Xetra: ")
     assert table.at["NVDA", "event_return"] == pytest.approx(-0.0112, abs=5e-5)
 
 

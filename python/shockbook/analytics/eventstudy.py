@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DateRangeError, InputError
+from ..notes import note
 from .constants import (
     DEFAULT_CAR_WINDOWS,
     DEFAULT_ESTIMATION_WINDOW,
@@ -275,11 +276,10 @@ def _fit(prep: _Prepared, est: Window, min_obs: int) -> MarketModel:
     notes: list[list[str]] = [[] for _ in range(n_cols)]
     common = []
     if e + est[0] < 1:
-        common.append(f"estimation window {window_label(est)} starts before the data "
-                      f"({max(0, r1 - r0 + 1)} of {length} sessions available)")
+        common.append(note("window_before_data", window=window_label(est), n=max(0, r1 - r0 + 1), length=length))
     missing_bench = (r1 - r0 + 1) - available if r1 >= r0 else 0
     if missing_bench > 0:
-        common.append(f"benchmark {prep.benchmark} has no return on {missing_bench} estimation sessions")
+        common.append(note("benchmark_gaps", benchmark=prep.benchmark, n=missing_bench))
 
     params = pd.DataFrame(index=prep.tickers.copy())
     if n_cols == 0:
@@ -295,23 +295,23 @@ def _fit(prep: _Prepared, est: Window, min_obs: int) -> MarketModel:
     flagged = (first < 0) | (first >= e) | (n_obs < available) | bad
     for j in np.flatnonzero(flagged):  # notes only, for the few tickers that need one
         if first[j] < 0:
-            notes[j].append("no data")
+            notes[j].append(note("no_data"))
             continue
         if first[j] >= e:
-            notes[j].append(f"no data before the event (data from {index[first[j]].date()})")
+            notes[j].append(note("no_data_before_event", start=index[first[j]].date()))
             continue
         if n_obs[j] < available:
+            counts = dict(n=int(n_obs[j]), available=available)
             if first[j] + 1 > r0:
-                why = f"listed {index[first[j]].date()}, after the estimation window starts"
+                notes[j].append(note("listed_late", date=index[first[j]].date(), **counts))
             elif last[j] < r1:
-                why = f"data ends {index[last[j]].date()}"
+                notes[j].append(note("data_ends", date=index[last[j]].date(), **counts))
             else:
-                why = "missing returns"
-            notes[j].append(f"{why}: {int(n_obs[j])} of {available} estimation returns")
+                notes[j].append(note("missing_returns", **counts))
         if too_few[j]:
-            notes[j].append(f"too few estimation returns ({int(n_obs[j])} < min_obs {min_obs})")
+            notes[j].append(note("too_few_returns", n=int(n_obs[j]), min_obs=min_obs))
         elif degenerate[j]:
-            notes[j].append("benchmark returns have no variance in the estimation window")
+            notes[j].append(note("no_benchmark_variance"))
     if common:
         notes = [common + n for n in notes]
 

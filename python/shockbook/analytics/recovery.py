@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DateRangeError, InputError
+from ..notes import note
 from .constants import DEFAULT_RECOVERY_HORIZONS
 from .sessions import DateLike, check_prices, last_valid_positions, session_position
 
@@ -117,12 +118,12 @@ def recovery(prices: pd.DataFrame, event: DateLike,
     notes: list[list[str]] = [[] for _ in range(n_cols)]
     for j in np.flatnonzero(~both):
         missing = [str(index[p].date()) for p in (pos - 1, pos) if np.isnan(values[p, j])]
-        notes[j].append("no close on " + " and ".join(missing))
+        notes[j].append(note("no_close", dates=missing))
     for j in np.flatnonzero(both & ~fell):
-        notes[j].append("did not fall on the event day")
+        notes[j].append(note("did_not_fall"))
     for j in np.flatnonzero(both & ~any_regained):
         last_day = index[last[j]].date() if last[j] >= 0 else "?"
-        notes[j].append(f"pre-event close not regained by {last_day}")
+        notes[j].append(note("not_regained", date=last_day))
 
     drop = before - at
     for h in hs:
@@ -130,13 +131,13 @@ def recovery(prices: pd.DataFrame, event: DateLike,
         if pos + h >= n_rows:
             out[col] = np.nan
             for j in np.flatnonzero(fell):
-                notes[j].append(f"+{h} sessions is beyond the data (ends {index[-1].date()})")
+                notes[j].append(note("horizon_beyond_data", h=h, end=index[-1].date()))
             continue
         later = values[pos + h]
         with np.errstate(divide="ignore", invalid="ignore"):
             out[col] = np.where(fell, (later - at) / drop, np.nan)
         for j in np.flatnonzero(fell & np.isnan(later)):
-            notes[j].append(f"no close on {index[pos + h].date()} (+{h} sessions)")
+            notes[j].append(note("no_close_at_horizon", date=index[pos + h].date(), h=h))
     out["note"] = ["; ".join(n) for n in notes]
     return out
 

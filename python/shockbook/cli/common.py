@@ -93,7 +93,7 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
 def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
     """Print ``frame`` in ``fmt`` (json: a list of row objects)."""
     out = out or sys.stdout
-    frame = _dates_as_text(frame)
+    frame = _dates_as_text(english_notes(frame))
     if fmt == "csv":
         _csv_safe(frame).to_csv(out, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     elif fmt == "json":
@@ -102,6 +102,24 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
     else:
         out.write(frame.to_string(index=False, na_rep="") if len(frame) else "(no rows)")
         out.write("\n")
+
+
+def english_notes(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``frame`` with its coded analysis notes (:mod:`shockbook.notes`) in English: the CLI
+    prints English text, as it always has (the workbook says them in the book's language)."""
+    from ..notes import has_codes
+    from ..workbook.i18n import render_notes
+
+    if frame is None:
+        return frame
+    out = frame
+    for col in frame.columns:
+        values = frame[col]
+        if (values.dtype == object or pd.api.types.is_string_dtype(values)) and any(has_codes(v) for v in values.tolist()):
+            if out is frame:
+                out = frame.copy()
+            out[col] = [render_notes(v, "en") for v in values.tolist()]
+    return out
 
 
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pandas as pd
 from ..data.universe import universe_members
 from ..errors import InputError, ShockbookError
 from .common import (EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_as_of_option, add_data_options, add_format_option, emit,
-                     report_errors, settings_from)
+                     english_notes, report_errors, settings_from)
 
 SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
 #: How many worst and best names a universe run shows.
@@ -123,7 +123,7 @@ def _jsonable(value):
 def _records(frame: pd.DataFrame | None) -> list[dict]:
     if frame is None:
         return []
-    return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: _jsonable(v) for k, v in row.items()} for row in english_notes(frame).to_dict("records")]
 
 
 def _as_of(settings, event) -> str | None:
@@ -156,7 +156,7 @@ def _emit_json(rows, breadth, event, settings, benchmark: str, markets=None) -> 
 
 
 def _pct(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    out = english_notes(frame).copy()
     for col in out.columns:
         if col in _PERCENT_COLUMNS or col.startswith("CAR["):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v * 100:+.2f}%")

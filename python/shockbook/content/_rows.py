@@ -299,6 +299,29 @@ class RowReader:
             return None
         return str(value).strip()
 
+    def korean(self, field: str, english: str | None, *, bilingual: bool = True) -> str | None:
+        """The Korean text of the English ``field``, read from ``<field>_ko``.
+
+        Curated text has one shape everywhere: the English text in ``field``, the Korean in
+        ``field + "_ko"``. With ``bilingual`` (the built-in files) an English text without its
+        Korean, or a Korean text without its English, is an error naming ``<field>_ko``; for
+        a user's own rows a missing ``_ko`` falls back to the English text (shown as typed).
+        ``english`` is the already-read English value (``None`` after an error).
+        """
+        name = f"{field}_ko"
+        ko = self.text(name, required=False, default="")
+        if ko is None or english is None:
+            return None
+        if english and not ko:
+            if bilingual:
+                self.fail(name, "", f"is missing: every {field} needs its Korean text")
+                return None
+            return english
+        if ko and not english and bilingual:
+            self.fail(field, "", f"is missing: {name} is given, so {field} needs its English text")
+            return None
+        return ko
+
     def choice(self, field: str, valid: Sequence[str], *, required: bool = True,
                aliases: dict[str, str] | None = None, default: str | None = None) -> str | None:
         """One of ``valid`` (case-insensitive; ``aliases`` maps other spellings)."""

@@ -26,6 +26,11 @@ class Basket:
     members: tuple[str, ...]
     source: str
     note: str = ""
+    source_ko: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """Where the basket comes from, in ``lang`` (``source_ko`` in Korean)."""
+        return (self.source_ko or self.source) if lang == "ko" else self.source
 
     def label(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en
@@ -39,6 +44,8 @@ def load_baskets(path: str | Path | None = None) -> list[Basket]:
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(f"basket file {p} cannot be read: {exc}", file=str(p)) from exc
     default_source = doc.get("source_default", "")
+    default_source_ko = doc.get("source_default_ko", "")
+    builtin = p.resolve() == DATA_FILE.resolve()  # the shipped file must give both languages
     out = []
     for i, raw in enumerate(doc.get("baskets") or [], start=1):
         where = f"{p.name} basket {i}"
@@ -50,13 +57,18 @@ def load_baskets(path: str | Path | None = None) -> list[Basket]:
                 f"{where}: theme {raw['theme']!r} is not one of {', '.join(THEMES)}",
                 file=str(p), row=i, field="theme",
             )
+        source = str(raw.get("source") or default_source)
+        source_ko = str(raw.get("source_ko") or ("" if raw.get("source") else default_source_ko))
+        if builtin and bool(source) != bool(source_ko):
+            raise ContentError(f"{where}: source_ko is missing: every source needs its Korean text",
+                               file=str(p), row=i, field="source_ko")
         out.append(
             Basket(
                 key=str(raw["key"]), theme=raw["theme"],
                 label_ko=str(raw.get("label_ko") or raw["key"]),
                 label_en=str(raw.get("label_en") or raw["key"]),
                 members=tuple(yahoo_symbol(str(m), strict=False) for m in raw["members"]),
-                source=str(raw.get("source") or default_source), note=str(raw.get("note") or ""),
+                source=source, note=str(raw.get("note") or ""), source_ko=source_ko or source,
             )
         )
     if not out:

@@ -24,7 +24,7 @@ _EOK = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*억\s*$")
 _FIELDS = (
     "ticker", "company_ko", "company_en", "group_ko", "group_en", "revenue", "revenue_mark",
     "eps", "eps_mark", "guidance_ko", "guidance_en", "comments_ko", "comments_en",
-    "deepseek_ko", "deepseek_en", "flags", "note", "source",
+    "deepseek_ko", "deepseek_en", "flags", "note", "note_ko", "source", "source_ko",
 )
 
 
@@ -57,6 +57,14 @@ class EarningsCall:
     flags: tuple[str, ...]
     note: str
     source: str
+    note_ko: str = ""
+    source_ko: str = ""
+
+    def note_in(self, lang: str) -> str:
+        return self.note_ko if lang == "ko" else self.note
+
+    def source_in(self, lang: str) -> str:
+        return self.source_ko if lang == "ko" else self.source
 
 
 def eok_to_usd(text: str) -> float:
@@ -105,6 +113,8 @@ def _parse(reader: RowReader) -> EarningsCall | None:
         note=reader.text("note", required=False),
         source=reader.text("source"),
     )
+    values["note_ko"] = reader.korean("note", values["note"])
+    values["source_ko"] = reader.korean("source", values["source"])
     if values["ticker"] is None and not reader.errors:
         reader.fail("ticker", "", "is missing (required)")
     for kind in ("guidance", "comments"):

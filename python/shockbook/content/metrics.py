@@ -84,6 +84,16 @@ class Metric:
     flags: tuple[str, ...]
     note: str
     origin: str
+    model_ko: str = ""
+    variant_ko: str = ""
+    source_ko: str = ""
+    note_ko: str = ""
+
+    def text_in(self, field: str, lang: str) -> str:
+        """``model``, ``variant``, ``source`` or ``note`` in ``lang``: the ``_ko`` twin in
+        Korean (a model or variant without one is a name, the same in both languages)."""
+        english = getattr(self, field)
+        return (getattr(self, f"{field}_ko") or english) if lang == "ko" else english
 
     @property
     def published(self) -> bool:
@@ -118,6 +128,11 @@ def _parse(origin: str):
             flags=reader.flags("flags", FLAGS),
             note=reader.text("note", required=False),
         )
+        bilingual = origin == "built-in"
+        values.update(source_ko=reader.korean("source", values["source"], bilingual=bilingual),
+                      note_ko=reader.korean("note", values["note"], bilingual=bilingual),
+                      model_ko=reader.text("model_ko", required=False),  # blank: a name, same in both
+                      variant_ko=reader.text("variant_ko", required=False))
         if values["metric"] and values["value"] is not None and values["unit"] == PRICE_UNIT \
                 and not math.isnan(values["value"]) and values["value"] < 0:
             reader.fail("value", raw_value, "must not be negative for a price")
@@ -162,6 +177,9 @@ def _blended_rows(rows: tuple[Metric, ...]) -> list[Metric]:
                 flags=("CALC", *inherited),
                 note=f"From input {inp.value:g} and output {outp.value:g} {inp.unit}.",
                 origin="computed",
+                model_ko=inp.model_ko, variant_ko=inp.variant_ko,
+                source_ko="shockbook 계산: 위 가격 행의 (3 x 입력 + 1 x 출력) / 4",
+                note_ko=f"입력 {inp.value:g}, 출력 {outp.value:g} (100만 토큰당 달러) 기준.",
             )
         )
     return out

@@ -40,7 +40,7 @@ SOURCE_TYPES = ("sell-side", "company", "government", "media", "research")
 
 _FIELDS = (
     "id", "stance", "source", "source_en", "source_type", "points_ko", "points_en",
-    "tickers", "report_table", "report_page", "note",
+    "tickers", "report_table", "report_page", "note", "note_ko",
 )
 
 
@@ -65,10 +65,15 @@ class Opinion:
     report_page: int | None
     note: str
     origin: str
+    note_ko: str = ""
 
     def source_in(self, lang: str) -> str:
         """The source name in ``lang`` ('ko' as printed, 'en' translated where needed)."""
         return self.source if lang == "ko" else (self.source_en or self.source)
+
+    def note_in(self, lang: str) -> str:
+        """shockbook's note in ``lang`` (``note_ko`` in Korean, ``note`` in English)."""
+        return (self.note_ko or self.note) if lang == "ko" else self.note
 
     def points_in(self, lang: str) -> tuple[str, ...]:
         return self.points_ko if lang == "ko" else self.points_en
@@ -105,6 +110,7 @@ def _parse(origin: str, taken: set[str]):
             report_page=_optional_int(reader, "report_page"),
             note=reader.text("note", required=False),
         )
+        row["note_ko"] = reader.korean("note", row["note"], bilingual=origin == "built-in")
         if row["points_ko"] == () and row["points_en"] == ():
             reader.fail("points_ko", "", "and points_en are both missing (give the points in at least one language)")
         elif row["points_ko"] == () or row["points_en"] == ():  # one language: show it in both

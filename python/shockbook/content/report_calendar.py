@@ -20,6 +20,8 @@ _COLUMNS = (
     "date", "weekday", "company_printed", "ticker_printed", "ticker", "company",
     "ai_infrastructure", "ai_theme", "flags", "note", "source", "external_confirmation",
 )
+#: Each English text column and its Korean twin (``<column>_ko``), both required when either is given.
+_BILINGUAL = ("ai_theme", "note", "source", "external_confirmation")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class CalendarEntry:
     note: str
     source: str
     external_confirmation: str
+    ai_theme_ko: str = ""
+    note_ko: str = ""
+    source_ko: str = ""
+    external_confirmation_ko: str = ""
+
+    def text_in(self, field: str, lang: str) -> str:
+        """``field`` (one of ai_theme, note, source, external_confirmation) in ``lang``."""
+        return getattr(self, f"{field}_ko" if lang == "ko" else field)
 
 
 def _parse(reader: RowReader) -> CalendarEntry | None:
@@ -55,6 +65,7 @@ def _parse(reader: RowReader) -> CalendarEntry | None:
         source=reader.text("source"),
         external_confirmation=reader.text("external_confirmation", required=False),
     )
+    values.update({f"{f}_ko": reader.korean(f, values[f]) for f in _BILINGUAL})
     for field in ("ticker", "ticker_printed"):
         if values[field] is None and not reader.errors:
             reader.fail(field, "", "is missing (required)")
@@ -76,5 +87,5 @@ def load_calendar(*, strict: bool = True) -> Loaded[CalendarEntry]:
 
     Built-in file only; strict by default.
     """
-    loaded = collect(read_csv_rows(CALENDAR_FILE, required_columns=_COLUMNS), _parse)
+    loaded = collect(read_csv_rows(CALENDAR_FILE, required_columns=_COLUMNS + tuple(f"{f}_ko" for f in _BILINGUAL)), _parse)
     return loaded.raise_if_errors() if strict else loaded

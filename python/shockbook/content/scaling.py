@@ -26,6 +26,14 @@ class ScalingAspect:
     points: dict[str, dict[str, tuple[str, ...]]]
     note: str
     source: str
+    note_ko: str = ""
+    source_ko: str = ""
+
+    def note_in(self, lang: str) -> str:
+        return self.note_ko if lang == "ko" else self.note
+
+    def source_in(self, lang: str) -> str:
+        return self.source_ko if lang == "ko" else self.source
 
     def label(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en
@@ -61,9 +69,12 @@ def load_scaling(*, strict: bool = True) -> Loaded[ScalingAspect]:
     source = doc.get("source") if isinstance(doc, dict) else None
     if not source:
         raise file_error(SCALING_FILE, "lacks the top-level 'source:'")
+    source_ko = doc.get("source_ko")
+    if not source_ko:
+        raise file_error(SCALING_FILE, "lacks the top-level 'source_ko:' (the source in Korean)")
 
     def parse(reader: RowReader) -> ScalingAspect | None:
-        reader.unknown_fields(("id", "label_ko", "label_en", *LAWS, "note"))
+        reader.unknown_fields(("id", "label_ko", "label_en", *LAWS, "note", "note_ko"))
         values = dict(
             id=reader.text("id"),
             label_ko=reader.text("label_ko"),
@@ -71,7 +82,8 @@ def load_scaling(*, strict: bool = True) -> Loaded[ScalingAspect]:
             points={law: _law_points(reader, law) for law in LAWS},
             note=reader.text("note", required=False),
         )
-        return None if reader.errors else ScalingAspect(source=source, **values)
+        values["note_ko"] = reader.korean("note", values["note"])
+        return None if reader.errors else ScalingAspect(source=source, source_ko=source_ko, **values)
 
     loaded = collect(read_yaml_rows(SCALING_FILE), parse)
     return loaded.raise_if_errors() if strict else loaded

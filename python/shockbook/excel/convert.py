@@ -443,6 +443,27 @@ def _check_returnable(result: Any) -> None:
             raise ValueError("the UDF returned rows of different lengths")
 
 
+def _said(result: Any) -> Any:
+    """A returned table with its coded analysis notes (:mod:`shockbook.notes`) said in the
+    language of the settings (``SHOCKBOOK_LANG`` / xlwings.conf ``lang``, default Korean)."""
+    if not isinstance(result, pd.DataFrame):
+        return result
+    from ..notes import has_codes
+
+    columns = [c for c in result.columns if (result[c].dtype == object or pd.api.types.is_string_dtype(result[c]))
+               and any(has_codes(v) for v in result[c].tolist())]
+    if not columns:
+        return result
+    from ..config import Settings
+    from ..workbook.i18n import render_notes
+
+    lang = Settings.from_env().lang
+    result = result.copy()
+    for c in columns:
+        result[c] = [render_notes(v, lang) for v in result[c].tolist()]
+    return result
+
+
 def cell_safe(func: Callable) -> Callable:
     """Decorator: never raise into Excel.
 
@@ -453,7 +474,7 @@ def cell_safe(func: Callable) -> Callable:
     @functools.wraps(func)
     def boundary(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = func(*args, **kwargs)
+            result = _said(func(*args, **kwargs))
             _check_returnable(result)
             return result
         except ShockbookError as exc:

@@ -148,7 +148,7 @@ def opinions_table(
             tickers=", ".join(r.tickers),
             report_table=r.report_table,
             report_page=r.report_page,
-            note=r.note,
+            note=r.note_in(lang),
             origin=r.origin,
         )
         for r in rows
@@ -171,8 +171,8 @@ def scaling_table(lang: str = "ko") -> ContentTable:
             aspect=a.label(lang),
             training_scaling=_bullets(a.points["training"][lang]),
             test_time_scaling=_bullets(a.points["test_time"][lang]),
-            note=a.note,
-            source=a.source,
+            note=a.note_in(lang),
+            source=a.source_in(lang),
         )
         for a in loaded.rows
     ]
@@ -182,18 +182,22 @@ def scaling_table(lang: str = "ko") -> ContentTable:
 # --- figures 1-4, 14-16 ----------------------------------------------------------------------
 
 
-def _metric_row(m: Metric) -> dict:
+def _metric_row(m: Metric, lang: str) -> dict:
     return dict(
-        model=m.model, variant=m.variant, metric=m.metric, value=m.value, qualifier=m.qualifier,
-        unit=m.unit, source=m.source, source_date=m.source_date, valid_from=m.valid_from,
-        flags=" ".join(m.flags), note=m.note, origin=m.origin,
+        model=m.model, variant=m.text_in("variant", lang), metric=m.metric, value=m.value,
+        qualifier=m.qualifier, unit=m.unit, source=m.text_in("source", lang), source_date=m.source_date,
+        valid_from=m.valid_from, flags=" ".join(m.flags), note=m.text_in("note", lang), origin=m.origin,
     )
 
 
 def model_metrics_table(
-    metric: str | None = None, model: str | None = None, *, user_file=None
+    metric: str | None = None, model: str | None = None, *, user_file=None, lang: str = "en"
 ) -> ContentTable:
     """Model metrics in long format (one sourced value per row), optionally filtered.
+
+    ``lang`` picks the language of the texts ``variant``, ``source`` and ``note`` (``ko``: their
+    ``_ko`` twins in the data file); ``model`` stays the model's name (the key the filters and
+    calculators use; :func:`model_label` gives its display text).
 
     ``value`` is NaN where ``qualifier`` is "not published" or "qualitative". The 3:1
     blended prices are computed rows (``flags`` contains CALC, ``origin`` "computed").
@@ -213,7 +217,18 @@ def model_metrics_table(
         names = list(dict.fromkeys(r.model for r in loaded.rows))
         wanted = calc.resolve_name(str(model), names, "model")
         rows = [r for r in rows if r.model == wanted]
-    return _frame([_metric_row(r) for r in rows], METRIC_COLUMNS, loaded.errors)
+    lang = _lang(lang)
+    return _frame([_metric_row(r, lang) for r in rows], METRIC_COLUMNS, loaded.errors)
+
+
+def model_labels(lang: str, field: str = "model", *, user_file=None) -> dict[str, str]:
+    """``{text: display text in lang}`` for the ``model`` (or ``variant``) names that are
+    translated: techniques, "DeepSeek (company)", "prompts up to 128k tokens"; a product's
+    name or a version code is the same in both languages and is not listed."""
+    if _lang(lang) != "ko":
+        return {}
+    return {getattr(m, field): getattr(m, f"{field}_ko") for m in load_metrics(user_file).rows
+            if getattr(m, f"{field}_ko")}
 
 
 # --- table 3 -------------------------------------------------------------------------------
@@ -246,8 +261,8 @@ def calls_table(lang: str = "ko") -> ContentTable:
                 key_comments=_bullets(c.comments_ko if ko else c.comments_en),
                 deepseek_comment=deepseek or _NONE_TEXT[lang],
                 flags=" ".join(c.flags),
-                note=c.note,
-                source=c.source,
+                note=c.note_in(lang),
+                source=c.source_in(lang),
             )
         )
     return _frame(out, CALL_COLUMNS, loaded.errors)
@@ -256,18 +271,23 @@ def calls_table(lang: str = "ko") -> ContentTable:
 # --- table 4 -------------------------------------------------------------------------------
 
 
-def report_calendar_table() -> ContentTable:
+def report_calendar_table(lang: str = "en") -> ContentTable:
     """Report table 4: one row per company-day (17), with the resolved ticker and flags.
+
+    ``lang`` picks the language of ``ai_theme``, ``note``, ``source`` and
+    ``external_confirmation`` (``ko``: their ``_ko`` twins in the data file).
 
     ``date`` is a tz-naive datetime64 column; ``flag`` lists TICKER / NAME / SPACING.
     """
     loaded = load_calendar()
+    lang = _lang(lang)
     out = [
         dict(
             date=pd.Timestamp(e.date), weekday=e.weekday, ticker=e.ticker, company=e.company,
             company_printed=e.company_printed, ticker_printed=e.ticker_printed,
-            ai_infrastructure=e.ai_infrastructure, ai_theme=e.ai_theme, flag=" ".join(e.flags),
-            note=e.note, source=e.source, external_confirmation=e.external_confirmation,
+            ai_infrastructure=e.ai_infrastructure, ai_theme=e.text_in("ai_theme", lang), flag=" ".join(e.flags),
+            note=e.text_in("note", lang), source=e.text_in("source", lang),
+            external_confirmation=e.text_in("external_confirmation", lang),
         )
         for e in loaded.rows
     ]

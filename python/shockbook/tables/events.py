@@ -23,6 +23,7 @@ import pandas as pd
 from .. import analytics as an
 from ..analytics.constants import DEFAULT_CAR_WINDOWS
 from ..config import Settings
+from ..notes import note
 from ..data import sessions as cal
 from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
@@ -278,7 +279,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
     tiny = fell & (rows["event_return"] > -MIN_DROP_FOR_SHARE)
     if tiny.any():
         rows.loc[tiny, ["recovered_1", "recovered_5", "recovered_20", "recovered_asof"]] = np.nan
-        why = f"drop under {MIN_DROP_FOR_SHARE:.0%}: recovered shares not shown"
+        why = note("small_drop", limit=f"{MIN_DROP_FOR_SHARE:.0%}")
         rows.loc[tiny, "note"] = [f"{n}; {why}" if n else why for n in rows.loc[tiny, "note"]]
     _provenance_columns(rows, data.table)
     return replace(_result(rows[EVENT_COLUMNS], data, names), notes=tuple(table_notes))
@@ -576,7 +577,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
             row[name] = res[b.key]["return"]
             row["used"] = int(res[b.key]["used"])
             row["missing"] = res[b.key]["missing"]
-        row["source"] = b.source
+        row["source"] = b.source_in(lang)
         rows.append(row)
     out = pd.DataFrame(rows)
     theme_members = {theme: all_members([b for b in baskets if b.theme == theme])
@@ -653,7 +654,7 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
 
 
 #: The note on the benchmark's own row: a market model of the index on itself means nothing.
-BENCHMARK_ROW_NOTE = "the benchmark itself: no beta or CARs"
+BENCHMARK_ROW_NOTE = note("benchmark_row")
 
 
 def _join_notes(*parts: str) -> str:

@@ -26,6 +26,7 @@ from ..data import markets as mk
 from ..data.prices import clean_tickers, service_for
 from ..data.sessions import SessionDate
 from ..errors import InputError, NoDataError, ShockbookError
+from ..notes import note
 from .result import EventTable
 
 #: The columns :func:`per_market` adds to a table's rows (after its own).
@@ -251,12 +252,12 @@ def window_return(series: pd.Series, session: mk.MarketSession) -> tuple[float, 
     Returns ``(fraction, note)``; NaN with why when a close is missing."""
     end = _close_on(series, session.session)
     if np.isnan(end):
-        return np.nan, f"no close on its event session {session.session}"
+        return np.nan, note("no_close_event_session", date=session.session)
     start, on = _close_on_or_before(series, session.previous)
     if on is None:
-        return np.nan, f"no close before {session.session}"
-    note = "" if on == session.previous else f"window from {on} (no close on {session.previous})"
-    return end / start - 1.0, note
+        return np.nan, note("no_close_before", date=session.session)
+    why = "" if on == session.previous else note("window_from", date=on, missing=session.previous)
+    return end / start - 1.0, why
 
 
 def usd_return(local: float, fx: pd.Series, start: dt.date, end: dt.date, quote: str) -> tuple[float, str]:
@@ -331,10 +332,10 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
                 row["error"] = prices.errors.get(t) or NoDataError(f"no {t} prices", ticker=t)
                 rows.append(row)
                 continue
-            local, note = window_return(close[t], session)
+            local, window_note = window_return(close[t], session)
             start, on = _close_on_or_before(close[t], session.previous)
             row.update(window_from=on, window_return=local)
-            notes += [note]
+            notes += [window_note]
             if not g.market.fx:
                 row["window_return_usd"] = local
             elif fx is None:

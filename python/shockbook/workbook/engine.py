@@ -29,11 +29,12 @@ import pandas as pd
 from ..config import Settings
 from ..data.symbols import yahoo_symbol
 from ..errors import DataError, InputError, ShockbookError, shorten
+from ..notes import has_codes
 from ..tables.result import TableResult
 from ..userfiles import check_data_file, check_local_path
 from . import eventtext
 from . import layout as L
-from .i18n import label
+from .i18n import label, render_notes
 from .quotes import mark_quotes
 from .producers import REPORT, REPORT_EVENT, Context, SourceRecord, make_context
 
@@ -181,7 +182,7 @@ def produce(block: L.Block, ctx: Context) -> tuple[TableResult | None, BlockResu
     try:
         table = as_result(block.producer(ctx))
         # a price table's notes (e.g. "YTD not computed: no year-end in the data") go in its heading
-        note = "; ".join(dict.fromkeys(table.notes)) if block.prices else ""
+        note = render_notes("; ".join(dict.fromkeys(table.notes)), ctx.lang) if block.prices else ""
         return table, BlockResult(block.name, len(table.frame), note=note, prices=block.prices,
                                   ticker_errors=row_errors(table.frame))
     except ShockbookError as exc:
@@ -240,6 +241,8 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     top, left, bottom, right = block.owned()
     header_row = top + 1
     rows = project(frame, block.columns) if frame is not None else []
+    # the analysis notes are codes (shockbook.notes): said here in the book's language
+    rows = [[_cell(render_notes(v, ctx.lang)) if has_codes(v) else v for v in r] for r in rows]
     if ctx.lang == "en":  # the report's Korean words in an English book are marked as quotes
         rows = [[mark_quotes(v, ctx.lang) for v in r] for r in rows]
     if frame is None:

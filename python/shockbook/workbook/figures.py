@@ -26,7 +26,8 @@ FIG3_MODELS = {"deepseek_r1": "DeepSeek R1", "openai_o1": "OpenAI o1"}
 
 def metrics(ctx) -> pd.DataFrame:
     """The model metrics table (built-in + the user's file), read once per build."""
-    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file).frame)
+    return ctx.cached("metrics", lambda: ct.model_metrics_table(user_file=ctx.settings.metrics_file,
+                                                                lang=ctx.lang).frame)
 
 
 def metric_name(ctx, metric: str) -> str:
@@ -48,6 +49,17 @@ def qualifier_text(ctx, qualifier: str) -> str:
 
 def _short_source(source: str) -> str:
     return str(source).split(",")[0].split(";")[0].split("(")[0].strip()
+
+
+def display_names(ctx, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``model`` and ``variant`` as the book's language shows them (a technique's
+    name, a variant such as "prompts up to 128k tokens"; product names stay as they are)."""
+    out = frame.copy()
+    for field in ("model", "variant"):
+        if field in out.columns:
+            names = ct.model_labels(ctx.lang, field, user_file=ctx.settings.metrics_file)
+            out[field] = [names.get(v, v) for v in out[field]]
+    return out
 
 
 def unique_labels(frame: pd.DataFrame) -> list[str]:
@@ -72,7 +84,7 @@ def figure_rows(ctx, metric: str, *, ascending: bool = False) -> pd.DataFrame:
     frame = frame[frame["metric"] == metric].drop_duplicates(["model", "variant", "source"], keep="last")
     valued = frame[frame["value"].notna()].sort_values("value", ascending=ascending, kind="stable")
     frame = pd.concat([valued, frame[frame["value"].isna()]]).reset_index(drop=True)
-    frame["label"] = unique_labels(frame)
+    frame["label"] = unique_labels(display_names(ctx, frame))
     frame["qualifier_text"] = [qualifier_text(ctx, q) for q in frame["qualifier"]]
     return frame
 
@@ -91,8 +103,8 @@ def fig_api_price(ctx) -> pd.DataFrame:
     found = [where.get((m, str(v)), ("", "")) for m, v in zip(frame["model"], frame["valid_from"])]
     frame["source"] = [s for s, _ in found]
     frame["source_date"] = [d for _, d in found]
-    frame["label"] = unique_labels(frame)
-    return frame
+    frame["label"] = unique_labels(display_names(ctx, frame))
+    return display_names(ctx, frame)
 
 
 def fig_benchmarks(ctx) -> pd.DataFrame:
@@ -133,7 +145,7 @@ def fig_latency(ctx) -> pd.DataFrame:
 
 def model_metrics(ctx) -> pd.DataFrame:
     """Every metric row, with the metric's display name and the qualifier in the book's language."""
-    frame = metrics(ctx).copy()
+    frame = display_names(ctx, metrics(ctx))
     frame["metric_name"] = [metric_name(ctx, m) for m in frame["metric"]]
     frame["unit_text"] = [unit_text(ctx, u) for u in frame["unit"]]
     frame["qualifier_text"] = [qualifier_text(ctx, q) for q in frame["qualifier"]]

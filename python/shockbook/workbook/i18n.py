@@ -78,3 +78,24 @@ def has_label(key: str) -> bool:
 def published_values() -> tuple[dict[str, str], ...]:
     """The report's key numbers as printed (``data/published.csv``), in file order."""
     return tuple(_rows(PUBLISHED_FILE))
+
+
+def render_notes(text, lang: str):
+    """``text`` with its coded analysis notes (:mod:`shockbook.notes`) said in ``lang``.
+
+    Each code ``c`` is the label ``analysis.c`` of the translation table; list parameters are
+    joined with ``analysis.joiner`` ("a and b", "a, b"). Free text and non-text values are
+    returned as they are.
+
+    Raises
+    ------
+    UnknownNameError
+        A code has no label (add ``analysis.<code>`` with a ko and an en text).
+    """
+    from ..notes import has_codes, render
+
+    if not has_codes(text):
+        return text
+    word = label("analysis.joiner", lang)
+    joiner = f" {word} " if word.isalpha() else f"{word} "
+    return render(text, lambda code: label(f"analysis.{code}", lang), joiner)

@@ -584,7 +584,9 @@ def baskets(ctx: Context) -> EventTable:
     labels = {"theme:infrastructure": ctx.t("theme.infrastructure"), "theme:usage": ctx.t("theme.usage"),
               "spread": ctx.t("theme.spread")}
     frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
-    frame["theme"] = [ctx.t(f"theme.{t}") if t in ("infrastructure", "usage") else t for t in frame["theme"]]
+    themes = {"infrastructure": ctx.t("theme.infrastructure"), "usage": ctx.t("theme.usage"),
+              "infrastructure - usage": ctx.t("theme.spread")}
+    frame["theme"] = [themes.get(t, t) for t in frame["theme"]]
     return table.with_frame(frame)
 
 
@@ -614,7 +616,7 @@ def calendar_grid(ctx: Context) -> TableResult:
 
 
 def calendar_list(ctx: Context) -> TableResult:
-    return _sourced(ct.report_calendar_table(), ctx, "source.table4")
+    return _sourced(ct.report_calendar_table(ctx.lang), ctx, "source.table4")
 
 
 # --- settings, sources, examples -------------------------------------------------------------------

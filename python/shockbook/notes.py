@@ -1,0 +1,83 @@
+"""Analysis notes as codes with parameters: the core says *what* happened, an adapter says it.
+
+The pure core (``analytics/``, ``tables/``) never writes a sentence in a language: a note such
+as "the pre-event close was not regained by 2025-06-30" is recorded as a *code* with its
+*parameters*, ``note("not_regained", date="2025-06-30")``. Notes stay plain text, so they
+travel in a DataFrame's ``note`` column and join with ``"; "`` like any other note::
+
+    ⟦not_regained|date=2025-06-30⟧; ⟦share_capped|raw=-843%|shown=-100%⟧
+
+Each adapter renders them in its reader's language with :func:`render` and the translation
+table (``analysis.<code>`` in ``workbook/data/labels.csv``, see
+:func:`shockbook.workbook.i18n.render_notes`): the workbook in the book's language, the CLI
+in English. Free text next to a code (an error's one-line message) is left as it is.
+
+A list parameter (``dates=["2025-06-19", "2025-06-20"]``) is rendered with the language's
+joiner ("2025-06-19 and 2025-06-20" in English).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+OPEN, CLOSE, SEP, LIST = "⟦", "⟧", "|", "~"
+_CODE = re.compile(r"⟦([a-z][a-z0-9_]*)((?:\|[a-z][a-z0-9_]*=[^|⟧]*)*)⟧")
+#: Characters a parameter value may not carry (they delimit the code): replaced by look-alikes.
+_UNSAFE = str.maketrans({"|": "¦", "⟦": "[", "⟧": "]", "~": "-"})
+
+
+def _value(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return LIST.join(str(v).translate(_UNSAFE) for v in value)
+    return str(value).translate(_UNSAFE)
+
+
+def note(code: str, **params) -> str:
+    """The note ``code`` with ``params`` as text: ``⟦code|name=value|...⟧``.
+
+    Values are turned into text (a list or tuple becomes a list parameter). ``code`` and the
+    names are lower-case identifiers.
+
+    Raises
+    ------
+    ValueError
+        ``code`` or a parameter name is not a lower-case identifier.
+    """
+    for name in (code, *params):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"note code and parameter names are lower-case identifiers, not {name!r}")
+    return OPEN + code + "".join(f"{SEP}{k}={_value(v)}" for k, v in params.items()) + CLOSE
+
+
+def codes(text) -> list[tuple[str, dict[str, str]]]:
+    """The ``(code, params)`` of every coded note in ``text`` (list values joined by ``~``)."""
+    if not isinstance(text, str) or OPEN not in text:
+        return []
+    out = []
+    for match in _CODE.finditer(text):
+        params = dict(part.split("=", 1) for part in match.group(2).split(SEP)[1:])
+        out.append((match.group(1), params))
+    return out
+
+
+def has_codes(text) -> bool:
+    return isinstance(text, str) and OPEN in text
+
+
+def render(text, template: Callable[[str], str], joiner: str) -> str:
+    """``text`` with every coded note replaced by ``template(code).format(**params)``.
+
+    ``template`` returns the sentence of a code with ``{name}`` placeholders (it raises for an
+    unknown code); list parameters are joined with ``joiner``. Anything else in ``text`` is
+    kept as it is; a non-text value is returned unchanged.
+    """
+    if not has_codes(text):
+        return text
+
+    def one(match: re.Match) -> str:
+        params = dict(part.split("=", 1) for part in match.group(2).split(SEP)[1:])
+        params = {k: joiner.join(v.split(LIST)) for k, v in params.items()}
+        return template(match.group(1)).format(**params)
+
+    return _CODE.sub(one, text)
