@@ -244,7 +244,11 @@ def test_rebased_bad_ticker_keeps_its_column():
     assert all(r[2] == "" for r in result[2:])
 
 
-def test_car_table():
+def test_car_table(monkeypatch):
+    """The notes follow the ``lang`` setting (English here; the Korean default below)."""
+    korean = table(call(udfs.SB_CAR, excel_column(["GEV"]), EVENT))
+    assert "추정 구간 시작 이후" in korean["GEV"]["note"]
+    monkeypatch.setenv("SHOCKBOOK_LANG", "en")
     rows = table(call(udfs.SB_CAR, excel_column(["NVDA", "GEV", "nope!"]), EVENT))
     assert rows["NVDA"]["CAR[0,0]"] == pytest.approx(-0.1321, abs=5e-4)
     assert rows["NVDA"]["t[0,0]"] < -4

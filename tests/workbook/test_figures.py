@@ -45,7 +45,7 @@ def test_figure_4_shows_both_gpt4_estimates_with_their_sources(built_values):
     _, rows = _table(built_values, "sb_fig4_training_cost")
     gpt4 = {r["source"]: r for r in rows if r["label"].startswith("GPT-4")}
     assert gpt4["Stanford AI Index Report 2024"]["value_musd"] == pytest.approx(78.4)
-    altman = gpt4["Sam Altman, reported by Wired"]
+    altman = gpt4["Sam Altman (Wired 보도)"]  # the Korean book names the source in Korean
     assert altman["value_musd"] == pytest.approx(100.0) and altman["qualifier_text"] == "이상"
 
 

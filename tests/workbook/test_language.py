@@ -19,6 +19,14 @@ QUOTE = re.compile(r"「[^」]*」")
 METRIC_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 #: English prose: three lower-case words in a row (names are capitalised, tickers upper-case).
 PROSE = re.compile(r"\b[a-z]{2,}\b[ ,;:'-]+\b[a-z]{2,}\b[ ,;:'-]+\b[a-z]{2,}\b")
+#: A title in single quotes ('Trading off compute in training and inference'): a paper's or
+#: an article's name is kept as published, in the language it was published in.
+TITLE = re.compile(r"(?<![A-Za-z])'[^']*'(?![A-Za-z])")
+#: The columns that hold identifiers, not text a reader reads as prose (block, column key):
+#: the Opinions ``id`` (a slug such as ``wsj-cnbc-reuters`` that user rows refer to), the
+#: Settings ``key`` (the setting's name that ``SHOCKBOOK_<KEY>`` and xlwings.conf use) and the
+#: UDF examples' ``formula`` (an Excel formula, typed as it must be typed).
+IDENTIFIER_COLUMNS = {("sb_opinions", "id"), ("sb_settings", "key"), ("sb_examples", "formula")}
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +96,84 @@ def test_units_and_metric_names_of_the_metrics_table_follow_the_book(built_value
     assert not {r["unit_text"] for r in ko} & {"tokens per second", "index points", "seconds"}
     assert {r["unit_text"] for r in en} >= {"tokens per second", "index points"}
     assert {r["metric_name"] for r in ko} >= {"출력 속도", "첫 토큰까지 지연"}
+
+
+def _identifier_cells(lang: str) -> set[tuple[str, int, int]]:
+    """(sheet, row, column) of every cell in an :data:`IDENTIFIER_COLUMNS` column."""
+    out = set()
+    for sheet, block in L.blocks():
+        top, left, bottom, _ = block.owned()
+        for i, column in enumerate(block.columns):
+            if (block.name, column.key) in IDENTIFIER_COLUMNS:
+                out.update((label(sheet.title_key, lang), r, left + i) for r in range(top + 2, bottom + 1))
+    return out
+
+
+#: An error cell: ``#SB!`` and the error's one-line message, which names what failed in
+#: English (the same text the UDF, the CLI and the log show: see errors.py).
+ERROR_CELL = "#SB!"
+
+
+def english_prose(values, lang: str = "ko") -> list[tuple[str, int, int, str]]:
+    """Every cell of ``values`` (sheet -> rows, as calamine reads them) with English prose
+    outside 「report quotes」 and '…'-quoted titles, except the identifier columns and error
+    cells."""
+    skip = _identifier_cells(lang)
+    return [(s, r, c, v[:90]) for s, r, c, v in _cells(values)
+            if (s, r, c) not in skip and not v.startswith(ERROR_CELL)
+            and PROSE.search(TITLE.sub("", QUOTE.sub("", v)))]
+
+
+def test_the_korean_book_has_no_english_prose_in_any_cell(built_values):
+    """Every cell of every sheet of the default (Korean) book, read with calamine, is free of
+    English prose (three lower-case words in a row) outside 「report quotes」 and '…'-quoted
+    titles of papers and articles.
+
+    Exempt, and only these: the xlwings.conf sheet (xlwings' own settings, read by the add-in),
+    the identifier columns of :data:`IDENTIFIER_COLUMNS` (an opinion's id, a setting's key, an
+    example's formula: text a user types, not prose) and an error cell (``#SB! ...``: the
+    error's message is one English text wherever it shows, so that the UDF examples' expected
+    cell equals what the function returns). Notes, sources, model names, units and analysis
+    notes all come from the translation table or from the ``_ko`` fields of the curated data,
+    so none is exempt.
+    """
+    leaks = english_prose(built_values)
+    assert not leaks, f"{len(leaks)} cells of English prose, e.g. {leaks[:15]}"
+
+
+def test_the_prose_check_catches_an_english_note():
+    """The check above can fail: a Korean book with one English note in a notes column, a
+    source in English and an English analysis note is caught three times; quotes, titles and
+    identifiers are not."""
+    opinions, scaling = label("sheet.opinions", "ko"), label("sheet.scaling", "ko")
+    values = {opinions: [[None] * 10 for _ in range(8)], scaling: [["자료: Villalobos & Atkinson, "
+                                                                    "'Trading off compute in training and inference'"]]}
+    values[opinions][5][0] = "wsj-cnbc-reuters"                      # the id column: an identifier
+    values[opinions][5][8] = "Printed as 'WSJ' - three outlets in the report."  # a note in English
+    values[opinions][6][2] = "「the report's own words stay as printed」"
+    values[opinions][6][8] = "pre-event close not regained by 2025-06-30"
+    values[opinions][7][2] = "report p.3 (ANET in the bottom 10)"
+    found = {(r, c) for _, r, c, _ in english_prose(values)}
+    assert found == {(6, 9), (7, 9), (8, 3)}
+
+
+def test_a_refresh_of_the_korean_book_writes_korean_notes(built, tmp_path):
+    """``python -m shockbook refresh`` on a built Korean book (the package patcher, the same
+    engine as the Excel buttons) says the analysis notes, the curated notes and the sources
+    in Korean again: no cell of English prose after the refresh either."""
+    import shutil
+
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "deepseek_shock.xlsm"
+    shutil.copy(built, path)
+    code, err = run_cli(["refresh", "--workbook", str(path), "--offline",
+                         "--snapshot", "../shared/data/prices.csv.gz"],
+                        cwd=ROOT, env={"SHOCKBOOK_CACHE_DIR": str(tmp_path / "cache")})
+    assert code == 0, err
+    book = CalamineWorkbook.from_path(str(path))
+    values = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    assert not english_prose(values), english_prose(values)[:10]
+    texts = {v for _, _, _, v in _cells(values)}
+    assert any(label("analysis.did_not_fall", "ko") in t for t in texts)  # an analysis note
+    assert any(t.startswith("「") is False and "보고서 표기" in t for t in texts)  # a curated note
