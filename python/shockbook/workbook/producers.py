@@ -585,7 +585,7 @@ def baskets(ctx: Context) -> EventTable:
               "spread": ctx.t("theme.spread")}
     frame["label"] = [labels.get(b, lab) for b, lab in zip(frame["basket"], frame["label"])]
     themes = {"infrastructure": ctx.t("theme.infrastructure"), "usage": ctx.t("theme.usage"),
-              "infrastructure - usage": ctx.t("theme.spread")}
+              "infrastructure - usage": ctx.t("theme.spread_pair")}
     frame["theme"] = [themes.get(t, t) for t in frame["theme"]]
     return table.with_frame(frame)
 
@@ -616,7 +616,10 @@ def calendar_grid(ctx: Context) -> TableResult:
 
 
 def calendar_list(ctx: Context) -> TableResult:
-    return _sourced(ct.report_calendar_table(ctx.lang), ctx, "source.table4")
+    table = ct.report_calendar_table(ctx.lang)
+    if ctx.lang == "ko":  # the weekday as the grid's headers say it (월, 화, ...); the English book keeps MON
+        table.frame["weekday"] = [ctx.t(f"col.{d}") for d in table.frame["weekday"]]
+    return _sourced(table, ctx, "source.table4")
 
 
 # --- settings, sources, examples -------------------------------------------------------------------
