@@ -491,15 +491,15 @@ class EventStudy:
             rbar = mean_pairwise_correlation(self.model.residuals[used], min_pair_obs) \
                 if len(used) >= 2 else np.nan
             t_kp = kolari_pynnonen_adjustment(stats["t_bmp"], rbar, stats["n"])
-            note = stats["note"]
+            why = stats["note"]
             if np.isfinite(stats["t_bmp"]) and not np.isfinite(t_kp):
-                note = "; ".join(x for x in (note, "rbar undefined or 1+(n-1)rbar <= 0") if x)
+                why = "; ".join(x for x in (why, note("rbar_undefined")) if x)
             rows.append({
                 "window": label, "n": stats["n"],
                 "mean_car": float(self.car.loc[used, f"CAR{label}"].mean()) if len(used) else np.nan,
                 "mean_scar": stats["mean_scar"], "t_bmp": stats["t_bmp"],
                 "p_bmp": normal_two_sided_p(stats["t_bmp"]), "rbar": rbar, "t_kp": t_kp,
-                "p_kp": normal_two_sided_p(t_kp), "note": note,
+                "p_kp": normal_two_sided_p(t_kp), "note": why,
             })
         return pd.DataFrame(rows).set_index("window")
 
@@ -570,13 +570,13 @@ def event_study(prices: pd.DataFrame, benchmark: str | pd.Series, event: DateLik
         inside = (days >= window[0]) & (days <= window[1])
         if window[0] <= est[1] and window[1] >= est[0]:
             for j in range(n_cols):
-                notes[j].append(f"CAR{label} overlaps the estimation window {window_label(est)}")
+                notes[j].append(note("car_overlaps_estimation", window=label, estimation=window_label(est)))
         if inside.sum() < width:
             car[f"CAR{label}"] = np.nan
             car[f"t{label}"] = np.nan
-            reason = (f"CAR{label} reaches beyond the data (ends {last_session})"
+            reason = (note("car_beyond_data", window=label, end=last_session)
                       if prep.event_pos + window[1] >= len(prep.index)
-                      else f"CAR{label} starts before the data")
+                      else note("car_before_data", window=label))
             for j in range(n_cols):
                 notes[j].append(reason)
             continue
@@ -591,9 +591,9 @@ def event_study(prices: pd.DataFrame, benchmark: str | pd.Series, event: DateLik
         gaps = fitted & np.isnan(block).any(axis=0)
         for j in np.flatnonzero(gaps):
             k = int(np.isnan(block[:, j]).sum())
-            notes[j].append(f"CAR{label}: {k} missing return{'s' if k > 1 else ''}")
+            notes[j].append(note("car_missing_returns" if k > 1 else "car_missing_return", window=label, k=k))
         for j in np.flatnonzero(fitted & ~gaps & ~(var > 0)):
-            notes[j].append(f"t{label}: zero residual variance")
+            notes[j].append(note("t_zero_variance", window=label))
     car["note"] = ["; ".join(dict.fromkeys(n)) for n in notes]
     return EventStudy(model, abnormal, dates, car, windows)
 
@@ -629,12 +629,12 @@ def bmp_test(scar: pd.Series | np.ndarray) -> dict:
     n = int(values.size)
     if n < 2:
         return {"n": n, "mean_scar": float(values.mean()) if n else np.nan, "t_bmp": np.nan,
-                "note": f"need at least 2 stocks with a standardised CAR, have {n}"}
+                "note": note("bmp_too_few", n=n)}
     mean = float(values.mean())
     sd = float(values.std(ddof=1))
     if not sd > 0:
         return {"n": n, "mean_scar": mean, "t_bmp": np.nan,
-                "note": "standardised CARs have no cross-sectional dispersion"}
+                "note": note("bmp_no_dispersion")}
     return {"n": n, "mean_scar": mean, "t_bmp": mean * math.sqrt(n) / sd, "note": ""}
 
 

@@ -594,7 +594,10 @@ def baskets(ctx: Context) -> EventTable:
 
 
 def opinions(ctx: Context) -> TableResult:
-    return _sourced(ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file), ctx, "", ctx.t("asof.report"))
+    table = ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file)
+    # the source type in the book's language (증권사, 기업, ...); the English book shows the code
+    table.frame["source_type"] = [ctx.t(f"source_type.{t}") for t in table.frame["source_type"]]
+    return _sourced(table, ctx, "", ctx.t("asof.report"))
 
 
 def scaling(ctx: Context) -> TableResult:
