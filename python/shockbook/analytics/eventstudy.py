@@ -50,8 +50,10 @@ per-column NaN mask; :func:`naive_market_model_loop` is the per-ticker loop base
 independent check: it uses :func:`numpy.linalg.lstsq` and the matrix form of the variance).
 
 Per-ticker problems (listed late, too few estimation returns, no data before the event,
-missing returns in a CAR window) give NaN plus a ``note``; only arguments that can never be
-valid raise :mod:`shockbook.errors` exceptions.
+missing returns in a CAR window) give NaN plus a ``note``: codes with parameters
+(:mod:`shockbook.notes`, e.g. ``listed_late``, ``too_few_returns``, ``car_missing_returns``) that
+each adapter says in its reader's language. Only arguments that can never be valid raise
+:mod:`shockbook.errors` exceptions.
 """
 
 from __future__ import annotations

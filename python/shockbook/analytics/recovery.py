@@ -47,7 +47,8 @@ def recovery(prices: pd.DataFrame, event: DateLike,
 
       1.0 means fully recovered, above 1 more than recovered, below 0 fell further. It is
       defined only for tickers that fell on the event day (:math:`P_0 < P_{-1}`); for the
-      others it is NaN and ``note`` says "did not fall on the event day".
+      others it is NaN and ``note`` holds the code ``did_not_fall`` ("did not fall on the
+      event day").
 
     Parameters
     ----------
@@ -64,7 +65,9 @@ def recovery(prices: pd.DataFrame, event: DateLike,
         Index ticker; columns ``pre_event_close``, ``event_close``, ``event_return``
         (fraction), ``sessions_to_recover`` (float, NaN = not yet), ``recovered_on``
         (session or NaT), ``last_date`` (last session with data), ``recovered_<h>`` per
-        horizon (fraction), and ``note`` ("" when nothing to report). A horizon beyond the
+        horizon (fraction), and ``note`` ("" when nothing to report; else codes of
+        :mod:`shockbook.notes`, "; "-separated: ``no_close``, ``did_not_fall``,
+        ``not_regained``, ``horizon_beyond_data``, ``no_close_at_horizon``). A horizon beyond the
         data, or a ticker without a close there, gives NaN with a note. A ticker missing the
         pre-event or event close gets NaN everywhere but ``last_date`` and a note.
 
