@@ -86,3 +86,22 @@ def test_an_as_of_before_the_event_is_refused(prices_path, tmp_path):
     settings = Settings(offline=True, snapshot=prices_path, cache_dir=tmp_path)
     with pytest.raises(DateRangeError, match="before the event"):
         dip_screen_table(["NVDA"], "2025-01-27", settings, as_of="2025-01-10")
+
+
+def test_a_drop_under_3_percent_has_no_share_and_says_why(prices_path, tmp_path):
+    # 1/27: MSFT -2.1% (its share was "682%"), AMZN rose; GOOGL -4.2% keeps its (raw) share
+    settings = Settings(offline=True, snapshot=prices_path, cache_dir=tmp_path)
+    rows = dip_screen_table(["MSFT", "AMZN", "GOOGL"], "2025-01-27", settings).frame.set_index("ticker")
+    assert np.isnan(rows.loc["MSFT", "recovered_share"]) and "small_drop" in rows.loc["MSFT", "why"].split()
+    assert "drop under 3%" in rows.loc["MSFT", "note"]
+    assert np.isnan(rows.loc["AMZN", "recovered_share"]) and "no_drop" in rows.loc["AMZN", "why"].split()
+    assert rows.loc["GOOGL", "recovered_share"] < -1  # raw here; the sheet shows -100% and notes the raw value
+
+
+def test_without_a_previous_year_end_the_rows_stay_and_only_the_run_up_is_empty(prices_path, tmp_path):
+    # the data start in January 2024: an event in 2024 has no 2023 year-end close
+    settings = Settings(offline=True, snapshot=prices_path, cache_dir=tmp_path)
+    rows = dip_screen_table(["NVDA", "VST"], "2024-08-05", settings).frame.set_index("ticker")
+    assert rows["ytd_before"].isna().all() and rows["event_return"].notna().all()
+    assert all("no_ytd" in why.split() for why in rows["why"])
+    assert rows["score"].notna().all() and list(rows["rank"].dropna()) != []

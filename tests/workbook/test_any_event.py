@@ -396,3 +396,15 @@ def test_no_chart_is_drawn_over_an_error(books):
     default, _, _ = books("2025-04-07")
     every = [n for n in zipfile.ZipFile(default).namelist() if n.startswith("xl/charts/chart")]
     assert len(others) == len(every) - 6  # every other block's chart is there
+
+
+@pytest.mark.parametrize("event", ["2025-04-07", "2024-08-05", "2024-12-18"])
+def test_the_dip_scatter_shows_every_name_for_any_event(books, event):
+    """Each event gives the scatter another shape (a broad sell-off with later rallies, a one-day
+    volatility shock, an FOMC day): the axes follow the points, so no name falls off the chart."""
+    from test_dip_sheet import assert_every_point_inside, dip_scatter
+
+    out, values, _ = books(event)
+    _, rows = _block_rows(values, "sb_dip_screen")
+    assert len(rows) >= 19
+    assert_every_point_inside(dip_scatter(out), rows)

@@ -47,16 +47,56 @@ def test_score_and_rank_are_formulas_over_the_weight_cells(built):
     assert len([r for r in formulas if r.startswith("B")]) == block.capacity
 
 
-def test_the_scatter_labels_each_point_with_its_ticker(built, built_values):
-    part, root = _sheet_root(built)
-    _, rows = _table(built_values, "sb_dip_screen")
-    with zipfile.ZipFile(built) as z:
+def dip_scatter(book, lang="ko"):
+    """The Dip screen's scatter chart (lxml root) of a built book."""
+    part = sheet_parts(book)[label("sheet.dip", lang)]
+    with zipfile.ZipFile(book) as z:
         drawing = [t for t in _rels(z, part).values() if "drawing" in t][0]
         charts = [etree.fromstring(z.read(t)) for t in _rels(z, drawing).values() if "chart" in t]
     scatter = [c for c in charts if c.find(f".//{{{C}}}scatterChart") is not None]
     assert len(scatter) == 1
+    return scatter[0]
+
+
+def scatter_axes(chart) -> dict[str, tuple[float | None, float | None]]:
+    """``{"x": (min, max), "y": (min, max)}`` as the chart XML fixes them (None: automatic)."""
+    ids = [a.get("val") for a in chart.findall(f".//{{{C}}}scatterChart/{{{C}}}axId")]
+    axes = {a.find(f"{{{C}}}axId").get("val"): a
+            for a in chart.findall(f".//{{{C}}}valAx")}
+    out = {}
+    for name, ax_id in zip(("x", "y"), ids):
+        scaling = axes[ax_id].find(f"{{{C}}}scaling")
+        bound = [scaling.find(f"{{{C}}}{k}") for k in ("min", "max")]
+        out[name] = tuple(float(b.get("val")) if b is not None else None for b in bound)
+    return out
+
+
+def assert_every_point_inside(chart, rows):
+    """Every row with both numbers is a labelled point, strictly inside both axes (a fixed
+    -100%..200% axis hid 7 of 19 names), and the axes show 0."""
+    points = [(r["event_return"], r["since_event"]) for r in rows
+              if isinstance(r["event_return"], float) and isinstance(r["since_event"], float)]
+    assert len(chart.findall(f".//{{{C}}}ser")) == len(points)
+    axes = scatter_axes(chart)
+    for i, name in enumerate(("x", "y")):
+        low, high = axes[name]
+        values = [p[i] for p in points]
+        assert low is not None and high is not None, (name, axes)  # fitted, not left to the reader
+        assert low < min(values) and max(values) < high and low <= 0 <= high, (name, axes, min(values), max(values))
+        assert high - low <= 3 * (max(max(values), 0) - min(min(values), 0)) + 0.1, (name, axes)  # not needlessly wide
+
+
+def test_the_scatter_plots_every_name_inside_axes_fitted_to_the_data(built, built_values):
+    _, rows = _table(built_values, "sb_dip_screen")
+    assert len(rows) >= 19
+    assert_every_point_inside(dip_scatter(built), rows)
+
+
+def test_the_scatter_labels_each_point_with_its_ticker(built, built_values):
+    _, rows = _table(built_values, "sb_dip_screen")
+    scatter = [dip_scatter(built)]
     series = scatter[0].findall(f".//{{{C}}}ser")
-    plotted = [r for r in rows if isinstance(r["recovered_share"], float)]
+    plotted = [r for r in rows if isinstance(r["since_event"], float)]
     assert len(series) == len(plotted) > 10
     names = [s.findtext(f"{{{C}}}tx/{{{C}}}strRef/{{{C}}}f") for s in series]
     assert all(re.search(r"!\$C\$\d+$", n) for n in names)
@@ -100,3 +140,20 @@ def test_libreoffice_computes_the_score_and_rank_the_table_layer_computes(built,
         assert score == pytest.approx(want.loc[row["ticker"], "score"], abs=1e-9), row["ticker"]
         scored.append((score, rank, row["ticker"]))
     assert max(scored)[1] == 1
+
+
+def test_the_share_recovered_follows_the_screens_rule(built_values):
+    """A share only for drops of 3% or more, shown within -100%..+300% with the raw value in the
+    note (the event table's cap), and the rule written above the table."""
+    from shockbook.analytics.dip import DIP_MIN_DROP, SHARE_BOUNDS
+
+    _, rows = _table(built_values, "sb_dip_screen")
+    small = [r for r in rows if -DIP_MIN_DROP < r["event_return"] < 0]
+    assert small and all(r["recovered_share"] in ("", None) for r in small)  # MSFT -2.1%: was "682%"
+    assert all("낙폭 3% 미만" in r["note"] for r in small)
+    shares = [r["recovered_share"] for r in rows if isinstance(r["recovered_share"], float)]
+    assert shares and all(SHARE_BOUNDS[0] <= v <= SHARE_BOUNDS[1] for v in shares)
+    capped = [r for r in rows if isinstance(r["recovered_share"], float) and r["recovered_share"] in SHARE_BOUNDS]
+    assert capped and all(re.search(r"회복 비율 [+-]\d+%: 표시는 [+-]\d+%로 제한", r["note"]) for r in capped)
+    sheet = built_values[label("sheet.dip", "ko")]
+    assert any(label("dip.share_rule", "ko") in row for row in sheet[:12])

@@ -19,8 +19,19 @@ from .returns import event_day_returns
 from .sessions import session_position
 
 #: Smallest event-day drop for which a share recovered is computed (a fraction): below it the
-#: share is noise (a -0.3% day "recovered" 3,500%).
+#: share is noise (a -0.3% day "recovered" 3,500%). The event table's rule.
 MIN_DROP = 0.01
+
+#: The dip screen's smallest drop with a share recovered: 3%, about one and a half ordinary
+#: days of the median watchlist name (daily volatility about 2% in 2024). Under it a name did
+#: not fall more than on a normal day, so it is no dip to buy, and its share is noise: one
+#: ordinary +2% day "recovers" 180% of a 1.1% drop but 67% of a 3% drop.
+DIP_MIN_DROP = 0.03
+
+#: The range a share recovered is shown and scored in (fractions): -100% (fell as far again
+#: after the event) to +300% (won back three times the drop). Beyond it the ratio says more
+#: about the drop's size than about the recovery; the raw value stays in the data.
+SHARE_BOUNDS = (-1.0, 3.0)
 
 
 def asof_session(prices: pd.DataFrame, event, as_of=None) -> pd.Timestamp:
@@ -42,12 +53,13 @@ def asof_session(prices: pd.DataFrame, event, as_of=None) -> pd.Timestamp:
     return index[index <= day][-1]
 
 
-def recovery_since(prices: pd.DataFrame, event, as_of=None) -> pd.DataFrame:
+def recovery_since(prices: pd.DataFrame, event, as_of=None, min_drop: float = MIN_DROP) -> pd.DataFrame:
     """Per ticker: ``event_return`` (previous close -> event close), ``since_event`` (event
     close -> as-of close) and ``recovered_share`` = (as-of close - event close) /
     (previous close - event close): 0 none of the drop won back, 1 all of it, above 1 more.
 
-    ``recovered_share`` is NaN for a name that did not fall by at least :data:`MIN_DROP`.
+    ``recovered_share`` is NaN for a name that did not fall by at least ``min_drop`` (a
+    fraction, default :data:`MIN_DROP`).
     A ticker without a close on the as-of session uses its last close before it.
 
     Returns
@@ -67,7 +79,7 @@ def recovery_since(prices: pd.DataFrame, event, as_of=None) -> pd.DataFrame:
     out["since_event"] = last / at_event - 1.0
     drop = before - at_event
     share = (last - at_event) / drop
-    out["recovered_share"] = share.where(out["event_return"] <= -MIN_DROP)
+    out["recovered_share"] = share.where(out["event_return"] <= -min_drop)
     out["as_of"] = end
     return out
 
@@ -99,10 +111,13 @@ class DipWeights:
 
 def dip_score(event_return, abnormal_return, recovered_share, ytd_before, weights: DipWeights = DipWeights()):
     """The weighted dip score of :class:`DipWeights` (arrays or scalars; NaN terms count 0,
-    a NaN recovered share counts as nothing recovered, more than all of it as all of it)."""
+    a NaN recovered share counts as nothing recovered, more than all of it as all of it, and a
+    share below -100% as -100%: the share is taken within :data:`SHARE_BOUNDS`, as the sheet
+    shows it and its score formula reads it)."""
     drop = -np.nan_to_num(np.asarray(event_return, dtype=float))
     abnormal = -np.nan_to_num(np.asarray(abnormal_return, dtype=float))
-    left = np.maximum(0.0, 1.0 - np.nan_to_num(np.asarray(recovered_share, dtype=float)))
+    share = np.clip(np.nan_to_num(np.asarray(recovered_share, dtype=float)), *SHARE_BOUNDS)
+    left = np.maximum(0.0, 1.0 - share)
     runup = np.nan_to_num(np.asarray(ytd_before, dtype=float))
     return (weights.drop * drop + weights.abnormal * abnormal + weights.unrecovered * drop * left
             - weights.runup * runup)

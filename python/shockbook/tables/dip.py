@@ -20,7 +20,7 @@ from ..analytics import dip as ad
 from ..analytics import ytd_returns
 from ..config import Settings
 from ..data.sessions import SessionDate
-from ..errors import NoDataError, ShockbookError
+from ..errors import DateRangeError, NoDataError, ShockbookError
 from ..tables.result import EventTable
 from .events import _result, abnormal_returns_table, load_event_data, resolve_event
 
@@ -55,8 +55,11 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
         ``frame``: :data:`DIP_COLUMNS`; returns, shares and the score are fractions; ``t_stat`` is the
         market-model t of the event-day abnormal return; ``as_of`` and ``next_earnings`` are
         dates (``next_earnings`` empty, with why in ``note``, when no source lists one);
-        ``why`` holds the notes as codes (``no_drop``, ``small_drop``, ``no_earnings``) for an
-        adapter that shows them in another language.
+        ``why`` holds the notes as codes (``no_drop``, ``small_drop``, ``no_ytd``, ``no_earnings``)
+        for an adapter that shows them in another language. ``recovered_share`` is the raw
+        ratio, NaN for a drop under :data:`shockbook.analytics.dip.DIP_MIN_DROP` (3%); the
+        score takes it within :data:`shockbook.analytics.dip.SHARE_BOUNDS`. Without a previous
+        year-end in the data ``ytd_before`` is NaN (scored 0) and the rows stay.
         A ticker without prices keeps its row, with the error in ``error``.
 
     Raises
@@ -77,8 +80,11 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
     served = [t for t in names if t in data.prices.columns and data.prices[t].notna().any()]
     frame = data.prices[served]
     ts = data.event.timestamp
-    measures = ad.recovery_since(frame, ts, as_of)
-    runup = ytd_returns(frame, ts)
+    measures = ad.recovery_since(frame, ts, as_of, min_drop=ad.DIP_MIN_DROP)
+    try:
+        runup = ytd_returns(frame, ts)
+    except DateRangeError:  # no previous year-end in the data: the run-up stays empty (scored 0), rows stay
+        runup = pd.Series(np.nan, index=frame.columns)
     car = abnormal_returns_table(served, ev, settings, benchmark).frame.set_index("ticker") if served else None
     after = ev.session + dt.timedelta(days=1)
     rows = []
@@ -94,12 +100,15 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
         if car is not None and t in car.index:
             row["abnormal_return"] = car.loc[t, "CAR[0,0]"]
             row["t_stat"] = car.loc[t, "t[0,0]"]
-        notes, why = [], []  # why: the notes as codes (no_drop, small_drop, no_earnings) for translation
+        notes, why = [], []  # why: the notes as codes (no_drop, small_drop, no_ytd, no_earnings) for translation
         if pd.isna(m["recovered_share"]):
             no_drop = m["event_return"] >= 0
             why.append("no_drop" if no_drop else "small_drop")
             notes.append("no drop on the event day: no share recovered" if no_drop
-                         else f"drop under {ad.MIN_DROP:.0%}: no share recovered")
+                         else f"drop under {ad.DIP_MIN_DROP:.0%}: no share recovered")
+        if pd.isna(runup.get(t)):
+            why.append("no_ytd")
+            notes.append("no close before the event's year start in the data: run-up not computed (scored 0)")
         try:
             found = next_earnings_date(t, settings, as_of=after)
             row["next_earnings"], row["earnings_source"] = found["date"], found["source"]

@@ -142,10 +142,13 @@ def _scatter(ws, block: L.Block, spec: L.Chart, lang: str, n: int) -> ScatterCha
     chart.width, chart.height = spec.width, spec.height
     chart.x_axis.title = block.column(spec.x).header(lang)
     chart.y_axis.title = block.column(spec.series[0]).header(lang)
+    xs, ys = [], []
     for r in range(header_row + 1, header_row + n + 1):
         x, y = ws.cell(row=r, column=x_col).value, ws.cell(row=r, column=y_col).value
         if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             continue
+        xs.append(x)
+        ys.append(y)
         series = Series(Reference(ws, min_col=y_col, min_row=r), Reference(ws, min_col=x_col, min_row=r),
                         title_from_data=False)
         series.tx = None
@@ -155,6 +158,8 @@ def _scatter(ws, block: L.Block, spec: L.Chart, lang: str, n: int) -> ScatterCha
         series.tx = SeriesLabel(strRef=StrRef(f"'{ws.title}'!${L.column_letter(name_col)}${r}"))
         series.marker.symbol = "circle"
         series.marker.size = 7
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=MARKER_COLOUR)  # drawn by every reader
+        series.marker.graphicalProperties.line.solidFill = MARKER_COLOUR
         series.graphicalProperties.line.noFill = True
         series.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False, showCatName=False,
                                      showPercent=False, dLblPos="r")
@@ -166,8 +171,35 @@ def _scatter(ws, block: L.Block, spec: L.Chart, lang: str, n: int) -> ScatterCha
         if fmt:
             axis.number_format = fmt
             axis.numFmt.sourceLinked = False
+    chart.x_axis.axPos = "b"
     chart.x_axis.tickLblPos = "low"
     chart.y_axis.tickLblPos = "low"
-    if spec.y_range is not None:  # keep a few outliers (a 4% drop "recovered" 1,700%) from flattening the rest
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = spec.y_range
+    if spec.fit and xs:  # every point and its label inside the plot, whatever the event
+        for axis, values, right in ((chart.x_axis, xs, LABEL_ROOM), (chart.y_axis, ys, 0.0)):
+            axis.scaling.min, axis.scaling.max, axis.majorUnit = padded_bounds(values, extra_high=right)
     return chart
+
+
+#: The scatter's marker colour (a filled circle: a marker without a fill is invisible in LibreOffice).
+MARKER_COLOUR = "2E75B6"
+#: Padding of a fitted axis beyond its extreme points, as a share of the points' span.
+AXIS_PADDING = 0.08
+#: Extra room right of the rightmost point of a fitted x axis for its label (a share of the span).
+LABEL_ROOM = 0.12
+#: Tick steps a fitted axis chooses from (fractions: 1% .. 500%), about five ticks per axis.
+_NICE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # whole percents under a "0%" format
+
+
+def padded_bounds(values, padding: float = AXIS_PADDING, extra_high: float = 0.0) -> tuple[float, float, float]:
+    """``(min, max, step)`` of an axis that shows every value in ``values`` (fractions) and 0,
+    padded by ``padding`` of their span below and ``padding + extra_high`` above, rounded
+    outwards to a tick ``step`` that gives about five ticks.
+
+    >>> padded_bounds([-0.28, -0.02])
+    (-0.35, 0.05, 0.05)
+    """
+    low, high = min(min(values), 0.0), max(max(values), 0.0)
+    span = max(high - low, 0.01)
+    low, high = low - padding * span, high + (padding + extra_high) * span
+    step = next((s for s in _NICE_STEPS if (high - low) / s <= 8), _NICE_STEPS[-1])
+    return (round(math.floor(low / step) * step, 10), round(math.ceil(high / step) * step, 10), step)

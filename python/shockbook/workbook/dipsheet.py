@@ -35,6 +35,7 @@ def weight_rows(ctx) -> pd.DataFrame:
 def dip_screen(ctx):
     from ..tables.dip import dip_screen_table
     from ..tables.earnings import source_text
+    from .recovery_view import shown_shares
 
     names = ctx.names()
     from .producers import _watchlist_table
@@ -47,6 +48,8 @@ def dip_screen(ctx):
         frame["note"] = ["; ".join(ctx.t(f"dip.why.{code}") for code in str(why).split()) if isinstance(why, str) and why
                          else "" for why in frame["why"]]
     frame["earnings_source"] = [source_text(s, ctx.lang) if isinstance(s, str) else s for s in frame["earnings_source"]]
+    # the share as the event table shows it: within -100%..+300%, the raw value in the note
+    frame["recovered_share"], frame["note"] = shown_shares(frame["recovered_share"], frame["note"], ctx.lang)
     return table.with_frame(frame)
 
 

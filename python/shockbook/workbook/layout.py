@@ -123,7 +123,7 @@ class Chart:
     name: str = ""
     labels: str | None = None  # scatter: the column whose text labels each point (one series per row)
     x_format: str | None = None
-    y_range: tuple[float, float] | None = None  # fixed value-axis bounds (points outside are not drawn)
+    fit: bool = False  # scatter: both axes from the plotted points, padded, 0 included (every point and label visible)
 
 
 @dataclass(frozen=True)
@@ -312,9 +312,10 @@ LAYOUT: tuple[Sheet, ...] = (
                C("t_stat", NUM2), C("ytd_before", **_SIGNED_PCT), C("recovered_share", PCT0),
                C("since_event", **_SIGNED_PCT), C("as_of", DATE), C("next_earnings", DATE),
                C("earnings_source", width=14), C("note", wrap=True, width=36), C("error", wrap=True, width=24)),
-              DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("recovered_share",), anchor="Q4",
-                                          width=17, height=11, y_format="0%", x_format="0%", name="dip",
-                                          labels="ticker", y_range=(-1.0, 2.0)),), prices=True),
+              # the return since the event, not the share recovered: a ratio that explodes for small drops
+              DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("since_event",), anchor="Q4",
+                                          width=19, height=14, y_format="0%", x_format="0%", name="dip",
+                                          labels="ticker", fit=True),), prices=True),
     ), freeze="E14", widths=(("B", 11),)),
     Sheet("baskets", blocks=(
         Block("sb_baskets", "A5", p.baskets,
