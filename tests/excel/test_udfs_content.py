@@ -269,10 +269,20 @@ def test_next_earnings_and_eps_surprise_from_the_cache(offline):
     assert call(udfs.SB_EPS_SURPRISE, "MSFT", "2025-01-30") == [[pytest.approx(0.0386)]]
 
 
+def test_next_earnings_after_a_date_comes_from_the_reports_calendar_offline():
+    # nothing cached and no network: the report's table 4 lists NVDA on 2025-02-26
+    (found,) = call(udfs.SB_NEXT_EARNINGS, "NVDA", "2025-01-27")[0]
+    assert found.date() == dt.date(2025, 2, 26)
+    (found,) = call(udfs.SB_NEXT_EARNINGS, "NVDA", excel_date(dt.date(2025, 1, 27)))[0]
+    assert found.date() == dt.date(2025, 2, 26)
+
+
 @pytest.mark.parametrize(
     "func, args, message",
     [
         ("SB_NEXT_EARNINGS", ("NVDA",), "#SB! no earnings date for NVDA on or after"),
+        ("SB_NEXT_EARNINGS", ("NVDA", "2026-01-01"), "#SB! no earnings date for NVDA on or after 2026-01-01"),
+        ("SB_NEXT_EARNINGS", ("NVDA", "soon"), "#SB! as_of 'soon' is not a date"),
         ("SB_NEXT_EARNINGS", (excel_column(["A", "B"]),), "#SB! ticker must be one ticker"),
         ("SB_EPS_SURPRISE", ("MSFT",), "#SB! no earnings dates for MSFT offline"),
         ("SB_EPS_SURPRISE", ("MSFT", "soon"), "#SB! date 'soon' is not a date"),
@@ -295,7 +305,7 @@ def test_earnings_helpers_errors(func, args, message):
                          ("cache_hit_share", True), ("reference", True)]),
         ("SB_COMPUTE_SPLIT", [("k_or_technique", False)]),
         ("SB_EARNINGS_GRID", [("month", False), ("tickers", True)]),
-        ("SB_NEXT_EARNINGS", [("ticker", False)]),
+        ("SB_NEXT_EARNINGS", [("ticker", False), ("as_of", True)]),
         ("SB_EPS_SURPRISE", [("ticker", False), ("date", True)]),
     ],
 )

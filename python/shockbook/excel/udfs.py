@@ -659,18 +659,20 @@ def SB_EARNINGS_GRID(month, tickers=None):
     return _fit(out, lambda row, col: _pointer("sb_calendar_grid", settings.lang))
 
 
-@udf(args={"ticker": TICKER})
-def SB_NEXT_EARNINGS(ticker):
+@udf(args={"ticker": TICKER, "as_of": OPTIONAL_DATE})
+def SB_NEXT_EARNINGS(ticker, as_of=None):
     """The next earnings date of a ticker (Yahoo, else the cache, else the report's table 4).
 
     Parameters
     ----------
     ticker : text
         One ticker, e.g. NVDA.
+    as_of : date, optional
+        The first date on or after this day (e.g. the event date); default today.
     """
     from ..tables.earnings import next_earnings_date
 
-    found = next_earnings_date(ticker, _settings())
+    found = next_earnings_date(ticker, _settings(), as_of=as_of)
     return dt.datetime.combine(found["date"], dt.time())
 
 

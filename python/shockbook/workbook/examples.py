@@ -46,6 +46,9 @@ class Example:
     ko: str
     en: str
     unit: str = "number"  # how the expected value is formatted (engine.UNIT_FORMATS)
+    #: the function needs the network by nature (no offline source has its data): a build that
+    #: cannot compute it shows :data:`NETWORK_ONLY` (in the book's language), not an error
+    network: bool = False
 
     def formula(self, lang: str) -> str:
         return f"={self.function}({','.join(_literal(a, lang) for a in self.args)})"
@@ -185,7 +188,8 @@ def _grid(ctx, args):
 def _next_earnings(ctx, args):
     from ..tables.earnings import next_earnings_date
 
-    return None, None, dt.datetime.combine(next_earnings_date(args[0], ctx.settings)["date"], dt.time())
+    found = next_earnings_date(args[0], ctx.settings, as_of=args[1] if len(args) > 1 else None)
+    return None, None, dt.datetime.combine(found["date"], dt.time())
 
 
 def _eps(ctx, args):
@@ -233,11 +237,17 @@ EXAMPLES: tuple[Example, ...] = (
             "k=1 일 때 최적 훈련 비중", "Optimal training share at k = 1", unit="pct"),
     Example("SB_EARNINGS_GRID", (MONTH,), _grid,
             "표4 달력 (설정의 월), 첫 주 월요일", "Table 4's calendar (the Settings month), first Monday", unit="text"),
-    Example("SB_NEXT_EARNINGS", ("NVDA",), _next_earnings,
-            "엔비디아 다음 실적 발표일", "Nvidia's next earnings date", unit="date"),
+    Example("SB_NEXT_EARNINGS", ("NVDA", EVENT), _next_earnings,
+            "엔비디아의 이벤트일 이후 첫 실적 발표일 (오프라인: 보고서 표4)",
+            "Nvidia's first earnings date after the event date (offline: the report's table 4)", unit="date"),
     Example("SB_EPS_SURPRISE", ("MSFT", "2025-01-29"), _eps,
-            "마이크로소프트 1/29 실적의 EPS 서프라이즈", "Microsoft's EPS surprise on 1/29", unit="pct"),
+            "마이크로소프트 1/29 실적의 EPS 서프라이즈 (EPS 추정·실적치는 Yahoo에만 있음)",
+            "Microsoft's EPS surprise on 1/29 (EPS estimates and actuals come from Yahoo only)",
+            unit="pct", network=True),
 )
+
+#: The expected-result label of a :attr:`Example.network` example the build could not compute.
+NETWORK_ONLY = "example.network_only"
 
 
 def example_rows(ctx) -> list[dict]:
@@ -248,8 +258,8 @@ def example_rows(ctx) -> list[dict]:
         args = resolve(ex.args, ctx)
         try:
             row, column, value = ex.expect(ctx, args)
-        except ShockbookError as exc:
-            row, column, value = None, None, exc.cell_text()
+        except ShockbookError as exc:  # a network function offline says so plainly; others show the error
+            row, column, value = None, None, ctx.t(NETWORK_ONLY) if ex.network else exc.cell_text()
         if row is None:
             shows = ctx.t("example.single")
         else:
