@@ -408,3 +408,20 @@ def test_the_dip_scatter_shows_every_name_for_any_event(books, event):
     _, rows = _block_rows(values, "sb_dip_screen")
     assert len(rows) >= 19
     assert_every_point_inside(dip_scatter(out), rows)
+
+
+@pytest.mark.parametrize("event", ["2025-04-07", "2024-08-05", "2024-12-18"])
+def test_every_example_has_a_result_for_any_event(books, event):
+    """The examples follow the book's event (Settings cells) yet never show an error as the
+    expected result: a literal as-of before another event's day refused the dip screen, and
+    the next earnings date after a later event is in no offline calendar."""
+    from shockbook.workbook.examples import NETWORK_ONLY
+
+    _, values, _ = books(event)
+    _, rows = _block_rows(values, "sb_examples")
+    assert len(rows) >= 18
+    bad = [(r["formula"], r["expected"]) for r in rows
+           if r["expected"] in ("", None) or (isinstance(r["expected"], str) and r["expected"].startswith("#SB!"))
+           or (isinstance(r["expected"], str) and NAN.search(r["expected"]))]
+    assert not bad, bad
+    assert [r["formula"][:16] for r in rows if r["expected"] == label(NETWORK_ONLY, "ko")] == ["=SB_EPS_SURPRISE"]

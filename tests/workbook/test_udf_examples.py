@@ -40,8 +40,9 @@ def _cell(values, address: str):
 def _excel_arg(arg, values, lang):
     if arg is None:
         return MISSING
-    if isinstance(arg, Setting):
-        return _cell(values, arg.address(lang))
+    if isinstance(arg, Setting):  # an empty cell reaches a UDF as None (calamine reads "")
+        value = _cell(values, arg.address(lang))
+        return None if value == "" else value
     if isinstance(arg, tuple):
         return excel_range([list(a) for a in arg] if arg and isinstance(arg[0], tuple) else [list(arg)])
     return arg

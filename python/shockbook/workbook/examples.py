@@ -77,7 +77,7 @@ def resolve(args: tuple, ctx) -> list:
     return [values[a.key] if isinstance(a, Setting) else a for a in args]
 
 
-EVENT, LANG, MONTH = Setting("event_date"), Setting("lang"), Setting("calendar_month")
+EVENT, LANG, MONTH, ASOF = Setting("event_date"), Setting("lang"), Setting("calendar_month"), Setting("as_of")
 
 
 def _event(ctx, args):
@@ -96,8 +96,9 @@ def _ev_returns(ctx, args):
 def _dip(ctx, args):
     from ..tables.dip import dip_screen_table
 
-    table = dip_screen_table(list(args[0]), _event(ctx, args), ctx.settings, as_of=args[2]).frame
-    return 0, "recovered_share", float(table["recovered_share"].iloc[0])
+    as_of = args[2] if len(args) > 2 and args[2] not in ("", None) else None  # an empty Settings cell: the last close
+    table = dip_screen_table(list(args[0]), _event(ctx, args), ctx.settings, as_of=as_of).frame
+    return 0, "since_event", float(table["since_event"].iloc[0])  # defined for every event (a share is not)
 
 
 def _period_return(ctx, args):
@@ -208,11 +209,13 @@ EXAMPLES: tuple[Example, ...] = (
             "세 가격을 첫 값=100으로 환산: 둘째 값 55 → 110", "Rebase three prices to 100 at the first: 55 → 110"),
     Example("SB_EVENT_RETURNS", (("NVDA", "AVGO"), EVENT), _ev_returns,
             "두 종목의 이벤트일 수익률 표 (설정의 이벤트일)", "Event-day returns of two tickers (the Settings event date)", unit="pct"),
-    Example("SB_DIP_SCREEN", (("NVDA", "AVGO", "VST"), EVENT, "2025-02-14"), _dip,
-            "저가매수 스크린: 가장 크게 하락한 종목(VST)의 2/14까지 낙폭 회복 비율",
-            "Dip screen: the worst-hit name's (VST) share of the drop recovered by 2/14", unit="pct"),
-    Example("SB_RETURN", ("NVDA", "2025-01-24", EVENT), _period_return,
-            "엔비디아 1/24 종가 → 이벤트일 종가 수익률", "Nvidia's return from the 1/24 close to the event-day close", unit="pct"),
+    Example("SB_DIP_SCREEN", (("NVDA", "AVGO", "VST"), EVENT, ASOF), _dip,
+            "저가매수 스크린: 가장 크게 하락한 종목(첫 행)의 이벤트 후 수익률 (설정의 기준일까지, 비어 있으면 최근 종가)",
+            "Dip screen: the worst-hit name's (first row) return since the event (to the Settings as-of, "
+            "else the last close)", unit="pct"),
+    Example("SB_RETURN", ("NVDA", "2025-01-24", "2025-01-27"), _period_return,  # literal: any book's event
+            "엔비디아 1/24 종가 → 1/27 종가 수익률 (보고서의 이벤트)", "Nvidia's return from the 1/24 close to the 1/27 close "
+            "(the report's event)", unit="pct"),
     Example("SB_BREADTH", (EVENT,), _breadth(10, "summary", "down"),
             "이벤트일 하락 종목 수 (설정의 유니버스)", "Decliners on the event day (the Settings universe)", unit="count"),
     Example("SB_WORST", (EVENT, 3), _breadth(3, "worst", "ticker"),
@@ -237,9 +240,11 @@ EXAMPLES: tuple[Example, ...] = (
             "k=1 일 때 최적 훈련 비중", "Optimal training share at k = 1", unit="pct"),
     Example("SB_EARNINGS_GRID", (MONTH,), _grid,
             "표4 달력 (설정의 월), 첫 주 월요일", "Table 4's calendar (the Settings month), first Monday", unit="text"),
-    Example("SB_NEXT_EARNINGS", ("NVDA", EVENT), _next_earnings,
-            "엔비디아의 이벤트일 이후 첫 실적 발표일 (오프라인: 보고서 표4)",
-            "Nvidia's first earnings date after the event date (offline: the report's table 4)", unit="date"),
+    # after the report's event day, inside the report's calendar: table 4 answers offline, Yahoo online
+    Example("SB_NEXT_EARNINGS", ("NVDA", "2025-01-27"), _next_earnings,
+            "보고서 이벤트일(1/27) 이후 엔비디아의 첫 실적 발표일 (오프라인: 보고서 표4)",
+            "Nvidia's first earnings date after the report's event day, 1/27 (offline: the report's table 4)",
+            unit="date"),
     Example("SB_EPS_SURPRISE", ("MSFT", "2025-01-29"), _eps,
             "마이크로소프트 1/29 실적의 EPS 서프라이즈 (EPS 추정·실적치는 Yahoo에만 있음)",
             "Microsoft's EPS surprise on 1/29 (EPS estimates and actuals come from Yahoo only)",
