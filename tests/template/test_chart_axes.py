@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shockbook.template.charts import padded_bounds
+from shockbook.workbook.axes import padded_bounds
 
 
 @pytest.mark.parametrize(

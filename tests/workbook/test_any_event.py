@@ -425,3 +425,18 @@ def test_every_example_has_a_result_for_any_event(books, event):
            or (isinstance(r["expected"], str) and NAN.search(r["expected"]))]
     assert not bad, bad
     assert [r["formula"][:16] for r in rows if r["expected"] == label(NETWORK_ONLY, "ko")] == ["=SB_EPS_SURPRISE"]
+
+
+def test_a_patched_refresh_refits_the_dip_scatter_to_the_new_points(books, tmp_path):
+    """The package patcher keeps the charts; the dip scatter's axes, fitted at build to the
+    points as of the last close, follow the points as of an earlier date after the refresh."""
+    from test_dip_sheet import assert_every_point_inside, dip_scatter, scatter_axes
+
+    path, _, _ = books("2025-04-07")
+    before = scatter_axes(dip_scatter(path))
+    code, err = _refresh(path, tmp_path / "book.xlsm", "--as-of", "2025-04-09")  # the +9.5% rally day
+    assert code == 0, err
+    _, rows = _block_rows(_calamine(tmp_path / "book.xlsm"), "sb_dip_screen")
+    after = dip_scatter(tmp_path / "book.xlsm")
+    assert scatter_axes(after) != before
+    assert_every_point_inside(after, rows)

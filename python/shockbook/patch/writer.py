@@ -34,6 +34,7 @@ from openpyxl.utils.datetime import from_excel
 from ..errors import InputError
 from ..limits import check_package
 from ..workbook import layout as L
+from ..workbook.axes import LABEL_ROOM, padded_bounds
 from ..workbook.i18n import label
 from .package import (CALC_CHAIN_REL, CONTENT_TYPES, CORE_PART, MAIN_NS, R_NS, REL, WORKBOOK_PART,
                       ZipPackage, rels_part)
@@ -460,9 +461,55 @@ class PackageWriter:
                         titles = {label(spec.title, lang) for spec in block.charts for lang in ("ko", "en")}
                         if title in titles:
                             self.charts += 1
-                            if self._retarget(root, table):
+                            retargeted = self._retarget(root, table)
+                            if self._fit_axes(root, sheet, block, table) or retargeted:
                                 self.package.touch(chart)
                             break
+
+    def _fit_axes(self, root, sheet: str, block: L.Block, table: Table) -> bool:
+        """A fitted scatter's axes follow the refreshed points (:func:`padded_bounds`, as the
+        build fits them), so no point falls outside an axis fitted to the old data."""
+        spec = next((s for s in block.charts if s.fit), None)
+        scatter = root.find(f".//{_q('scatterChart', CHART_NS)}")
+        if spec is None or scatter is None:
+            return False
+        keys, data = [c.key for c in block.columns], self._sheet(sheet)
+        points = []
+        for r in range(table.top + 1, table.bottom + 1):
+            x = self._value(data.cell(r, table.left + keys.index(spec.x)))
+            y = self._value(data.cell(r, table.left + keys.index(spec.series[0])))
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (x, y)):
+                points.append((x, y))
+        if not points:
+            return False
+        axes = {ax.find(_q("axId", CHART_NS)).get("val"): ax for ax in root.iter(_q("valAx", CHART_NS))}
+        ids = [a.get("val") for a in scatter.findall(_q("axId", CHART_NS))]
+        changed = False
+        for ax_id, values, extra in zip(ids, zip(*points), (LABEL_ROOM, 0.0)):
+            low, high, step = padded_bounds(values, extra_high=extra)
+            axis = axes.get(ax_id)
+            scaling = axis.find(_q("scaling", CHART_NS)) if axis is not None else None
+            if scaling is None:
+                continue
+            for tag, value in (("majorUnit", step), ("max", high), ("min", low)):
+                parent = axis if tag == "majorUnit" else scaling
+                found = parent.find(_q(tag, CHART_NS))
+                if found is None and tag == "majorUnit":
+                    continue  # readers choose the ticks
+                if found is None:  # max before min, both after orientation (CT_Scaling's order)
+                    found = etree.Element(_q(tag, CHART_NS))
+                    anchor = scaling.find(_q("max", CHART_NS)) if tag == "min" else None
+                    if anchor is None:
+                        anchor = scaling.find(_q("orientation", CHART_NS))
+                    if anchor is not None:
+                        anchor.addnext(found)
+                    else:
+                        scaling.insert(0, found)
+                text = repr(float(value))
+                if found.get("val") != text:
+                    found.set("val", text)
+                    changed = True
+        return changed
 
     def _retarget(self, root, table: Table) -> bool:
         """Make the chart's series ranges over ``table``'s columns end at its last row."""

@@ -12,6 +12,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils.cell import range_boundaries
 
 from ..workbook import layout as L
+from ..workbook.axes import LABEL_ROOM, padded_bounds
 from ..workbook.i18n import label
 from .buttons import column_points, row_points
 
@@ -182,24 +183,3 @@ def _scatter(ws, block: L.Block, spec: L.Chart, lang: str, n: int) -> ScatterCha
 
 #: The scatter's marker colour (a filled circle: a marker without a fill is invisible in LibreOffice).
 MARKER_COLOUR = "2E75B6"
-#: Padding of a fitted axis beyond its extreme points, as a share of the points' span.
-AXIS_PADDING = 0.08
-#: Extra room right of the rightmost point of a fitted x axis for its label (a share of the span).
-LABEL_ROOM = 0.12
-#: Tick steps a fitted axis chooses from (fractions: 1% .. 500%), about five ticks per axis.
-_NICE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # whole percents under a "0%" format
-
-
-def padded_bounds(values, padding: float = AXIS_PADDING, extra_high: float = 0.0) -> tuple[float, float, float]:
-    """``(min, max, step)`` of an axis that shows every value in ``values`` (fractions) and 0,
-    padded by ``padding`` of their span below and ``padding + extra_high`` above, rounded
-    outwards to a tick ``step`` that gives about five ticks.
-
-    >>> padded_bounds([-0.28, -0.02])
-    (-0.35, 0.05, 0.05)
-    """
-    low, high = min(min(values), 0.0), max(max(values), 0.0)
-    span = max(high - low, 0.01)
-    low, high = low - padding * span, high + (padding + extra_high) * span
-    step = next((s for s in _NICE_STEPS if (high - low) / s <= 8), _NICE_STEPS[-1])
-    return (round(math.floor(low / step) * step, 10), round(math.ceil(high / step) * step, 10), step)
