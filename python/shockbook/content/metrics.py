@@ -150,6 +150,12 @@ def blended_price(input_price: float, output_price: float) -> float:
     return (BLEND_INPUT_WEIGHT * input_price + BLEND_OUTPUT_WEIGHT * output_price) / total
 
 
+def _blend_source(input_source: str, output_source: str, lang: str = "en") -> str:
+    """The source of a blended price: the sources of its two point prices (the blend is CALC)."""
+    named = " + ".join(dict.fromkeys(s for s in (input_source, output_source) if s))
+    return f"{named} " + ("(계산: (3 x 입력 + 1 x 출력) / 4)" if lang == "ko" else "(CALC: (3 x input + 1 x output) / 4)")
+
+
 def _blended_rows(rows: tuple[Metric, ...]) -> list[Metric]:
     """One CALC blended-price row per (model, variant, valid_from) with both point prices."""
     prices: dict[tuple[str, str, str], dict[str, Metric]] = {}
@@ -171,14 +177,14 @@ def _blended_rows(rows: tuple[Metric, ...]) -> list[Metric]:
                 value=blended_price(inp.value, outp.value),
                 qualifier="",
                 unit=inp.unit,
-                source="shockbook CALC: (3 x input + 1 x output) / 4 on the price rows above",
+                source=_blend_source(inp.source, outp.source),
                 source_date=max(inp.source_date, outp.source_date),
                 valid_from=inp.valid_from,
                 flags=("CALC", *inherited),
                 note=f"From input {inp.value:g} and output {outp.value:g} {inp.unit}.",
                 origin="computed",
                 model_ko=inp.model_ko, variant_ko=inp.variant_ko,
-                source_ko="shockbook 계산: 위 가격 행의 (3 x 입력 + 1 x 출력) / 4",
+                source_ko=_blend_source(inp.source_ko or inp.source, outp.source_ko or outp.source, "ko"),
                 note_ko=f"입력 {inp.value:g}, 출력 {outp.value:g} (100만 토큰당 달러) 기준.",
             )
         )

@@ -189,7 +189,7 @@ def _result(frame: pd.DataFrame, data: EventData, tickers: Iterable[str] | None 
     return EventTable(
         frame,
         errors={t: e for t, e in data.table.errors.items() if wanted is None or t in wanted},
-        provenance={t: p.label() for t, p in data.table.provenance.items()},
+        provenance=dict(data.table.provenance),
         event=data.event.session.isoformat(),
         event_requested=data.event.requested.isoformat(),
         session_note=data.event.note,
@@ -333,7 +333,7 @@ def shared_event_returns(groups: Sequence[Sequence[str]], event, settings: Setti
         rows = whole.frame.iloc[[at[t] for t in names]].reset_index(drop=True)
         out[group] = replace(
             whole, frame=rows, errors={t: e for t, e in whole.errors.items() if t in names},
-            provenance={t: preloaded.provenance[t].label() for t in wanted if t in preloaded.provenance})
+            provenance={t: preloaded.provenance[t] for t in wanted if t in preloaded.provenance})
     return out
 
 

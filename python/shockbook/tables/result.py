@@ -29,14 +29,16 @@ class TableResult:
         ``{ticker or name: ShockbookError}`` for entries the table could not place or serve
         (a content table lists the user's rejected rows in ``rejected`` instead).
     provenance:
-        ``{ticker or part: label}``: where the numbers come from (source, price basis, as-of).
+        ``{ticker or part: Provenance or label}``: where the numbers come from. A price table
+        gives each series' :class:`~shockbook.data.types.Provenance` (source, price basis,
+        as-of); others a short text (``"published"``).
     notes:
         Lines the adapter shows under the table (corrections, moved dates, skipped parts).
     """
 
     frame: pd.DataFrame
     errors: Mapping[str, ShockbookError] = field(default_factory=dict)
-    provenance: Mapping[str, str] = field(default_factory=dict)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
     def with_frame(self, frame: pd.DataFrame) -> "TableResult":

@@ -29,7 +29,7 @@ def weight_rows(ctx) -> pd.DataFrame:
 
     frame = pd.DataFrame([dict(item=ctx.t(f"dip.w_{key}"), value=float(getattr(defaults, key)))
                           for key, _ in SCORE_TERMS])
-    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.input"))
 
 
 def dip_screen(ctx):

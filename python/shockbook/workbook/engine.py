@@ -35,6 +35,7 @@ from ..userfiles import check_data_file, check_local_path
 from . import eventtext
 from . import layout as L
 from .i18n import label, render_notes
+from .provenance import describe
 from .quotes import mark_quotes
 from .producers import REPORT, REPORT_EVENT, Context, SourceRecord, make_context
 
@@ -129,18 +130,19 @@ def as_result(out: TableResult | pd.DataFrame) -> TableResult:
     return out if isinstance(out, TableResult) else TableResult(out)
 
 
-def _provenance(table: TableResult) -> tuple[str, str]:
-    """(source, as_of) of a producer's table, from its provenance or its source column."""
+def _provenance(table: TableResult, ctx: Context) -> tuple[str, str]:
+    """(source, as_of) of a producer's table for its Sources row: the source it names (curated
+    content, inputs), its price provenance (source, price basis, as-of: see
+    :func:`.provenance.describe`; both when it names a source and used prices), or its own
+    source column."""
     frame = table.frame
+    field = str(getattr(table, "price_field", "") or ctx.settings.price_field)
+    prices, as_of = describe(table.provenance, field, ctx.lang) if table.provenance else ("", "")
     if getattr(table, "source", ""):  # a producer that names its source (curated content, inputs)
-        return str(table.source), str(getattr(table, "as_of", "") or "")
-    prov = table.provenance
-    if prov:
-        labels = [str(v) for v in prov.values()]
-        sources = sorted({v.split(" ")[0] for v in labels})
-        stamps = sorted({v.split(" ", 1)[1].replace("(stale) ", "") for v in labels if " " in v and v[-1] == "Z"})
-        counts = ", ".join(f"{s} ({sum(v.split(' ')[0] == s for v in labels)})" for s in sources)
-        return counts, stamps[-1] if stamps else ""
+        named = str(table.source)
+        return (f"{named}; {prices}" if prices else named), str(getattr(table, "as_of", "") or "") or as_of
+    if prices:
+        return prices, as_of
     if "source" in frame.columns:
         values = [str(v) for v in dict.fromkeys(frame["source"].dropna()) if str(v)]
         return shorten("; ".join(values[:3]) + (f"; +{len(values) - 3}" if len(values) > 3 else ""), 250), (
@@ -208,12 +210,14 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
     Sources table) run last.
     """
     wanted = set(sheets) if sheets is not None else None
-    todo = [(s, b) for s, b in L.blocks() if (wanted is None or s.key in wanted)
-            and (inputs or b.role != "input")]
+    todo = [(s, b) for s, b in L.blocks() if wanted is None or s.key in wanted]
     todo.sort(key=lambda sb: sb[1].name in L.LAST)
     results = []
     titled: set[str] = set()
     for sheet, block in todo:
+        if block.role == "input" and not inputs:  # the user's cells, not rewritten; listed on Sources all the same
+            _record_input(writer, ctx, sheet, block)
+            continue
         title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
         if sheet.key in eventtext.EVENT_SHEETS and sheet.key not in titled and hasattr(writer, "set_title"):
             # the title names the event; a title the user typed over stays
@@ -222,18 +226,31 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
         table, result = produce(block, ctx)
         write_block(writer, title, block, table.frame if table is not None else None, result, ctx)
         if table is not None and block.name not in L.LAST:
-            source, as_of = _provenance(table)
+            source, as_of = _provenance(table, ctx)
             if result.as_published:
-                source, as_of = "published (report)", REPORT_EVENT.isoformat()
+                source, as_of = label("prov.published", ctx.lang), REPORT_EVENT.isoformat()
             ctx.records.append(SourceRecord(block.name, title, source, as_of,
                                             str(getattr(table, "event", "")),
                                             result.note or getattr(table, "session_note", "")))
         elif table is None:
-            ctx.records.append(SourceRecord(block.name, title, "", "", "", result.error))
+            ctx.records.append(SourceRecord(block.name, title, label("prov.none", ctx.lang), "-", "", result.error))
         results.append(result)
         if progress is not None:
             progress.update(1)
     return results
+
+
+def _record_input(writer: BookWriter, ctx: Context, sheet: L.Sheet, block: L.Block) -> None:
+    """The Sources row of an input block a refresh leaves as the user typed it (Settings,
+    watchlist, dip weights): the row the build gave it, at the same place."""
+    title = writer.sheet_for(block.name, label(sheet.title_key, ctx.lang))
+    try:
+        table = as_result(block.producer(ctx))
+    except ShockbookError as exc:
+        ctx.records.append(SourceRecord(block.name, title, label("prov.none", ctx.lang), "-", "", exc.one_line()))
+        return
+    source, as_of = _provenance(table, ctx)
+    ctx.records.append(SourceRecord(block.name, title, source, as_of, "", ""))
 
 
 def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: BlockResult, ctx: Context) -> None:

@@ -62,9 +62,12 @@ def this_event(ctx: p.Context) -> TableResult:
                          recomputed_value=_number(since), where=t(f"sheet.{where}"), note=note))
 
     names = ctx.names()
+    provenance: dict = {}  # the price series behind the rows (the Sources sheet's row)
     tickers = p._index_move_tickers(ctx)
     try:
-        moves = p._event_returns(ctx, tickers).frame.set_index("ticker")
+        found = p._event_returns(ctx, tickers)
+        provenance.update(found.provenance)
+        moves = found.frame.set_index("ticker")
         for ticker in tickers:
             r = moves.loc[ticker]
             error = r.get("error")
@@ -76,6 +79,7 @@ def this_event(ctx: p.Context) -> TableResult:
 
     try:
         breadth = p._breadth(ctx)
+        provenance.update(breadth.provenance)
         summary = breadth.summary.iloc[0]
         row(t("panel.breadth"), "breadth", "breadth", unit="count", value=int(summary["up"]),
             text=f"{int(summary['up'])} / {int(summary['down'])} / {int(summary['total'])}",
@@ -89,7 +93,9 @@ def this_event(ctx: p.Context) -> TableResult:
         row(t("panel.breadth"), "breadth", "breadth", unit="count", note=exc.one_line())
 
     try:
-        baskets = p.baskets(ctx).frame
+        found = p.baskets(ctx)
+        provenance.update(found.provenance)
+        baskets = found.frame
         for _, b in baskets[baskets["basket"].isin(["theme:infrastructure", "theme:usage", "spread"])].iterrows():
             used = b.get("used")
             detail = t("panel.basket_used").format(n=int(used)) if _number(used) is not None else ""
@@ -98,4 +104,4 @@ def this_event(ctx: p.Context) -> TableResult:
     except ShockbookError as exc:
         row(t("panel.baskets"), "basket", "baskets", note=exc.one_line())
 
-    return TableResult(pd.DataFrame(rows), provenance={"shockbook": "this event, recomputed"})
+    return TableResult(pd.DataFrame(rows), provenance=provenance)

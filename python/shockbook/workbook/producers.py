@@ -394,9 +394,13 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
     rows = []
     by_ticker: list[pd.DataFrame] = []  # the event returns by ticker, made once
 
+    by_ticker_provenance: list = []  # where those returns came from, for the Sources sheet
+
     def event_frame() -> pd.DataFrame:
         if not by_ticker:
-            by_ticker.append(_event_returns(ctx, price_tickers).frame.set_index("ticker"))
+            table = _event_returns(ctx, price_tickers)
+            by_ticker.append(table.frame.set_index("ticker"))
+            by_ticker_provenance.append(dict(table.provenance))
         return by_ticker[0]
 
     for spec in specs:
@@ -437,7 +441,8 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
                          where=spec[f"where_{ctx.lang}"], note=note))
-    return _sourced(pd.DataFrame(rows), ctx, "source.key_numbers", _price_as_of(ctx))
+    prices = by_ticker_provenance[0] if by_ticker_provenance else {}
+    return _sourced(TableResult(pd.DataFrame(rows), provenance=prices), ctx, "source.key_numbers", _price_as_of(ctx))
 
 
 def basket_spread(ctx: Context) -> TableResult:
@@ -644,7 +649,7 @@ def settings_rows(ctx: Context) -> pd.DataFrame:
                   chart_end=_iso(ctx.chart_end), chart_sessions=ctx.chart_sessions,
                   market_benchmarks=s.market_benchmarks or None)  # None: an empty cell to type into
     frame = pd.DataFrame([dict(key=k, value=values[k], item=ctx.t(f"setting.{k}")) for k in SETTING_KEYS])
-    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.input"))
 
 
 def _iso(day) -> str | None:
@@ -670,7 +675,7 @@ def watchlist_rows(ctx: Context) -> pd.DataFrame:
                           "exchange": [ctx.markets.get(t, {}).get("exchange") for t in ctx.watchlist],
                           "benchmark": [ctx.markets.get(t, {}).get("benchmark") for t in ctx.watchlist]},
                          dtype=object)
-    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.build"))
+    return _sourced(frame, ctx, "source.user_input", ctx.t("asof.input"))
 
 
 def sources(ctx: Context) -> pd.DataFrame:
@@ -703,4 +708,4 @@ def examples(ctx: Context) -> pd.DataFrame:
     if missing:
         raise ContentError(f"no example in workbook/examples.py for {', '.join(missing)}")
     frame = pd.DataFrame(rows)
-    return _sourced(frame, ctx, "source.udfs", ctx.t("asof.build"))
+    return _sourced(frame, ctx, "source.examples", _price_as_of(ctx) or ctx.t("asof.run"))
