@@ -178,13 +178,13 @@ def test_yahoo_adjusted_close_is_dividend_adjusted_as_of_the_fetch():
 def test_a_stale_cache_and_a_re_adjusted_series_say_so():
     source, _ = describe({"NVDA": _yahoo("cache", stale=True), "AVGO": _yahoo(detail="re-adjusted on 2026-11-29")},
                          "close", "en")
-    assert source.startswith("Yahoo Finance (cached) [stale] (1 tickers); Yahoo Finance (1 tickers)")
+    assert source.startswith("Yahoo Finance (cached) [stale] (1 ticker); Yahoo Finance (1 ticker)")
     assert source.endswith("(re-adjusted on 2026-11-29)")
 
 
 def test_a_basis_no_rule_knows_is_shown_as_the_file_states_it():
     p = Provenance("snapshot", AS_OF, False, "intl.csv, data to 2025-06-30", "close = adj close", "close = adj close")
-    assert describe({"X": p}, "close", "en")[0] == "snapshot file intl.csv (1 tickers) · price basis: close = adj close"
+    assert describe({"X": p}, "close", "en")[0] == "snapshot file intl.csv (1 ticker) · price basis: close = adj close"
 
 
 def test_without_price_data_every_row_still_says_where_its_numbers_came_from(no_data):

@@ -32,7 +32,7 @@ STAMP = "%Y-%m-%d %H:%MZ"
 
 
 def _count(n: int, lang: str) -> str:
-    return label("prov.count", lang).format(n=n)
+    return label("prov.count_one" if n == 1 else "prov.count", lang).format(n=n)
 
 
 def source_of(p: Provenance, lang: str) -> str:
@@ -63,7 +63,7 @@ def basis_text(kinds: list[tuple[str, str]], lang: str) -> str:
     """The price bases of a table's series (``(kind, date)`` pairs, see :func:`basis_kind`) in
     words, most series first, e.g. ``adjusted close (split- and dividend-adjusted), as of
     2025-12-31: 482 tickers, as of 2025-07-08: 21 tickers; index level (not adjusted): 1
-    tickers``; counts only when the bases differ."""
+    ticker``; counts only when the bases differ."""
     by_kind: dict[str, dict[str, int]] = {}
     for kind, day in kinds:
         dates = by_kind.setdefault(kind, {})
