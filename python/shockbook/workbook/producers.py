@@ -393,14 +393,13 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
     price_tickers = _key_number_tickers()
     rows = []
     by_ticker: list[pd.DataFrame] = []  # the event returns by ticker, made once
-
-    by_ticker_provenance: list = []  # where those returns came from, for the Sources sheet
+    provenance: dict = {}  # the price series behind the recomputed values, for the Sources sheet
 
     def event_frame() -> pd.DataFrame:
         if not by_ticker:
             table = _event_returns(ctx, price_tickers)
             by_ticker.append(table.frame.set_index("ticker"))
-            by_ticker_provenance.append(dict(table.provenance))
+            provenance.update(table.provenance)
         return by_ticker[0]
 
     for spec in specs:
@@ -413,6 +412,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                 recomputed = float(event_frame().loc[arg, kind])
                 shown = "" if math.isnan(recomputed) else _fmt_pct(recomputed, max(decimals + 1, 2))
             elif kind == "breadth":
+                provenance.update(_breadth(ctx).provenance)
                 recomputed = int(_breadth(ctx).summary.iloc[0][arg])
                 shown = str(recomputed)
             elif kind == "bottom10":
@@ -441,8 +441,8 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                          recomputed=shown or "-", mark=mark, published_value=published_value,
                          recomputed_value=recomputed if not isinstance(recomputed, str) else None,
                          where=spec[f"where_{ctx.lang}"], note=note))
-    prices = by_ticker_provenance[0] if by_ticker_provenance else {}
-    return _sourced(TableResult(pd.DataFrame(rows), provenance=prices), ctx, "source.key_numbers", _price_as_of(ctx))
+    return _sourced(TableResult(pd.DataFrame(rows), provenance=provenance), ctx, "source.key_numbers",
+                    _price_as_of(ctx))
 
 
 def basket_spread(ctx: Context) -> TableResult:
