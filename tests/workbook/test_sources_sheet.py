@@ -83,16 +83,60 @@ def test_a_refresh_keeps_every_sources_row_of_the_build(built, built_values, ref
 def test_the_refresh_macro_keeps_every_sources_row_of_the_build(built, built_values, tmp_path, monkeypatch):
     from shockbook.excel import macros
 
-    path = tmp_path / "deepseek_shock.xlsm"
-    shutil.copy(built, path)
-    stand_in = BookStandIn(path, active=label("sheet.dashboard", "ko"))
-    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: stand_in))
+    stand_in = _stand_in(built, tmp_path, monkeypatch, "dashboard")
     want = _modulo_stamps(_sources(built_values))
     for n in range(2):
         macros.refresh_all()
         saved = tmp_path / f"after_{n}.xlsx"
         stand_in.wb.save(saved)
         assert _modulo_stamps(_sources(saved)) == want
+
+
+def _stand_in(built, tmp_path, monkeypatch, active_key: str) -> BookStandIn:
+    path = tmp_path / "deepseek_shock.xlsm"
+    shutil.copy(built, path)
+    stand_in = BookStandIn(path, active=label(L.sheet(active_key).title_key, "ko"))
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: stand_in))
+    return stand_in
+
+
+def _mark_as_of(stand_in, name: str, text: str) -> None:
+    """Type ``text`` over the as-of cell of table ``name``'s Sources row (as the user could)."""
+    sheet, block = L.block("sb_sources")
+    ws = stand_in.wb[label(sheet.title_key, "ko")]
+    header, left = block.origin
+    row = next(r for r in range(header + 1, header + block.capacity + 1)
+               if ws.cell(row=r, column=left).value == label(f"block.{name}", "ko"))
+    ws.cell(row=row, column=left + 3, value=text)
+
+
+def test_refreshing_one_sheet_rewrites_its_sources_rows_and_keeps_the_others(built, built_values, tmp_path,
+                                                                             monkeypatch):
+    from shockbook.excel import macros
+
+    stand_in = _stand_in(built, tmp_path, monkeypatch, "event_returns")
+    _mark_as_of(stand_in, "sb_event_returns", "an old as-of")
+    _mark_as_of(stand_in, "sb_index_moves", "not refreshed")
+    macros.refresh_active_sheet()
+    saved = tmp_path / "after.xlsx"
+    stand_in.wb.save(saved)
+    rows = _sources(saved)
+    want = _sources(built_values)
+    by_block = {(r["block"], r["sheet"]): r for r in rows}
+    moves = by_block[(label("block.sb_index_moves", "ko"), label("sheet.dashboard", "ko"))]
+    assert moves["as_of"] == "not refreshed"  # a row of a sheet not refreshed stays as it was
+    moves["as_of"] = next(r for r in want if r["block"] == moves["block"])["as_of"]
+    assert _modulo_stamps(rows) == _modulo_stamps(want)  # every row there, the refreshed one rewritten
+
+
+def test_refreshing_the_sources_sheet_itself_keeps_every_row(built, built_values, tmp_path, monkeypatch):
+    from shockbook.excel import macros
+
+    stand_in = _stand_in(built, tmp_path, monkeypatch, "sources")
+    macros.refresh_active_sheet()
+    saved = tmp_path / "after.xlsx"
+    stand_in.wb.save(saved)
+    assert _modulo_stamps(_sources(saved)) == _modulo_stamps(_sources(built_values))
 
 
 def _last_session_stamp(prices_path) -> str:

@@ -206,8 +206,9 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
     """Write every block (of ``sheets``, by key; default all) through ``writer``.
 
     ``inputs=True`` also writes the input blocks (Settings, watchlist): the build does, a
-    refresh does not. Blocks whose producer reads the others' provenance (the summary, the
-    Sources table) run last.
+    refresh does not (their Sources rows are written all the same). Blocks whose producer
+    reads the others' provenance (the summary, the Sources table) run last. A refresh of some
+    sheets rewrites the Sources rows of their tables and keeps the others' rows.
     """
     wanted = set(sheets) if sheets is not None else None
     todo = [(s, b) for s, b in L.blocks() if wanted is None or s.key in wanted]
@@ -215,6 +216,8 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
     results = []
     titled: set[str] = set()
     for sheet, block in todo:
+        if block.name == "sb_sources" and wanted is not None:  # merged with the rows kept, below
+            continue
         if block.role == "input" and not inputs:  # the user's cells, not rewritten; listed on Sources all the same
             _record_input(writer, ctx, sheet, block)
             continue
@@ -237,7 +240,39 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
         results.append(result)
         if progress is not None:
             progress.update(1)
+    if wanted is not None and (ctx.records or "sources" in wanted):
+        _update_sources(writer, ctx)
     return results
+
+
+def _update_sources(writer: BookWriter, ctx: Context) -> None:
+    """After a refresh of some sheets: the Sources rows of the tables just written, the rows of
+    the others kept as they were (matched by table title and sheet), in layout order. A book
+    without the Sources table is left alone."""
+    sheet, block = L.block("sb_sources")
+    title = writer.sheet_for(block.name, "")
+    if not title:
+        return
+    top, left, bottom, right = block.owned()
+    kept: dict[tuple[str, str], list] = {}
+    for row in writer.read(title, top + 2, left, bottom, right):
+        if row[0] not in (None, ""):
+            kept.setdefault((str(row[0]), str(row[1] or "")), row)
+    fresh = {r.block: r for r in ctx.records}
+    records = []
+    for s, b in L.blocks():
+        if b.name in L.LAST:
+            continue
+        if b.name in fresh:
+            records.append(fresh[b.name])
+            continue
+        where = writer.sheet_for(b.name, label(s.title_key, ctx.lang))
+        row = kept.get((ctx.t(f"block.{b.name}"), where))
+        if row is not None:
+            records.append(SourceRecord(b.name, where, *("" if v is None else str(v) for v in row[2:6])))
+    ctx.records[:] = records
+    table, result = produce(block, ctx)
+    write_block(writer, title, block, table.frame if table is not None else None, result, ctx)
 
 
 def _record_input(writer: BookWriter, ctx: Context, sheet: L.Sheet, block: L.Block) -> None:
