@@ -49,6 +49,10 @@ class ShockbookError(Exception):
     exit_code = 2
     #: Short prefix shown in a cell, e.g. ``"#SB! unknown ticker XYZ"``.
     cell_prefix = "#SB!"
+    #: The error's kind, a key of the translation table (``error.<kind>`` in
+    #: ``workbook/data/labels.csv``): an adapter names the kind in its reader's language and
+    #: shows the message after it as raised (``#SB! 데이터 없음: no prices for XYZ ...``).
+    error_kind = "error"
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message)
@@ -89,9 +93,13 @@ def _rebuild(cls, message, context):
 class InputError(ShockbookError):
     """The caller passed something that cannot be valid (a malformed date, an empty list)."""
 
+    error_kind = "input"
+
 
 class UnknownTickerError(InputError):
     """No source knows this ticker (``ticker=``)."""
+
+    error_kind = "unknown_ticker"
 
     exit_code = 3
 
@@ -99,17 +107,25 @@ class UnknownTickerError(InputError):
 class DateRangeError(InputError):
     """Reversed, empty or out-of-data dates (``start=``, ``end=``, ``valid=``)."""
 
+    error_kind = "date_range"
+
 
 class NotASessionError(InputError):
     """A date that is not an exchange session and cannot be mapped (``date=``)."""
+
+    error_kind = "not_a_session"
 
 
 class ContentError(InputError):
     """A curated-content row or field is invalid (``file=``, ``row=``, ``field=``)."""
 
+    error_kind = "content"
+
 
 class UnknownNameError(InputError):
     """An unknown model, metric, basket, stance... (``name=``, ``valid=``)."""
+
+    error_kind = "unknown_name"
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -118,6 +134,8 @@ class UnknownNameError(InputError):
 class DataError(ShockbookError):
     """Data could not be obtained."""
 
+    error_kind = "data"
+
     exit_code = 3
 
 
@@ -125,22 +143,34 @@ class NoDataError(DataError):
     """The source answered but had no rows for this ticker and range
     (``ticker=``, ``start=``, ``end=``, ``valid=`` the range it does have, if known)."""
 
+    error_kind = "no_data"
+
 
 class SourceUnavailableError(DataError):
     """A source cannot be reached at all (no internet, server down, file missing)."""
+
+    error_kind = "source_unavailable"
 
 
 class OfflineError(SourceUnavailableError):
     """No internet connection (detected once, quickly)."""
 
+    error_kind = "offline"
+
 
 class RateLimitError(SourceUnavailableError):
     """Yahoo answered "Too Many Requests" after all retries (``retries=``)."""
+
+    error_kind = "rate_limit"
 
 
 class SourceFormatError(DataError):
     """The source answered with something we cannot parse (``detail=``)."""
 
+    error_kind = "source_format"
+
 
 class CacheCorruptError(DataError):
     """The on-disk cache could not be read (``path=``); it is moved aside and rebuilt."""
+
+    error_kind = "cache_corrupt"

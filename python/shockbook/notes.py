@@ -14,6 +14,10 @@ in English. Free text next to a code (an error's one-line message) is left as it
 
 A list parameter (``dates=["2025-06-19", "2025-06-20"]``) is rendered with the language's
 joiner ("2025-06-19 and 2025-06-20" in English).
+
+A note that wraps an error (:func:`error_note`) carries the error's kind and its one-line
+message: ``⟦no_cars|kind=no_data|detail=no prices for XYZ⟧``. The adapter names the kind in
+its language (``error.<kind>``, "데이터 없음" / "no data") and keeps the message as raised.
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ def note(code: str, **params) -> str:
     return OPEN + code + "".join(f"{SEP}{k}={_value(v)}" for k, v in params.items()) + CLOSE
 
 
+def error_note(code: str, error, **params) -> str:
+    """The note ``code`` wrapping ``error`` (a :class:`~shockbook.errors.ShockbookError`):
+    its kind as ``kind=`` and its one-line message as ``detail=``, plus ``params``."""
+    return note(code, kind=getattr(error, "error_kind", "error"), detail=error.one_line(), **params)
+
+
 def codes(text) -> list[tuple[str, dict[str, str]]]:
     """The ``(code, params)`` of every coded note in ``text`` (list values joined by ``~``)."""
     if not isinstance(text, str) or OPEN not in text:
@@ -65,11 +75,13 @@ def has_codes(text) -> bool:
     return isinstance(text, str) and OPEN in text
 
 
-def render(text, template: Callable[[str], str], joiner: str) -> str:
+def render(text, template: Callable[[str], str], joiner: str,
+           kind: Callable[[str], str] | None = None) -> str:
     """``text`` with every coded note replaced by ``template(code).format(**params)``.
 
     ``template`` returns the sentence of a code with ``{name}`` placeholders (it raises for an
-    unknown code); list parameters are joined with ``joiner``. Anything else in ``text`` is
+    unknown code); list parameters are joined with ``joiner``; the ``kind`` parameter of an
+    :func:`error_note` is said by ``kind(value)`` when given. Anything else in ``text`` is
     kept as it is; a non-text value is returned unchanged.
     """
     if not has_codes(text):
@@ -78,6 +90,8 @@ def render(text, template: Callable[[str], str], joiner: str) -> str:
     def one(match: re.Match) -> str:
         params = dict(part.split("=", 1) for part in match.group(2).split(SEP)[1:])
         params = {k: joiner.join(v.split(LIST)) for k, v in params.items()}
+        if kind is not None and "kind" in params:
+            params["kind"] = kind(params["kind"])
         return template(match.group(1)).format(**params)
 
     return _CODE.sub(one, text)

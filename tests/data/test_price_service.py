@@ -165,6 +165,7 @@ def test_todays_bar_fetched_before_the_close_is_marked_intraday(make_yahoo_sourc
                            cache=PriceCache(tmp_path / "c"), clock=lambda: during)
     table = service.get(["NVDA"], D(2025, 6, 27), D(2025, 6, 30))
     assert table.provenance["NVDA"].detail == "intraday (market open)"
+    from said import english
     from shockbook.tables.events import _source_text
 
-    assert _source_text(table.provenance["NVDA"]) == "yahoo (intraday)"
+    assert english(_source_text(table.provenance["NVDA"])) == "yahoo (intraday)"

@@ -120,13 +120,13 @@ def test_a_date_arrives_as_a_date_however_excel_holds_it(arg):
 @pytest.mark.parametrize(
     "arg, text",
     [
-        ("27/01/2025", "#SB! day '27/01/2025' is not a date; use an ISO date like 2025-01-27 or an Excel date"),
-        ("2025-13-01", "#SB! day '2025-13-01' is not a calendar date"),
-        (excel_error("#N/A"), "#SB! day is an error cell (#N/A), not a date"),
-        (excel_ref([[excel_error("#VALUE!")]]), "#SB! day is an error cell (#VALUE!), not a date"),
-        (None, "#SB! day is empty; give a date such as 2025-01-27"),
-        (excel_column([45684, 45685]), "#SB! day must be a single cell holding a date, not a range of 2 cells"),
-        (True, "#SB! day must be a date, not bool TRUE"),
+        ("27/01/2025", "#SB! 입력 오류: day '27/01/2025' is not a date; use an ISO date like 2025-01-27 or an Excel date"),
+        ("2025-13-01", "#SB! 입력 오류: day '2025-13-01' is not a calendar date"),
+        (excel_error("#N/A"), "#SB! 입력 오류: day is an error cell (#N/A), not a date"),
+        (excel_ref([[excel_error("#VALUE!")]]), "#SB! 입력 오류: day is an error cell (#VALUE!), not a date"),
+        (None, "#SB! 입력 오류: day is empty; give a date such as 2025-01-27"),
+        (excel_column([45684, 45685]), "#SB! 입력 오류: day must be a single cell holding a date, not a range of 2 cells"),
+        (True, "#SB! 입력 오류: day must be a date, not bool TRUE"),
     ],
 )
 def test_junk_dates_give_a_cell_text(arg, text):
@@ -180,9 +180,9 @@ def test_a_bad_ticker_fills_only_its_own_row():
     assert result == [
         HEADER,
         ["NVDA", -0.1697, SESSION, ""],
-        ["#N/A", "", "", "#SB! cell 2 of tickers is an error cell (#N/A), not a ticker"],
-        ["5930", "", "", "#SB! cell 3 of tickers is float 5930, not a ticker; type the ticker as text, e.g. '005930.KS'"],
-        ["XYZ", "", "", "#SB! no prices for XYZ"],
+        ["#N/A", "", "", "#SB! 입력 오류: cell 2 of tickers is an error cell (#N/A), not a ticker"],
+        ["5930", "", "", "#SB! 입력 오류: cell 3 of tickers is float 5930, not a ticker; type the ticker as text, e.g. '005930.KS'"],
+        ["XYZ", "", "", "#SB! 데이터 없음: no prices for XYZ"],
         ["AMD", -0.0637, SESSION, ""],
     ]
 
@@ -198,13 +198,13 @@ def test_every_error_text_fits_a_cell():
 
 def test_an_all_empty_ticker_range_is_one_error_cell():
     assert call_like_excel(SB_TEST_EVENT, excel_ref([[None], [None]])) == [
-        ["#SB! tickers is empty; give at least one ticker, e.g. NVDA"]
+        ["#SB! 입력 오류: tickers is empty; give at least one ticker, e.g. NVDA"]
     ]
 
 
 def test_a_whole_call_error_is_one_cell_even_with_table_return_options():
     assert call_like_excel(SB_TEST_EVENT, "NVDA", "2025-01-28") == [
-        ["#SB! no event table for 2025-01-28"]
+        ["#SB! 데이터 없음: no event table for 2025-01-28"]
     ]
 
 
@@ -213,11 +213,11 @@ def test_a_whole_call_error_is_one_cell_even_with_table_return_options():
 
 def test_a_300_character_error_is_cut_to_255():
     [[text]] = call_like_excel(SB_TEST_FAIL, 300.0)
-    assert len(text) == 255 and text.startswith("#SB! zzz") and text.endswith("…")
+    assert len(text) == 255 and text.startswith("#SB! 입력 오류: zzz") and text.endswith("…")
 
 
 def test_a_short_error_is_left_alone():
-    assert call_like_excel(SB_TEST_FAIL, 3.0) == [["#SB! zzz"]]
+    assert call_like_excel(SB_TEST_FAIL, 3.0) == [["#SB! 입력 오류: zzz"]]
 
 
 def test_an_unexpected_exception_is_a_short_internal_error():

@@ -194,7 +194,7 @@ def test_cell_safe_returns_the_cell_text_of_our_errors():
     def fails():
         raise NoDataError("no prices for XYZ between 2025-01-01 and 2025-01-31", ticker="XYZ")
 
-    assert fails() == "#SB! no prices for XYZ between 2025-01-01 and 2025-01-31"
+    assert fails() == "#SB! 데이터 없음: no prices for XYZ between 2025-01-01 and 2025-01-31"
 
 
 def test_cell_safe_caps_a_300_character_error_at_255():
@@ -203,7 +203,7 @@ def test_cell_safe_caps_a_300_character_error_at_255():
         raise InputError("x" * 300)
 
     text = fails()
-    assert len(text) <= 255 and text.startswith("#SB! xxx") and text.endswith("…")
+    assert len(text) <= 255 and text.startswith("#SB! 입력 오류: xxx") and text.endswith("…")
 
 
 def test_cell_safe_turns_anything_else_into_a_short_internal_error(caplog):
@@ -257,9 +257,9 @@ def test_rows_by_ticker_keeps_the_requested_order_and_fills_the_good_rows():
     assert table["return"].tolist()[0] == -0.0637 and table["return"].tolist()[2] == -0.1697
     assert table["error"].tolist() == [
         "",
-        "#SB! cell 2 of tickers is an error cell (#N/A), not a ticker",
+        "#SB! 입력 오류: cell 2 of tickers is an error cell (#N/A), not a ticker",
         "",
-        "#SB! no prices for XYZ",
+        "#SB! 데이터 없음: no prices for XYZ",
     ]
     assert table["return"].isna().tolist() == [False, True, False, True]
     assert table["date"].dtype == RESULTS["date"].dtype
@@ -267,7 +267,7 @@ def test_rows_by_ticker_keeps_the_requested_order_and_fills_the_good_rows():
 
 def test_rows_by_ticker_reports_a_ticker_the_engine_forgot():
     table = rows_by_ticker(RESULTS, ["NVDA", "MSFT"])
-    assert table["error"].tolist() == ["", "#SB! no result for MSFT"]
+    assert table["error"].tolist() == ["", "#SB! 입력 오류: no result for MSFT"]
 
 
 def test_rows_by_ticker_accepts_a_ticker_column():
@@ -394,5 +394,5 @@ def test_a_udf_is_still_a_python_function():
 
     assert SB_ISO() == "2025-01-27"
     assert SB_ISO(day=45685.0) == "2025-01-28"
-    assert SB_ISO("junk").startswith("#SB! day 'junk' is not a date")
+    assert SB_ISO("junk").startswith("#SB! 입력 오류: day 'junk' is not a date")
     assert "Parameters" in SB_ISO.__doc__  # Python's help keeps the full docstring

@@ -42,13 +42,13 @@ def test_sb_rebase_defaults_to_100(base):
 @pytest.mark.parametrize(
     "values, base, text",
     [
-        (excel_column([0, 1]), 100.0, "#SB! values starts at 0 and cannot be rebased"),
-        (excel_range([[1, 0], [2, 3]]), 100.0, "#SB! column 2 of values starts at 0 and cannot be rebased"),
-        (excel_column(["NVDA", 1]), 100.0, "#SB! cell 1 of values is text 'NVDA', not a number"),
+        (excel_column([0, 1]), 100.0, "#SB! 입력 오류: values starts at 0 and cannot be rebased"),
+        (excel_range([[1, 0], [2, 3]]), 100.0, "#SB! 입력 오류: column 2 of values starts at 0 and cannot be rebased"),
+        (excel_column(["NVDA", 1]), 100.0, "#SB! 입력 오류: cell 1 of values is text 'NVDA', not a number"),
         (excel_column([1, excel_error("#DIV/0!")]), 100.0,
-         "#SB! cell 2 of values is an error cell (#DIV/0!); only #N/A counts as a missing value"),
-        (excel_column([1, 2]), "abc", "#SB! base must be a number, not text 'abc'"),
-        (excel_column([1, 2]), excel_error("#N/A"), "#SB! base is an error cell (#N/A), not a number"),
+         "#SB! 입력 오류: cell 2 of values is an error cell (#DIV/0!); only #N/A counts as a missing value"),
+        (excel_column([1, 2]), "abc", "#SB! 입력 오류: base must be a number, not text 'abc'"),
+        (excel_column([1, 2]), excel_error("#N/A"), "#SB! 입력 오류: base is an error cell (#N/A), not a number"),
     ],
 )
 def test_sb_rebase_errors_are_cell_texts(values, base, text):

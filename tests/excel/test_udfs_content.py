@@ -80,11 +80,11 @@ def test_a_filtered_opinion_points_to_its_row_in_the_full_table():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("neutral",), "#SB! unknown stance 'neutral'; valid: positive, negative"),
-        ((None, "Goldman"), "#SB! no opinion source matches 'Goldman'"),
-        ((None, None, None, "fr"), "#SB! unknown language 'fr'; valid: ko, en"),
-        ((excel_error("#N/A"),), "#SB! stance is an error cell (#N/A), not text"),
-        ((3.0,), "#SB! stance must be text, not float 3.0"),
+        (("neutral",), "#SB! 알 수 없는 이름: unknown stance 'neutral'; valid: positive, negative"),
+        ((None, "Goldman"), "#SB! 알 수 없는 이름: no opinion source matches 'Goldman'"),
+        ((None, None, None, "fr"), "#SB! 알 수 없는 이름: unknown language 'fr'; valid: ko, en"),
+        ((excel_error("#N/A"),), "#SB! 입력 오류: stance is an error cell (#N/A), not text"),
+        ((3.0,), "#SB! 입력 오류: stance must be text, not float 3.0"),
     ],
 )
 def test_opinions_bad_input(args, message):
@@ -129,10 +129,10 @@ def test_model_metric(model, metric, expected):
 @pytest.mark.parametrize(
     "model, metric, message",
     [
-        ("GPT-9", "input_price", "#SB! unknown model 'GPT-9'; valid:"),
-        ("R1", "charisma", "#SB! unknown metric 'charisma'; valid:"),
-        ("o3-mini", "codeforces_rating", "#SB! OpenAI o3-mini has no codeforces_rating; it has: aa_quality_index"),
-        (None, "input_price", "#SB! give both a model and a metric"),
+        ("GPT-9", "input_price", "#SB! 알 수 없는 이름: unknown model 'GPT-9'; valid:"),
+        ("R1", "charisma", "#SB! 알 수 없는 이름: unknown metric 'charisma'; valid:"),
+        ("o3-mini", "codeforces_rating", "#SB! 알 수 없는 이름: OpenAI o3-mini has no codeforces_rating; it has: aa_quality_index"),
+        (None, "input_price", "#SB! 입력 오류: give both a model and a metric"),
     ],
 )
 def test_model_metric_unknown(model, metric, message):
@@ -160,12 +160,12 @@ def test_api_cost_with_cache_hits_and_another_reference():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("R1", -1, 1e6), "#SB! input_tokens must be a finite number >= 0"),
-        (("R1", 1e6, "lots"), "#SB! output_tokens must be a number, not text 'lots'"),
+        (("R1", -1, 1e6), "#SB! 입력 오류: input_tokens must be a finite number >= 0"),
+        (("R1", 1e6, "lots"), "#SB! 입력 오류: output_tokens must be a number, not text 'lots'"),
         (("R1", 1e6, 1e6, 1.5), "cache_hit_share"),
-        (("Nonexistent", 1e6, 1e6), "#SB! unknown priced model 'Nonexistent'"),
-        ((None, 1e6, 1e6), "#SB! model is empty"),
-        (("R1", None, 1e6), "#SB! input_tokens is empty; give a number"),
+        (("Nonexistent", 1e6, 1e6), "#SB! 알 수 없는 이름: unknown priced model 'Nonexistent'"),
+        ((None, 1e6, 1e6), "#SB! 입력 오류: model is empty"),
+        (("R1", None, 1e6), "#SB! 입력 오류: input_tokens is empty; give a number"),
     ],
 )
 def test_api_cost_bad_input(args, message):
@@ -223,7 +223,7 @@ def test_earnings_grid_marks_the_watchlist(tickers):
 
 def test_earnings_grid_says_which_watchlist_cells_it_ignored():
     footer = call(udfs.SB_EARNINGS_GRID, "2025-02", excel_column(["NVDA", 7]))[-1]
-    assert footer[3] == "#SB! cell 2 of tickers is float 7, not a ticker; type the ticker as text, e.g. '005930.KS'"
+    assert footer[3] == "#SB! 입력 오류: cell 2 of tickers is float 7, not a ticker; type the ticker as text, e.g. '005930.KS'"
 
 
 def test_earnings_grid_with_an_empty_watchlist_range():
@@ -234,10 +234,10 @@ def test_earnings_grid_with_an_empty_watchlist_range():
 @pytest.mark.parametrize(
     "month, message",
     [
-        ("2025-03", "#SB! no earnings dates in 2025-03"),
-        ("Feb", "#SB! month 'Feb' is not a month"),
-        (None, "#SB! month is empty"),
-        (excel_error("#REF!"), "#SB! month is an error cell (#REF!)"),
+        ("2025-03", "#SB! 데이터 없음: no earnings dates in 2025-03"),
+        ("Feb", "#SB! 입력 오류: month 'Feb' is not a month"),
+        (None, "#SB! 입력 오류: month is empty"),
+        (excel_error("#REF!"), "#SB! 입력 오류: month is an error cell (#REF!)"),
     ],
 )
 def test_earnings_grid_bad_month(month, message):
@@ -280,12 +280,12 @@ def test_next_earnings_after_a_date_comes_from_the_reports_calendar_offline():
 @pytest.mark.parametrize(
     "func, args, message",
     [
-        ("SB_NEXT_EARNINGS", ("NVDA",), "#SB! no earnings date for NVDA on or after"),
-        ("SB_NEXT_EARNINGS", ("NVDA", "2026-01-01"), "#SB! no earnings date for NVDA on or after 2026-01-01"),
-        ("SB_NEXT_EARNINGS", ("NVDA", "soon"), "#SB! as_of 'soon' is not a date"),
-        ("SB_NEXT_EARNINGS", (excel_column(["A", "B"]),), "#SB! ticker must be one ticker"),
-        ("SB_EPS_SURPRISE", ("MSFT",), "#SB! no earnings dates for MSFT offline"),
-        ("SB_EPS_SURPRISE", ("MSFT", "soon"), "#SB! date 'soon' is not a date"),
+        ("SB_NEXT_EARNINGS", ("NVDA",), "#SB! 데이터 없음: no earnings date for NVDA on or after"),
+        ("SB_NEXT_EARNINGS", ("NVDA", "2026-01-01"), "#SB! 데이터 없음: no earnings date for NVDA on or after 2026-01-01"),
+        ("SB_NEXT_EARNINGS", ("NVDA", "soon"), "#SB! 입력 오류: as_of 'soon' is not a date"),
+        ("SB_NEXT_EARNINGS", (excel_column(["A", "B"]),), "#SB! 입력 오류: ticker must be one ticker"),
+        ("SB_EPS_SURPRISE", ("MSFT",), "#SB! 데이터 없음: no earnings dates for MSFT offline"),
+        ("SB_EPS_SURPRISE", ("MSFT", "soon"), "#SB! 입력 오류: date 'soon' is not a date"),
     ],
 )
 def test_earnings_helpers_errors(func, args, message):

@@ -83,10 +83,10 @@ def test_bad_tickers_get_their_own_rows_and_the_rest_is_filled():
     assert list(rows) == ["NVDA", "XYZQ", "5", "#N/A", "two words", "GEV"]
     assert rows["NVDA"]["event_return"] == pytest.approx(-0.16968, abs=1e-5)
     assert rows["GEV"]["event_return"] == pytest.approx(-0.21520, abs=1e-5)
-    assert rows["XYZQ"]["error"].startswith("#SB! XYZQ is not in the snapshot")
+    assert rows["XYZQ"]["error"].startswith("#SB! 알 수 없는 티커: XYZQ is not in the snapshot")
     assert rows["XYZQ"]["event_return"] == ""
-    assert rows["5"]["error"].startswith("#SB! cell 3 of tickers is float 5, not a ticker")
-    assert rows["#N/A"]["error"] == "#SB! cell 4 of tickers is an error cell (#N/A), not a ticker"
+    assert rows["5"]["error"].startswith("#SB! 입력 오류: cell 3 of tickers is float 5, not a ticker")
+    assert rows["#N/A"]["error"] == "#SB! 입력 오류: cell 4 of tickers is an error cell (#N/A), not a ticker"
     assert "put one ticker per cell" in rows["two words"]["error"]
     assert len({len(r) for r in result}) == 1  # rectangular
 
@@ -100,18 +100,18 @@ def test_only_bad_tickers_still_gives_a_table():
 def test_weekend_event_maps_to_monday_and_says_so():
     rows = table(call(udfs.SB_EVENT_RETURNS, excel_column(["NVDA"]), "2025-01-25"))
     assert rows["NVDA"]["event_return"] == pytest.approx(-0.16968, abs=1e-5)
-    assert "2025-01-25 is not an NYSE session" in rows["NVDA"]["note"]
+    assert "2025-01-25: NYSE 휴장 (주말), 2025-01-27 거래일 사용" in rows["NVDA"]["note"]  # the Korean default
 
 
 @pytest.mark.parametrize(
     "event, message",
     [
-        (FUTURE.isoformat(), f"#SB! event date {FUTURE} is in the future"),
-        ("2023-06-01", "#SB! event 2023-06-01 is before the data starts (2024-01-02)"),
-        (None, "#SB! event_date is empty; give a date such as 2025-01-27"),
-        ("27/01/2025", "#SB! event_date '27/01/2025' is not a date"),
-        (excel_error("#VALUE!"), "#SB! event_date is an error cell (#VALUE!), not a date"),
-        (True, "#SB! event_date must be a date, not bool TRUE"),
+        (FUTURE.isoformat(), f"#SB! 기간 오류: event date {FUTURE} is in the future"),
+        ("2023-06-01", "#SB! 기간 오류: event 2023-06-01 is before the data starts (2024-01-02)"),
+        (None, "#SB! 입력 오류: event_date is empty; give a date such as 2025-01-27"),
+        ("27/01/2025", "#SB! 입력 오류: event_date '27/01/2025' is not a date"),
+        (excel_error("#VALUE!"), "#SB! 입력 오류: event_date is an error cell (#VALUE!), not a date"),
+        (True, "#SB! 입력 오류: event_date must be a date, not bool TRUE"),
     ],
 )
 def test_event_date_errors_are_one_cell(event, message):
@@ -150,10 +150,10 @@ def test_sb_return_to_the_latest_close():
 @pytest.mark.parametrize(
     "ticker, start, end, message",
     [
-        ("XYZQ", "2025-01-24", None, "#SB! XYZQ is not in the snapshot"),
-        (excel_column(["NVDA", "AMD"]), "2025-01-24", None, "#SB! ticker must be one ticker, not a range of 2"),
-        ("NVDA", "2025-01-27", "2025-01-24", "#SB! end 2025-01-24 is before start 2025-01-27"),
-        (None, "2025-01-24", None, "#SB! ticker is empty"),
+        ("XYZQ", "2025-01-24", None, "#SB! 알 수 없는 티커: XYZQ is not in the snapshot"),
+        (excel_column(["NVDA", "AMD"]), "2025-01-24", None, "#SB! 입력 오류: ticker must be one ticker, not a range of 2"),
+        ("NVDA", "2025-01-27", "2025-01-24", "#SB! 기간 오류: end 2025-01-24 is before start 2025-01-27"),
+        (None, "2025-01-24", None, "#SB! 입력 오류: ticker is empty"),
     ],
 )
 def test_sb_return_errors(ticker, start, end, message):
@@ -240,7 +240,7 @@ def test_rebased_bad_ticker_keeps_its_column():
     result = call(udfs.SB_REBASED, excel_column(["VST", "XYZQ"]), EVENT, "2025-01-24")
     assert result[0] == ["date", "VST", "XYZQ"]
     assert result[1][0].date() == dt.date(2025, 1, 24)
-    assert result[1][2].startswith("#SB! XYZQ")
+    assert result[1][2].startswith("#SB! 알 수 없는 티커: XYZQ")
     assert all(r[2] == "" for r in result[2:])
 
 
@@ -254,7 +254,7 @@ def test_car_table(monkeypatch):
     assert rows["NVDA"]["t[0,0]"] < -4
     assert rows["NVDA"]["n_obs"] == 240
     assert "after the estimation window starts" in rows["GEV"]["note"]  # listed 2024-03-27
-    assert rows["nope!"]["error"].startswith("#SB! cell 3 of tickers 'nope!' is not a ticker")
+    assert rows["nope!"]["error"].startswith("#SB! input error: cell 3 of tickers 'nope!' is not a ticker")  # the English settings
 
 
 def test_baskets_spread():
@@ -309,5 +309,5 @@ def test_rebased_and_car_as_of_a_date(prices_path):
 
 def test_an_as_of_before_the_event_is_one_cell_of_text():
     result = call(udfs.SB_EVENT_RETURNS, excel_column(["NVDA"]), EVENT, None, "2025-01-20")
-    assert result == [["#SB! as-of date 2025-01-20 is before the event 2025-01-27; give an as-of date on or "
+    assert result == [["#SB! 기간 오류: as-of date 2025-01-20 is before the event 2025-01-27; give an as-of date on or "
                        "after the event"]]

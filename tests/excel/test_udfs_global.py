@@ -29,7 +29,7 @@ def test_sb_event_returns_takes_a_mixed_watchlist():
     rows = table(call(udfs.SB_EVENT_RETURNS, excel_column(["NVDA", "000660.KS", "6857.T", "ASML.AS"]), "2025-01-27"))
     assert rows["NVDA"]["event_return"] == pytest.approx(-0.1697, abs=5e-5)
     assert rows["000660.KS"]["event_return"] == pytest.approx(-0.0986, abs=5e-5)
-    assert rows["000660.KS"]["event_session"] == "2025-01-31 (first KRX session after 2025-01-27)"
+    assert rows["000660.KS"]["event_session"] == "2025-01-31 (2025-01-27 이후 첫 KRX 거래일)"  # the Korean default
     assert rows["6857.T"]["event_return"] == pytest.approx(-0.0861, abs=5e-5)
     assert rows["ASML.AS"]["currency"] == "EUR"
 

@@ -36,7 +36,7 @@ def reaction(request, tmp_path_factory, prices_path, intl_prices_path):
 ])
 def test_each_market_reacts_on_its_own_first_session(reaction, ticker, session, local):
     table, _ = reaction
-    assert table.at[ticker, "event_session"] == session
+    assert english(table.at[ticker, "event_session"]) == session
     assert table.at[ticker, "window_from"] == "2025-01-24"
     assert table.at[ticker, "window_return"] == pytest.approx(local, abs=5e-5)
 
@@ -88,7 +88,7 @@ def test_a_us_holiday_korean_session_no_longer_blanks_nvda(global_settings):
 def test_event_returns_say_which_session_each_market_used(global_settings):
     table = event_returns_table(["000660.KS", "NVDA"], EVENT, global_settings).frame.set_index("ticker")
     assert table.at["000660.KS", "event_return"] == pytest.approx(-0.0986, abs=5e-5)
-    assert table.at["000660.KS", "event_session"] == "2025-01-31 (first KRX session after 2025-01-27)"
+    assert english(table.at["000660.KS", "event_session"]) == "2025-01-31 (first KRX session after 2025-01-27)"
     assert table.at["000660.KS", "benchmark_used"] == "^KS11"
     assert table.at["000660.KS", "sessions_to_recover"] > 0  # counted in KRX sessions
 

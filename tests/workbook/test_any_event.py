@@ -276,11 +276,11 @@ def test_without_a_year_end_base_only_ytd_is_blank(books, event):
     baskets (event-day returns need no year-end), the paths and breadth still fill."""
     _, values, _ = books(event)
     heading, baskets = _block_rows(values, "sb_baskets")
-    assert "YTD not computed" in heading
+    assert "연초 대비 수익률 미계산" in heading  # "YTD not computed", in the Korean book's words
     assert baskets and all(r["ytd_before"] == "" for r in baskets)
     assert sum(isinstance(r["event_return"], float) for r in baskets) >= len(baskets) - 1
     heading, paths = _block_rows(values, "sb_price_paths")
-    assert len(paths) > 100 and "rebased to the first close in the data, 2024-01-02" in heading
+    assert len(paths) > 100 and "데이터의 첫 종가(2024-01-02) 기준" in heading  # rebased to the first close, in Korean
     assert paths[0]["path_1a"] == pytest.approx(100.0)  # VST, the first pair's first ticker
     _, counts = _block_rows(values, "sb_breadth_counts")
     assert counts[0]["total"] == 503

@@ -90,7 +90,7 @@ def test_own_opinion_row_survives_below_the_built_in_ones(edited):
     header, col = opinions.origin
     ws = _sheet(wb, "opinions")
     rows = [[ws.cell(row=header + i, column=col + j).value for j in range(opinions.width)] for i in range(1, 17)]
-    assert [r[-1] for r in rows[:14]] == ["built-in"] * 14
+    assert [r[-1] for r in rows[:14]] == [label("origin.built-in", "ko")] * 14  # "기본 제공": the Korean book
     assert rows[14][0] == "my-view" and rows[14][-1] == "mine"
     assert rows[15] == [None] * opinions.width  # kept once, not duplicated by the second refresh
     assert ws.tables["sb_opinions"].ref.endswith(str(header + 15))

@@ -104,6 +104,13 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
         out.write("\n")
 
 
+def english_text(text):
+    """One text with its coded analysis notes (:mod:`shockbook.notes`) in English."""
+    from ..workbook.i18n import render_notes
+
+    return render_notes(text, "en")
+
+
 def english_notes(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     """``frame`` with its coded analysis notes (:mod:`shockbook.notes`) in English: the CLI
     prints English text, as it always has (the workbook says them in the book's language)."""

@@ -19,7 +19,7 @@ import pandas as pd
 from ..data.universe import universe_members
 from ..errors import InputError, ShockbookError
 from .common import (EXIT_NODATA, EXIT_OK, EXIT_PARTIAL, add_as_of_option, add_data_options, add_format_option, emit,
-                     english_notes, report_errors, settings_from)
+                     english_notes, english_text, report_errors, settings_from)
 
 SUMMARY = "event-day returns, recovery and abnormal returns; breadth and worst/best for a universe"
 #: How many worst and best names a universe run shows.
@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     result = ev.event_rows(tickers, event, settings)
     rows, benchmark = result.frame, result.benchmark or settings.benchmark
     bench_error = _benchmark_error(settings, benchmark, event)
-    markets = result.extra.get("markets", {})  # a mixed watchlist: each market's event session
+    # a mixed watchlist: each market's event session, its notes in English
+    markets = {code: english_text(text) for code, text in result.extra.get("markets", {}).items()}
     errors = {r["ticker"]: r["error"] for r in rows.to_dict("records") if isinstance(r["error"], ShockbookError)}
     rows = rows.assign(error=[e.cell_text() if isinstance(e, ShockbookError) else e for e in rows["error"]])
     served = len(rows) - len(errors)

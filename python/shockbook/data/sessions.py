@@ -80,6 +80,20 @@ class SessionDate:
         article = "an" if self.market[:1] in "AEFHILMNORSX" else "a"
         return f"{self.requested} is not {article} {self.market} session ({self.reason}); using {self.session}"
 
+    @property
+    def note_code(self) -> str:
+        """:attr:`note` as a coded note (:mod:`shockbook.notes`) that an adapter says in its
+        reader's language; empty when the date is a session."""
+        from ..notes import note
+
+        if not self.moved:
+            return ""
+        if self.reason not in ("weekend", "market holiday or closure"):
+            return self.note
+        return note("session_weekend" if self.reason == "weekend" else "session_closed", requested=self.requested,
+                    market=self.market, session=self.session,
+                    article="an" if self.market[:1] in "AEFHILMNORSX" else "a")
+
 
 def calendar_bounds() -> tuple[dt.date, dt.date]:
     cal = _calendar()

@@ -18,8 +18,9 @@ The conventions
   not xlwings converters (a converter that raises would put a traceback in the cell).
 * **An empty cell passed to an optional argument means its default**, exactly like leaving
   the argument out.
-* **Nothing raises into Excel**: a :class:`ShockbookError` becomes its ``cell_text()``
-  (``"#SB! ..."``, at most 255 characters); anything unexpected becomes ``"#SB! internal
+* **Nothing raises into Excel**: a :class:`ShockbookError` becomes its cell text
+  (:func:`error_cell_text`: ``"#SB! <kind>: <message>"``, the kind in the Settings language,
+  at most 255 characters); anything unexpected becomes ``"#SB! internal
   error: ..."`` and is logged with its traceback (logger ``shockbook.excel``).
 * **Tables spill with a header row**: return a DataFrame with the return options
   :data:`TABLE` (``index=False, header=True``). xlwings writes NaN/NaT/None as empty cells
@@ -464,10 +465,21 @@ def _said(result: Any) -> Any:
     return result
 
 
+def error_cell_text(error: Any) -> str:
+    """An error as its cell shows it: ``#SB! <kind>: <message>``, the kind in the language of
+    the settings (``SHOCKBOOK_LANG`` / xlwings.conf ``lang``, default Korean: "#SB! 데이터 없음:
+    no prices for XYZ ..."), the message as raised; at most 255 characters. A text already said
+    as a cell (``#SB! ...``) is kept."""
+    from ..config import Settings
+    from ..workbook.i18n import error_cell
+
+    return error_cell(error, Settings.from_env().lang)
+
+
 def cell_safe(func: Callable) -> Callable:
     """Decorator: never raise into Excel.
 
-    A :class:`ShockbookError` is returned as its ``cell_text()``; any other exception is
+    A :class:`ShockbookError` is returned as its :func:`error_cell_text`; any other exception is
     logged with its traceback and returned as :func:`internal_error_text`.
     """
 
@@ -478,7 +490,7 @@ def cell_safe(func: Callable) -> Callable:
             _check_returnable(result)
             return result
         except ShockbookError as exc:
-            return exc.cell_text()
+            return error_cell_text(exc)
         except Exception as exc:  # noqa: BLE001 - this is the boundary
             log.exception("internal error in %s", getattr(func, "__name__", func))
             return internal_error_text(exc)
@@ -665,7 +677,7 @@ def rows_by_ticker(
     -------
     DataFrame
         Columns ``key``, the table's columns, ``error_column``. A good row has an empty
-        error; a bad row has its ``cell_text()`` there and NaN (-> empty cells) elsewhere.
+        error; a bad row has its :func:`error_cell_text` there and NaN (-> empty cells) elsewhere.
         A ticker found neither in ``table`` nor in ``errors`` gets a "no result" error.
     """
     errors = dict(errors or {})
@@ -679,9 +691,9 @@ def rows_by_ticker(
     for entry in entries:
         row: dict[str, Any] = {key: entry.label}
         if entry.error is not None:
-            row[error_column] = entry.error.cell_text()
+            row[error_column] = error_cell_text(entry.error)
         elif entry.label in errors:
-            row[error_column] = errors[entry.label].cell_text()
+            row[error_column] = error_cell_text(errors[entry.label])
         elif entry.label in table.index:
             found = table.loc[entry.label]
             if isinstance(found, pd.DataFrame):  # duplicated index: first row wins
@@ -689,9 +701,9 @@ def rows_by_ticker(
             row.update(found[columns].to_dict())
             row[error_column] = ""
         else:
-            row[error_column] = InputError(
+            row[error_column] = error_cell_text(InputError(
                 f"no result for {entry.label}", ticker=entry.label
-            ).cell_text()
+            ))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[key, *columns, error_column])
     for column in columns:  # keep the engine's dtypes (bad rows are NaN/NaT)

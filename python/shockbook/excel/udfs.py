@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from ..analytics.constants import REBASE_LEVEL
-from ..errors import CELL_TEXT_LIMIT, InputError, ShockbookError, shorten
+from ..errors import CELL_TEXT_LIMIT, InputError, NoDataError, ShockbookError, shorten
 from .convert import (
     DATE,
+    error_cell_text,
     NUMBER,
     NUMBERS,
     TABLE,
@@ -215,7 +216,7 @@ def _fit(frame: pd.DataFrame, pointer=None) -> pd.DataFrame:
 
 def _with_ticker_rows(table: pd.DataFrame, tickers: TickerList) -> pd.DataFrame:
     """Per-ticker rows in the order asked, bad cells and failed tickers with their text."""
-    errors = {t: _CellText(e.cell_text() if isinstance(e, ShockbookError) else e)
+    errors = {t: _CellText(error_cell_text(e))
               for t, e in zip(table["ticker"], table["error"]) if isinstance(e, ShockbookError) or e}
     good = table[[not (isinstance(e, ShockbookError) or e) for e in table["error"]]].drop(columns=["error"])
     return _fit(rows_by_ticker(good, tickers, errors))
@@ -386,7 +387,8 @@ def SB_REBASED(tickers, event_date, base_date=None, as_of=None):
             out[entry.label] = table[entry.label].to_numpy()
             continue
         error = entry.error or errors.get(entry.label)
-        text = error.cell_text() if error is not None else f"#SB! no prices for {entry.label}"
+        text = error_cell_text(error if error is not None else NoDataError(f"no prices for {entry.label}",
+                                                                           ticker=entry.label))
         column = pd.Series([None] * len(out), dtype=object)
         column.iloc[0] = shorten(text)
         out[entry.label] = column.to_numpy()
@@ -416,13 +418,13 @@ def SB_DIP_SCREEN(tickers, event_date, as_of=None):
     if not tickers.tickers:
         return _no_good_tickers(tickers, [c for c in DIP_COLUMNS if c not in ("error", "why")])
     table = dip_screen_table(tickers.tickers, event_date, _settings(), as_of=as_of).frame.drop(columns=["why"])
-    errors = {t: _CellText(e.cell_text() if isinstance(e, ShockbookError) else e)
+    errors = {t: _CellText(error_cell_text(e))
               for t, e in zip(table["ticker"], table["error"]) if isinstance(e, ShockbookError) or e}
     bad = {e.label: e.error for e in tickers.entries if e.error is not None}
     out = table.drop(columns=["error"])
-    out["error"] = [errors[t].cell_text() if t in errors else "" for t in out["ticker"]]
+    out["error"] = [errors[t].cell_text() if t in errors else "" for t in out["ticker"]]  # said above
     for label, error in bad.items():
-        out.loc[len(out)] = {**{c: None for c in out.columns}, "ticker": label, "error": error.cell_text()}
+        out.loc[len(out)] = {**{c: None for c in out.columns}, "ticker": label, "error": error_cell_text(error)}
     return _fit(out)
 
 
@@ -651,7 +653,7 @@ def SB_EARNINGS_GRID(month, tickers=None):
     watch = tickers.tickers if tickers is not None else None
     grid = earnings_calendar_grid(month, watch, settings, settings.lang)
     out = grid.frame.astype({"week_of": object})
-    ignored = [e.error.cell_text() for e in tickers.errors] if tickers is not None else []
+    ignored = [error_cell_text(e.error) for e in tickers.errors] if tickers is not None else []
     unplaced = [f"{t}: {e.one_line()}" for t, e in grid.errors.items()]
     footer = {"week_of": "source", "MON": grid.source_text, "TUE": grid.legend,
               "WED": "; ".join(ignored), "THU": "; ".join(unplaced), "FRI": ""}

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import analytics as an
 from ..analytics.constants import DEFAULT_CAR_WINDOWS
 from ..config import Settings
-from ..notes import note
+from ..notes import error_note, note
 from ..data import sessions as cal
 from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
@@ -192,7 +192,7 @@ def _result(frame: pd.DataFrame, data: EventData, tickers: Iterable[str] | None 
         provenance=dict(data.table.provenance),
         event=data.event.session.isoformat(),
         event_requested=data.event.requested.isoformat(),
-        session_note=data.event.note,
+        session_note=data.event.note_code,
         benchmark=data.benchmark,
         price_field=data.price_field,
         extra=extra,
@@ -201,9 +201,10 @@ def _result(frame: pd.DataFrame, data: EventData, tickers: Iterable[str] | None 
 
 def _source_text(p) -> str:
     """``yahoo``, ``cache (stale)``, ``yahoo (intraday)``, ``yahoo (stale, missing)`` (a session
-    Yahoo has not filled yet, asked again on refresh)..."""
-    marks = [m for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday")),
-                             ("missing", p.stale and "missing " in p.detail)) if on]
+    Yahoo has not filled yet, asked again on refresh)...; the marks are coded notes
+    (:mod:`shockbook.notes`), said by the adapter in its language."""
+    marks = [note(f"source_{m}") for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday")),
+                                               ("missing", p.stale and "missing " in p.detail)) if on]
     return p.source + (f" ({', '.join(marks)})" if marks else "")
 
 
@@ -243,7 +244,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
             out["ytd_incl"] = an.ytd_returns(frame, ev, include_event=True)
         except ShockbookError as exc:  # e.g. the data starts after the previous year-end
             out["ytd_before"] = out["ytd_incl"] = np.nan
-            table_notes.append(f"YTD not computed: {exc.one_line()}")
+            table_notes.append(_ytd_note(exc))
         out["since_event"] = an.since_event_returns(frame, ev)
         out["since_pre_event"] = _since_pre_event(frame, ev)
         out = out.join(an.returns_after(frame, ev))
@@ -427,7 +428,8 @@ def rebased_paths_table(tickers: Iterable, event, settings: Settings | None = No
             base = an.previous_year_end(data.prices.index, data.event.timestamp)
         except DateRangeError as exc:
             base = data.prices.index[0]
-            notes.append(f"{exc.one_line()}: paths rebased to the first close in the data, {base.date()}")
+            notes.append(_year_end_note(exc, "paths_first_close", base=base.date())
+                         or error_note("paths_rebased", exc, base=base.date()))
     paths = an.rebased_paths(data.prices[served], base_date=base, level=level)
     first = max(base, pd.Timestamp(cal.resolve_session(start, "next").session)) if start else base
     last = pd.Timestamp(cal.resolve_session(end, "previous").session) if end else None
@@ -559,7 +561,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
         ytd = an.ytd_returns(frame, ev)
     except DateRangeError as exc:  # no previous year-end in the data: only the YTD cells stay empty
         ytd = pd.Series(np.nan, index=frame.columns, name="return")
-        notes.append(f"YTD not computed: {exc.one_line()}")
+        notes.append(_ytd_note(exc))
     measures = {
         "event_return": an.event_day_returns(frame, ev),
         "ytd_before": ytd,
@@ -625,6 +627,23 @@ def period_return(ticker: str, start, end=None, settings: Settings | None = None
     return value, notes
 
 
+def _year_end_note(exc: ShockbookError, code: str, **params) -> str:
+    """The note ``code`` for "no session before 1 January of the event's year in the data"
+    (:func:`shockbook.analytics.sessions.previous_year_end`), with its dates as parameters;
+    ``""`` for any other error."""
+    when = exc.context.get("date")
+    if not isinstance(exc, DateRangeError) or exc.context.get("argument") != "event" or when is None:
+        return ""
+    when = pd.Timestamp(when)
+    return note(code, year_start=f"{when.year}-01-01", event=when.date(), **params)
+
+
+def _ytd_note(exc: ShockbookError) -> str:
+    """Why the YTD columns are empty: a coded note (the error's kind and message as raised
+    when it is not the usual missing year-end)."""
+    return _year_end_note(exc, "ytd_no_year_end") or error_note("ytd_not_computed", exc)
+
+
 def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
     """The event table joined with the market-model CARs: one row per ticker, in order (the
     CLI's ``event`` table). When no CARs can be computed, the event table alone, with why in
@@ -634,7 +653,7 @@ def event_rows(tickers: list[str], event, settings: Settings) -> EventTable:
     try:
         car = abnormal_returns_table(tickers, event, settings).frame
     except ShockbookError as exc:
-        base = base.assign(note=[_join_notes(n, f"no CARs: {exc.one_line()}") for n in base["note"]])
+        base = base.assign(note=[_join_notes(n, error_note("no_cars", exc)) for n in base["note"]])
         return result.with_frame(base)
     if base["beta"].notna().any():
         car = car.drop(columns=["beta"])

@@ -26,7 +26,7 @@ from ..data import markets as mk
 from ..data.prices import clean_tickers, service_for
 from ..data.sessions import SessionDate
 from ..errors import InputError, NoDataError, ShockbookError
-from ..notes import note
+from ..notes import error_note, note
 from .result import EventTable
 
 #: The columns :func:`per_market` adds to a table's rows (after its own).
@@ -185,11 +185,11 @@ def per_market(table: Callable[..., EventTable], names: list[str], event, settin
     for g in plan.groups:
         text = ""
         try:
-            text = g.session(requested).text() if not g.market.is_us else us_event.session.isoformat()
+            text = session_text(g.session(requested)) if not g.market.is_us else us_event.session.isoformat()
             result = table(list(g.tickers), g.event(requested, us_event), settings, g.benchmark, **kwargs)
         except ShockbookError as exc:
             frame = pd.DataFrame({"ticker": list(g.tickers), "error": [exc] * len(g.tickers)})
-            frame["note"] = f"{g.market.label}: {exc.one_line()}"
+            frame["note"] = error_note("market_error", exc, market=g.market.label)
             errors.update({t: exc for t in g.tickers})
         else:
             frame = result.frame.copy()
@@ -218,7 +218,7 @@ def per_market(table: Callable[..., EventTable], names: list[str], event, settin
     if "sessions_to_recover" in out:
         out["sessions_to_recover"] = out["sessions_to_recover"].astype("Int64")
     base = base or EventTable(out, event=us_event.session.isoformat(), event_requested=requested.isoformat(),
-                              session_note=us_event.note, benchmark=benchmark or settings.benchmark,
+                              session_note=us_event.note_code, benchmark=benchmark or settings.benchmark,
                               price_field=settings.price_field)
     return replace(base, frame=out, errors=errors, provenance=provenance,
                    extra={**base.extra, "markets": sessions})
@@ -246,6 +246,15 @@ def _close_on(series: pd.Series, day: dt.date) -> float:
     return float(value) if pd.notna(value) else np.nan
 
 
+def session_text(session: mk.MarketSession) -> str:
+    """The session a market reacted on: ``2025-01-27``, or, when it moved, the date and a coded
+    note (:mod:`shockbook.notes`) the adapter says in its language: "2025-01-31 (first KRX
+    session after 2025-01-27)"."""
+    if not session.moved:
+        return session.session.isoformat()
+    return f"{session.session} ({note('first_session_after', market=session.market.label, requested=session.requested)})"
+
+
 def window_return(series: pd.Series, session: mk.MarketSession) -> tuple[float, str]:
     """The holiday window: the last close before the event (the session before the first that
     could react, or the ticker's latest close before it) to the close of that first session.
@@ -268,9 +277,9 @@ def usd_return(local: float, fx: pd.Series, start: dt.date, end: dt.date, quote:
     f0, d0 = _close_on_or_before(fx, start)
     f1, d1 = _close_on_or_before(fx, end)
     if d0 is None or d1 is None or np.isnan(local):
-        return np.nan, "" if np.isnan(local) else f"no {fx.name} close by {start if d0 is None else end}"
+        return np.nan, "" if np.isnan(local) else note("fx_no_close", fx=fx.name, date=start if d0 is None else end)
     factor = f0 / f1 if quote == "local_per_usd" else f1 / f0
-    moved = [f"{fx.name} of {d} for {want}" for d, want in ((d0, start), (d1, end)) if d != want]
+    moved = [note("fx_earlier", fx=fx.name, date=d, want=want) for d, want in ((d0, start), (d1, end)) if d != want]
     return (1.0 + local) * factor - 1.0, "; ".join(moved)
 
 
@@ -307,25 +316,25 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
                     pd.Timestamp(us_event.session)).date())
         except ShockbookError as exc:
             rows += [dict(region=g.market.region, ticker=t, exchange=g.market.exchange, error=exc,
-                          note=f"{g.market.label}: {exc.one_line()}") for t in g.tickers]
+                          note=error_note("market_error", exc, market=g.market.label)) for t in g.tickers]
             continue
         wanted = list(dict.fromkeys([*g.tickers, g.benchmark] + ([g.market.fx] if g.market.fx else [])))
         prices = service.get(wanted, history_start(us_event), None)
         close = prices.field(settings.price_field)
         bench_ret, bench_note = (window_return(close[g.benchmark], session) if g.benchmark in close
-                                 else (np.nan, f"benchmark {g.benchmark} has no prices"))
+                                 else (np.nan, note("benchmark_no_prices", benchmark=g.benchmark)))
         try:
             car = abnormal_returns_table(list(g.tickers), g.event(requested, us_event), settings, g.benchmark,
                                          shared=shared if g.market.is_us else None)
             provenance.update(car.provenance)
             car = car.frame.set_index("ticker")
         except ShockbookError as exc:
-            car, car_note = None, f"no abnormal return: {exc.one_line()}"
+            car, car_note = None, error_note("no_abnormal_return", exc)
         else:
             car_note = ""
         fx = close[g.market.fx].rename(g.market.fx) if g.market.fx in close else None
         for t in g.tickers:
-            row = dict(region=g.market.region, ticker=t, exchange=g.market.exchange, event_session=session.text(),
+            row = dict(region=g.market.region, ticker=t, exchange=g.market.exchange, event_session=session_text(session),
                        currency=g.market.currency, benchmark=g.benchmark, benchmark_return=bench_ret)
             notes = []
             if t in prices.errors or t not in close:
@@ -340,7 +349,8 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
                 row["window_return_usd"] = local
             elif fx is None:
                 row["window_return_usd"] = np.nan
-                notes.append(f"no USD return: {prices.errors[g.market.fx].one_line() if g.market.fx in prices.errors else g.market.fx + ' has no prices'}")
+                notes.append(error_note("no_usd_return", prices.errors[g.market.fx]) if g.market.fx in prices.errors
+                             else note("no_usd_fx", fx=g.market.fx))
             elif on is not None:
                 row["window_return_usd"], fx_note = usd_return(local, fx, on, session.session, g.market.fx_quote)
                 row["fx"] = f"{g.market.fx} {on} -> {session.session}"
@@ -352,7 +362,7 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
             row["note"] = "; ".join(dict.fromkeys(n for n in notes if n))
             p = prices.provenance.get(t)
             if p is not None:
-                row["source"] = p.source + (" (stale)" if p.stale else "")
+                row["source"] = p.source + (f" ({note('source_stale')})" if p.stale else "")
                 row["as_of"] = p.as_of.strftime("%Y-%m-%d %H:%MZ")
             rows.append(row)
     failed = [r["error"] for r in rows if isinstance(r.get("error"), ShockbookError)]
@@ -368,9 +378,9 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
     out["window_from"] = [d.isoformat() if isinstance(d, dt.date) else "" for d in out["window_from"]]
     return EventTable(out, errors={r["ticker"]: r["error"] for r in rows if isinstance(r.get("error"), ShockbookError)},
                       provenance=provenance, event=us_event.session.isoformat(), event_requested=requested.isoformat(),
-                      session_note=us_event.note, benchmark=benchmark or settings.benchmark,
+                      session_note=us_event.note_code, benchmark=benchmark or settings.benchmark,
                       price_field=settings.price_field,
-                      extra={"markets": {g.market.exchange: g.session(requested).text()
+                      extra={"markets": {g.market.exchange: session_text(g.session(requested))
                                          for g in plan.groups if _safe(g, requested)}})
 
 

@@ -34,7 +34,7 @@ from ..tables.result import TableResult
 from ..userfiles import check_data_file, check_local_path
 from . import eventtext
 from . import layout as L
-from .i18n import label, render_notes
+from .i18n import error_cell, error_text, label, labels, render_notes
 from .provenance import describe
 from .quotes import mark_quotes
 from .producers import REPORT, REPORT_EVENT, Context, SourceRecord, make_context
@@ -80,7 +80,8 @@ class BlockResult:
     name: str
     rows: int
     note: str = ""
-    error: str = ""
+    error: str = ""  # the error's message as raised (the CLI's line)
+    said: str = ""  # the error as the book says it: its kind in the book's language, then the message
     as_published: bool = False
     data_error: bool = False  # the error is missing data (DataError), not a bad input
     formats: dict[str, list[str]] = field(default_factory=dict)  # column -> number format per row
@@ -188,17 +189,18 @@ def produce(block: L.Block, ctx: Context) -> tuple[TableResult | None, BlockResu
         return table, BlockResult(block.name, len(table.frame), note=note, prices=block.prices,
                                   ticker_errors=row_errors(table.frame))
     except ShockbookError as exc:
-        error = exc.one_line()
+        error, said = exc.one_line(), error_text(exc, ctx.lang)
         missing = isinstance(exc, DataError)
         if missing and block.fallback is not None and ctx.is_report_event:
             try:
                 table = as_result(block.fallback(ctx))
                 ctx.published.append(block.name)
                 return table, BlockResult(block.name, len(table.frame), note=ctx.t("note.as_published"),
-                                          error=error, as_published=True, data_error=missing, prices=block.prices)
+                                          error=error, said=said, as_published=True, data_error=missing,
+                                          prices=block.prices)
             except ShockbookError:
                 pass
-        return None, BlockResult(block.name, 0, error=error, data_error=missing, prices=block.prices)
+        return None, BlockResult(block.name, 0, error=error, said=said, data_error=missing, prices=block.prices)
 
 
 def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | None = None,
@@ -236,7 +238,8 @@ def refresh_blocks(writer: BookWriter, ctx: Context, *, sheets: Iterable[str] | 
                                             str(getattr(table, "event", "")),
                                             result.note or getattr(table, "session_note", "")))
         elif table is None:
-            ctx.records.append(SourceRecord(block.name, title, label("prov.none", ctx.lang), "-", "", result.error))
+            ctx.records.append(SourceRecord(block.name, title, label("prov.none", ctx.lang), "-", "",
+                                            result.said or result.error))
         results.append(result)
         if progress is not None:
             progress.update(1)
@@ -292,17 +295,21 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     """Title row, header, data rows (+ the user's kept rows) and the table range of one block."""
     top, left, bottom, right = block.owned()
     header_row = top + 1
+    if frame is not None and "error" in frame.columns:  # a row's error, kept typed until here
+        frame = frame.assign(error=[error_cell(e, ctx.lang) if isinstance(e, ShockbookError) else e
+                                    for e in frame["error"]])
     rows = project(frame, block.columns) if frame is not None else []
     # the analysis notes are codes (shockbook.notes): said here in the book's language
     rows = [[_cell(render_notes(v, ctx.lang)) if has_codes(v) else v for v in r] for r in rows]
     if ctx.lang == "en":  # the report's Korean words in an English book are marked as quotes
         rows = [[mark_quotes(v, ctx.lang) for v in r] for r in rows]
     if frame is None:
-        rows = [[f"#SB! {result.error}"] + [None] * (block.width - 1)]
+        rows = [[f"#SB! {result.said or result.error}"] + [None] * (block.width - 1)]
     if block.keep_rows is not None:
         key, marker = block.keep_rows
         at = [c.key for c in block.columns].index(key)
-        produced = {r[at] for r in rows} | {marker}
+        # the marker as either book says it (a book built in one language, refreshed in the other)
+        produced = {r[at] for r in rows} | {marker} | set(labels().get(f"{key}.{marker}", {}).values())
         existing = writer.read(title, header_row + 1, left, bottom, right)
         kept = [r for r in existing if any(v not in (None, "") for v in r) and r[at] not in produced]
         rows = rows + [list(r) for r in kept]
@@ -312,7 +319,8 @@ def write_block(writer: BookWriter, title: str, block: L.Block, frame, result: B
     result.formats = _row_formats(block, frame, len(rows))
     writer.set_number_formats(title, number_format_ranges(block, len(rows), result.formats))
     heading = eventtext.block_heading(block, ctx)
-    notes = [n for n in (result.note, f"#SB! {result.error}" if result.error and not result.as_published else "") if n]
+    notes = [n for n in (result.note, f"#SB! {result.said or result.error}" if result.error and not result.as_published
+                         else "") if n]
     title_cells = [heading + (f"  |  {' '.join(notes)}" if notes else "")] + [None] * (block.width - 1)
     header = [eventtext.column_header(block, c, ctx) for c in block.columns]
     padded = rows + [[None] * block.width for _ in range(block.capacity - len(rows))]

@@ -29,6 +29,7 @@ import math
 import pandas as pd
 
 from ..errors import ShockbookError
+from .i18n import error_text
 from ..tables.result import TableResult
 from . import producers as p
 
@@ -71,11 +72,11 @@ def this_event(ctx: p.Context) -> TableResult:
         for ticker in tickers:
             r = moves.loc[ticker]
             error = r.get("error")
-            note = error.one_line() if isinstance(error, ShockbookError) else (str(error) if error else "")
+            note = error_text(error, ctx.lang) if isinstance(error, ShockbookError) else (str(error) if error else "")
             row(t("panel.event_return").format(name=names.get(ticker, ticker)), "index", "event_returns",
                 value=r.get("event_return"), since=r.get("since_event"), note=note)
     except ShockbookError as exc:
-        row(t("panel.index_moves"), "index", "event_returns", note=exc.one_line())
+        row(t("panel.index_moves"), "index", "event_returns", note=error_text(exc, ctx.lang))
 
     try:
         breadth = p._breadth(ctx)
@@ -90,7 +91,7 @@ def this_event(ctx: p.Context) -> TableResult:
             row(t(f"panel.{side}").format(n=NAMES_SHOWN), "names", "breadth",
                 value=top["return"].iloc[0] if len(top) else None, detail=detail)
     except ShockbookError as exc:
-        row(t("panel.breadth"), "breadth", "breadth", unit="count", note=exc.one_line())
+        row(t("panel.breadth"), "breadth", "breadth", unit="count", note=error_text(exc, ctx.lang))
 
     try:
         found = p.baskets(ctx)
@@ -102,6 +103,6 @@ def this_event(ctx: p.Context) -> TableResult:
             row(b["label"], "basket", "baskets", value=b.get("event_return"), since=b.get("since_event"),
                 detail=detail)
     except ShockbookError as exc:
-        row(t("panel.baskets"), "basket", "baskets", note=exc.one_line())
+        row(t("panel.baskets"), "basket", "baskets", note=error_text(exc, ctx.lang))
 
     return TableResult(pd.DataFrame(rows), provenance=provenance)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ..errors import ShockbookError
 from . import layout as L
-from .i18n import label
+from .i18n import error_cell, label
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ def example_rows(ctx) -> list[dict]:
         try:
             row, column, value = ex.expect(ctx, args)
         except ShockbookError as exc:  # a network function offline says so plainly; others show the error
-            row, column, value = None, None, ctx.t(NETWORK_ONLY) if ex.network else exc.cell_text()
+            row, column, value = None, None, ctx.t(NETWORK_ONLY) if ex.network else error_cell(exc, ctx.lang)
         if row is None:
             shows = ctx.t("example.single")
         else:

@@ -12,7 +12,7 @@ import csv
 from functools import cache
 from importlib import resources
 
-from ..errors import ContentError, UnknownNameError
+from ..errors import ContentError, ShockbookError, UnknownNameError, shorten
 
 LANGS = ("ko", "en")
 LABELS_FILE = "labels.csv"
@@ -98,4 +98,34 @@ def render_notes(text, lang: str):
         return text
     word = label("analysis.joiner", lang)
     joiner = f" {word} " if word.isalpha() else f"{word} "
-    return render(text, lambda code: label(f"analysis.{code}", lang), joiner)
+    return render(text, lambda code: label(f"analysis.{code}", lang), joiner,
+                  kind=lambda kind: error_kind(kind, lang))
+
+
+def error_kind(kind: str, lang: str) -> str:
+    """The name of an error kind (:attr:`ShockbookError.error_kind`) in ``lang``: the label
+    ``error.<kind>`` ("데이터 없음" / "no data"); an unknown kind is named as the base kind."""
+    return label(f"error.{kind}" if has_label(f"error.{kind}") else "error.error", lang)
+
+
+def error_text(error, lang: str) -> str:
+    """``<kind>: <message>``: an error's kind in ``lang`` and its one-line message as raised
+    (names, dates, URLs stay as they are), e.g. ``데이터 없음: no prices for XYZ``.
+
+    ``error`` is a :class:`ShockbookError`, or a text already said (returned as it is, without
+    a leading ``#SB!`` mark).
+    """
+    text = error.one_line() if isinstance(error, ShockbookError) else " ".join(str(error).split())
+    if isinstance(error, ShockbookError) and not text.startswith(ShockbookError.cell_prefix):
+        return f"{error_kind(error.error_kind, lang)}: {text}"
+    return text[len(ShockbookError.cell_prefix):].strip() if text.startswith(ShockbookError.cell_prefix) else text
+
+
+def error_cell(error, lang: str) -> str:
+    """The cell text of an error in a book (or a UDF) in ``lang``: ``#SB! <kind>: <message>``,
+    at most 255 characters (Excel's limit for a UDF's text). A text already said as a cell
+    (``#SB! ...``) is returned as it is (shortened)."""
+    text = error.one_line() if isinstance(error, ShockbookError) else " ".join(str(error).split())
+    if text.startswith(ShockbookError.cell_prefix):
+        return shorten(text)
+    return shorten(f"{ShockbookError.cell_prefix} {error_text(error, lang)}")

@@ -32,7 +32,8 @@ from ..errors import ContentError, NoDataError, ShockbookError
 from ..tables import content as ct
 from ..tables import events as ev
 from ..tables.result import EventTable, TableResult
-from .i18n import has_label, label, published_values
+from ..notes import note as coded
+from .i18n import error_cell, has_label, label, published_values
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
 #: describe; the watchlist when none is given; the indices; the pairs of figures 6-11.
@@ -281,9 +282,9 @@ def summary(ctx: Context) -> pd.DataFrame:
     from .eventtext import as_of_text
 
     try:
-        event, requested, note = ctx.event.session.isoformat(), ctx.event.requested.isoformat(), ctx.event.note
+        event, requested, note = ctx.event.session.isoformat(), ctx.event.requested.isoformat(), ctx.event.note_code
     except ShockbookError as exc:
-        event, requested, note = exc.cell_text(), ctx.event_text, ""
+        event, requested, note = error_cell(exc, ctx.lang), ctx.event_text, ""
     as_of = sorted({r.as_of for r in ctx.records if r.as_of.endswith("Z")})
     if ctx.published and not as_of:
         mode = ctx.t("mode.published")
@@ -431,7 +432,7 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                 note = "; ".join(f"{r} USD {c / 1e6:,.1f}M{'+' if b == 'at most' else ''} ({src})" for r, c, b, src in zip(
                     costs["reference"], costs["reference_cost_usd"], costs["bound"], costs["reference_source"]))
         except (ShockbookError, KeyError) as exc:
-            note = exc.cell_text() if isinstance(exc, ShockbookError) else f"no value for {arg}"
+            note = error_cell(exc, ctx.lang) if isinstance(exc, ShockbookError) else f"no value for {arg}"
         if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
             recomputed = None
         kinds = [compare_published(spec["compare"], value, published_value, decimals, spec["published"])
@@ -510,7 +511,8 @@ def with_market_notes(table: TableResult) -> TableResult:
         if not isinstance(exchange, str) or exchange in ("", "XNYS"):
             notes.append(note)
             continue
-        where = f"{exchange} session {session}, vs {bench}, in {currency}"
+        # the session may carry a coded note itself (a moved session): the codes sit side by side
+        where = f"{coded('market_session', exchange=exchange)} {session}, {coded('market_vs', benchmark=bench, currency=currency)}"
         notes.append(f"{where}; {note}" if note else where)
     out["note"] = notes
     return table.with_frame(out)
@@ -602,6 +604,8 @@ def opinions(ctx: Context) -> TableResult:
     table = ct.opinions_table(ctx.lang, user_file=ctx.settings.opinions_file)
     # the source type in the book's language (증권사, 기업, ...); the English book shows the code
     table.frame["source_type"] = [ctx.t(f"source_type.{t}") for t in table.frame["source_type"]]
+    # "built-in" in the book's language (a user file's rows keep their path)
+    table.frame["origin"] = [ctx.t("origin.built-in") if o == "built-in" else o for o in table.frame["origin"]]
     return _sourced(table, ctx, "", ctx.t("asof.report"))
 
 
