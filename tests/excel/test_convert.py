@@ -197,6 +197,49 @@ def test_cell_safe_returns_the_cell_text_of_our_errors():
     assert fails() == "#SB! 데이터 없음: no prices for XYZ between 2025-01-01 and 2025-01-31"
 
 
+@pytest.mark.parametrize("lang, text", [
+    (None, "#SB! 기간 오류: end 2025-01-24 is before start 2025-01-27"),  # the default: Korean
+    ("ko", "#SB! 기간 오류: end 2025-01-24 is before start 2025-01-27"),
+    ("en", "#SB! date range: end 2025-01-24 is before start 2025-01-27"),
+])
+def test_an_error_cell_names_its_kind_in_the_settings_language(monkeypatch, lang, text):
+    """``#SB! <kind>: <message>``: the kind in the language of the settings, the message as
+    raised (the core raises typed errors; only the cell says them)."""
+    from shockbook.errors import DateRangeError
+
+    if lang is None:
+        monkeypatch.delenv("SHOCKBOOK_LANG", raising=False)
+    else:
+        monkeypatch.setenv("SHOCKBOOK_LANG", lang)
+
+    @cell_safe
+    def fails():
+        raise DateRangeError("end 2025-01-24 is before start 2025-01-27", start="2025-01-27", end="2025-01-24")
+
+    assert fails() == text
+
+
+def _kinds(cls):
+    yield cls
+    for sub in cls.__subclasses__():
+        yield from _kinds(sub)
+
+
+def test_every_error_kind_has_a_name_in_both_languages():
+    """Each error class of errors.py (and any subclass) names a kind of the translation table,
+    with a Korean and an English name; the kinds are told apart (no two share a name)."""
+    import shockbook.data.markets  # noqa: F401 - defines a subclass
+    from shockbook.errors import ShockbookError
+    from shockbook.workbook.i18n import has_label, label
+
+    kinds = {cls.error_kind for cls in _kinds(ShockbookError) if not cls.__name__.startswith("_")}
+    assert {"input", "unknown_ticker", "date_range", "not_a_session", "no_data", "source_unavailable", "offline",
+            "rate_limit", "source_format", "cache_corrupt"} <= kinds
+    for lang in ("ko", "en"):
+        names = [label(f"error.{k}", lang) for k in sorted(kinds) if has_label(f"error.{k}")]
+        assert len(names) == len(kinds) and len(set(names)) == len(names), lang
+
+
 def test_cell_safe_caps_a_300_character_error_at_255():
     @cell_safe
     def fails():

@@ -440,3 +440,37 @@ def test_a_patched_refresh_refits_the_dip_scatter_to_the_new_points(books, tmp_p
     after = dip_scatter(tmp_path / "book.xlsm")
     assert scatter_axes(after) != before
     assert_every_point_inside(after, rows)
+# --- one language per book, for any event -----------------------------------------------------
+
+#: A watchlist across markets (README): Seoul, Tokyo and Amsterdam beside two US names.
+MIXED_WATCHLIST = ["NVDA", "AVGO", "000660.KS", "005930.KS", "6857.T", "ASML.AS"]
+
+
+@pytest.mark.parametrize("event", sorted({e for e, _ in EVENTS} - {REPORT_SESSION}))
+def test_the_korean_book_of_another_event_has_no_english_prose(books, event):
+    """The Korean book of every other event (a missing year-end base, an estimation window cut
+    by the data's start, a Sunday) passes the cell-by-cell prose check of test_language: its
+    data-gap notes ("YTD not computed", "paths rebased", no CARs) are said in Korean, and an
+    error shows its kind in Korean before its message."""
+    from test_language import english_prose
+
+    _, values, _ = books(event)
+    leaks = english_prose(values)
+    assert not leaks, f"{len(leaks)} cells of English prose, e.g. {leaks[:10]}"
+
+
+def test_the_korean_book_of_a_mixed_watchlist_has_no_english_prose(books, tmp_path_factory):
+    """A tariff-shock book (2025-04-07) over a watchlist across markets, on both recorded files:
+    every cell passes the prose check, and the rows of other markets say their session,
+    benchmark and currency in Korean."""
+    from test_language import english_prose
+
+    watchlist = tmp_path_factory.mktemp("mixed") / "watchlist.txt"
+    watchlist.write_text("\n".join(MIXED_WATCHLIST) + "\n", encoding="utf-8")
+    _, values, err = books("2025-04-07", "--watchlist", str(watchlist),
+                           "--snapshot", "../shared/data/intl_prices.csv.gz")
+    leaks = english_prose(values)
+    assert not leaks, f"{len(leaks)} cells of English prose, e.g. {leaks[:10]}"
+    texts = [v for rows in values.values() for row in rows for v in row if isinstance(v, str)]
+    assert any(t.startswith("XKRX 거래일 2025-04-07, 벤치마크 ^KS11, 통화 KRW") for t in texts), err
+    assert not any("session 2025-04-07, vs" in t for t in texts)

@@ -109,19 +109,36 @@ def _identifier_cells(lang: str) -> set[tuple[str, int, int]]:
     return out
 
 
-#: An error cell: ``#SB!`` and the error's one-line message, which names what failed in
-#: English (the same text the UDF, the CLI and the log show: see errors.py).
+#: An error cell starts with ``#SB!``.
 ERROR_CELL = "#SB!"
+
+
+def error_kinds(lang: str = "ko") -> list[str]:
+    """The error kinds (``error.*`` of the translation table) as the book in ``lang`` names
+    them, longest first: "데이터 없음", "입력 오류", ..."""
+    from shockbook.workbook.i18n import labels
+
+    return sorted((t[lang] for k, t in labels().items() if k.startswith("error.")), key=len, reverse=True)
+
+
+def said_error(lang: str = "ko") -> re.Pattern:
+    """An error as a book in ``lang`` says it: its kind in the book's language, a colon, and
+    the message as raised up to the end of its note (``데이터 없음: no prices for XYZ``), with
+    the ``#SB!`` mark in an error cell or a heading."""
+    return re.compile(r"(?:#SB! )?(?:" + "|".join(map(re.escape, error_kinds(lang))) + r"): [^;|]*")
 
 
 def english_prose(values, lang: str = "ko") -> list[tuple[str, int, int, str]]:
     """Every cell of ``values`` (sheet -> rows, as calamine reads them) with English prose
-    outside 「report quotes」 and '…'-quoted titles, except the identifier columns and error
-    cells."""
+    outside 「report quotes」, '…'-quoted titles and an error's message after its Korean kind,
+    except the identifier columns; and every error cell that does not start with its kind in
+    Korean (``#SB! 데이터 없음: ...``)."""
     skip = _identifier_cells(lang)
+    errors = said_error(lang)
     return [(s, r, c, v[:90]) for s, r, c, v in _cells(values)
-            if (s, r, c) not in skip and not v.startswith(ERROR_CELL)
-            and PROSE.search(TITLE.sub("", QUOTE.sub("", v)))]
+            if (s, r, c) not in skip
+            and ((v.startswith(ERROR_CELL) and not errors.match(v))
+                 or PROSE.search(errors.sub("", TITLE.sub("", QUOTE.sub("", v)))))]
 
 
 def test_the_korean_book_has_no_english_prose_in_any_cell(built_values):
@@ -131,11 +148,14 @@ def test_the_korean_book_has_no_english_prose_in_any_cell(built_values):
 
     Exempt, and only these: the xlwings.conf sheet (xlwings' own settings, read by the add-in),
     the identifier columns of :data:`IDENTIFIER_COLUMNS` (an opinion's id, a setting's key, an
-    example's formula: text a user types, not prose) and an error cell (``#SB! ...``: the
-    error's message is one English text wherever it shows, so that the UDF examples' expected
-    cell equals what the function returns). Notes, sources, model names, units and analysis
-    notes all come from the translation table or from the ``_ko`` fields of the curated data,
-    so none is exempt.
+    example's formula: text a user types, not prose) and an error's *message*: an error cell
+    must start with the error's kind in Korean (``#SB! 데이터 없음: ...``, from the ``error.*``
+    labels), and only the message after the kind is exempt, as is the message after the kind
+    of an error said inside a note or a heading (``CAR 없음 (데이터 없음: no prices ...)``). The
+    message names what failed (tickers, dates, paths, URLs) as raised, in English, the same
+    text the CLI and the log show. Notes, sources, model names, units and analysis notes all
+    come from the translation table or from the ``_ko`` fields of the curated data, so none is
+    exempt.
     """
     leaks = english_prose(built_values)
     assert not leaks, f"{len(leaks)} cells of English prose, e.g. {leaks[:15]}"
@@ -143,8 +163,9 @@ def test_the_korean_book_has_no_english_prose_in_any_cell(built_values):
 
 def test_the_prose_check_catches_an_english_note():
     """The check above can fail: a Korean book with one English note in a notes column, a
-    source in English and an English analysis note is caught three times; quotes, titles and
-    identifiers are not."""
+    source in English, an English analysis note, an error cell without its Korean kind, an
+    internal error and English prose after a said error's note is caught six times; quotes,
+    titles, identifiers and an error's message after its Korean kind are not."""
     opinions, scaling = label("sheet.opinions", "ko"), label("sheet.scaling", "ko")
     values = {opinions: [[None] * 10 for _ in range(8)], scaling: [["자료: Villalobos & Atkinson, "
                                                                     "'Trading off compute in training and inference'"]]}
@@ -153,8 +174,12 @@ def test_the_prose_check_catches_an_english_note():
     values[opinions][6][2] = "「the report's own words stay as printed」"
     values[opinions][6][8] = "pre-event close not regained by 2025-06-30"
     values[opinions][7][2] = "report p.3 (ANET in the bottom 10)"
+    values[opinions][2][2] = "#SB! no prices for XYZ between 2025-01-01 and 2025-01-31"  # no Korean kind
+    values[opinions][3][2] = "#SB! 데이터 없음: no prices for XYZ between 2025-01-01 and 2025-01-31"
+    values[opinions][4][8] = "CAR 없음 (데이터 없음: no prices for the benchmark); the rest is english prose here"
+    values[opinions][4][2] = "#SB! internal error: KeyError: 'close'"  # a bug, not an error of a kind
     found = {(r, c) for _, r, c, _ in english_prose(values)}
-    assert found == {(6, 9), (7, 9), (8, 3)}
+    assert found == {(6, 9), (7, 9), (8, 3), (3, 3), (5, 9), (5, 3)}
 
 
 def test_a_refresh_of_the_korean_book_writes_korean_notes(built, tmp_path):
