@@ -32,6 +32,7 @@ from ..config import Settings
 from ..content.report import report_facts
 from ..data.earnings import SOURCE_CACHE, SOURCE_YAHOO, EarningsDates, company_earnings, live_allowed
 from ..errors import InputError, NoDataError, ShockbookError
+from ..notes import error_note
 from .result import EarningsTable, TableResult
 
 #: Label of the report's own dates, as shown in the ``source`` column and the result's ``source``
@@ -566,7 +567,7 @@ def calls_beat_miss_table(settings: Settings | None = None, *, source=None) -> T
                            recomputed_mark=mark, agrees=(mark == c.eps_vs_consensus) if mark else None,
                            source=dates.source)
         except ShockbookError as exc:
-            row["note"] = exc.one_line()
+            row["note"] = error_note("error", exc)
         out.append(row)
     df = pd.DataFrame(out, columns=BEAT_MISS_COLUMNS)
     df["yahoo_date"] = pd.to_datetime(df["yahoo_date"])

@@ -262,7 +262,7 @@ def event_returns_table(tickers: Iterable, event, settings: Settings | None = No
                 notes = notes.where(notes.index != data.benchmark, notes + f"; {BENCHMARK_ROW_NOTE}")
         except ShockbookError as exc:
             out["beta"] = np.nan
-            notes = notes + f"; {exc.one_line()}"
+            notes = notes + f"; {error_note('no_beta', exc)}"
         for extra in table_notes:
             notes = notes + f"; {extra}"
         out["note"] = notes.str.strip("; ")

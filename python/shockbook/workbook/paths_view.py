@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..data import sessions as cal
 from ..errors import InputError
+from ..notes import note
 from ..tables import events as ev
 from ..tables.result import EventTable
 from .layout import PATH_SLOTS
@@ -104,7 +105,7 @@ def price_paths(ctx) -> EventTable:
             out[f"path_{i}{side}"] = values
             out[f"event_{i}{side}"] = np.where(at_event, values, np.nan)
     missing = [t for t in tickers if t not in frame]
-    notes = table.notes + ((f"no prices for {', '.join(missing)}",) if missing else ())
+    notes = table.notes + ((note("no_prices_for", tickers=", ".join(missing)),) if missing else ())
     return EventTable(out, errors=table.errors, provenance=table.provenance, notes=notes, event=table.event,
                       event_requested=table.event_requested, session_note=table.session_note,
                       benchmark=table.benchmark, price_field=table.price_field, extra=table.extra)
