@@ -12,7 +12,7 @@ from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, caption_points, column_points, row_points
-from .styling import FONT_NAME, INPUT_FILL
+from .styling import BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL, button_box
 
 
 def write_static(wb: Workbook, ctx: Context) -> None:
@@ -148,10 +148,8 @@ def write_xlwings_conf(wb: Workbook) -> None:
     ws.column_dimensions["B"].width = 40
 
 
-#: Refresh buttons: caption size (pt), height (pt), padding around the caption and the gap between them.
-BUTTON_FONT, BUTTON_HEIGHT, BUTTON_PADDING, BUTTON_GAP = 10.0, 20.0, 14.0, 8.0
-#: The row the buttons sit in (its height fits them); row 3 holds each sheet's note or legend.
-BUTTON_ROW, NOTE_ROW = 2, 3
+#: Row 3 holds each sheet's note or legend (row 2, BUTTON_ROW, the buttons).
+NOTE_ROW = 3
 #: Sheet key -> the label of the note or legend shown in its note row.
 SHEET_NOTES = {"opinions": "note.user_rows", "calendar": "legend.calendar", "scaling": "legend.flags",
                "dip": "legend.dip", "dashboard": "legend.marks"}
@@ -159,22 +157,23 @@ SHEET_NOTES = {"opinions": "note.user_rows", "calendar": "legend.calendar", "sca
 
 def buttons_for(wb: Workbook, lang: str) -> list[ButtonSpec]:
     """A "refresh all" and a "refresh this sheet" button on every data sheet, in the reserved
-    button row (row 2, nothing else is written there), side by side, each sized to its caption."""
+    button row (row 2, nothing else is written there), side by side, each sized to its caption
+    at the sheet's print scale (:func:`~shockbook.template.styling.button_box`)."""
     out = []
     for sheet in L.LAYOUT:
         if not sheet.buttons:
             continue
         title = label(sheet.title_key, lang)
         ws = wb[title]
+        scale = (ws.page_setup.scale or 100) / 100  # set by styling.page_setup, with the row's height
         left = 4.0
-        top = row_points(ws, 1) + (row_points(ws, BUTTON_ROW) - BUTTON_HEIGHT) / 2
-        for macro, text in (("RefreshAll", "button.refresh_all"), ("RefreshActiveSheet", "button.refresh_sheet")):
+        for macro, text in BUTTONS:
             caption = label(text, lang)
-            # LibreOffice and a print scaled to fit draw the caption larger than the box: leave room
-            width = max(72.0, 1.4 * caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING)
-            cells = _cells_under(ws, left, top, width, BUTTON_HEIGHT)
+            width, height = button_box(caption, scale)
+            top = row_points(ws, 1) + (row_points(ws, BUTTON_ROW) - height) / 2
+            cells = _cells_under(ws, left, top, width, height)
             out.append(ButtonSpec(sheet=title, macro=macro, text=caption, cells=cells,
-                                  box=(left, top, width, BUTTON_HEIGHT), font_size=BUTTON_FONT))
+                                  box=(left, top, width, height), font_size=BUTTON_FONT))
             left += width + BUTTON_GAP
     return out
 

@@ -14,9 +14,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.pagebreak import Break
 
 from ..text import display_width
+from ..workbook.i18n import label
 from ..workbook import layout as L
+from .buttons import caption_points, column_points, row_points
 from .charts import chart_bottom, chart_right
 
 FONT_NAME = "Malgun Gothic"  # 맑은 고딕: Windows' Korean UI font; LibreOffice substitutes a CJK font
@@ -97,7 +100,10 @@ HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 #: A numeric column's header sits over its numbers (Excel right-aligns numbers and dates).
 NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="right")
 #: Tallest data row (points): longer text is cut at this height (the full text is in the cell).
-MAX_ROW_POINTS = 15 * 6
+LINE_POINTS = 15
+MAX_ROW_POINTS = LINE_POINTS * 6
+#: Widest a wrapped column grows (characters) so that its longest text fits under the cap.
+MAX_WRAP_WIDTH = 90
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
 
@@ -119,12 +125,20 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
     formats = formats or {}
     widths: dict[int, float] = {}
     wrapped: dict[int, float] = {}
+    wrap_cells: dict[str, set[int]] = {}
     for block in sheet.blocks:
         top, left, bottom, right = block.owned()
         styles.apply(ws.cell(row=top, column=left), font=BLOCK_FONT)
         n = rows_by_block.get(block.name, 0)
         per_row = formats.get(block.name, {})
-        top_align = any(c.wrap for c in block.columns)
+        texts = {c.key: [v for v in (ws.cell(row=r, column=left + i).value for r in range(top + 2, top + 2 + n))
+                         if isinstance(v, str) and v] for i, c in enumerate(block.columns)}
+        # a column that fits its text but whose longest text is wider than MAX_WIDTH wraps
+        # (else its text would be cut by the next column)
+        wraps = {c.key for c in block.columns
+                 if c.wrap or (c.fit and max((_display_width(v, "") for v in texts[c.key]), default=0) + 2 > MAX_WIDTH)}
+        wrap_cells[block.name] = {left + i for i, c in enumerate(block.columns) if c.key in wraps}
+        top_align = bool(wraps)
         for offset, column in enumerate(block.columns):
             col = left + offset
             letter = get_column_letter(col)
@@ -132,22 +146,23 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
             styles.apply(header, font=HEADER_FONT, alignment=NUMBER_HEADER_ALIGN if is_numeric(column) else HEADER_ALIGN)
             need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
             row_fmts = per_row.get(column.key)
+            wrap = column.key in wraps
             for i, r in enumerate(range(top + 2, top + 2 + n)):
                 cell = ws.cell(row=r, column=col)
                 fmt = row_fmts[i] if row_fmts and i < len(row_fmts) else column.fmt
                 attrs = {}
                 if fmt != L.TEXT:
                     attrs["number_format"] = fmt
-                if column.wrap:
+                if wrap:
                     attrs["alignment"] = WRAP_ALIGN
                 elif top_align:
                     attrs["alignment"] = TOP_ALIGN
                 if attrs:
                     styles.apply(cell, **attrs)
-                if column.fit and not column.wrap:
+                if column.fit and not wrap:
                     need = max(need, _display_width(cell.value, fmt) + 2)
-            if column.wrap:
-                wrapped[col] = max(wrapped.get(col, 0), column.width or 40)
+            if wrap:
+                wrapped[col] = max(wrapped.get(col, 0), wrap_width(texts[column.key], column.width or 40))
             else:
                 widths[col] = max(widths.get(col, 0), min(max(need, column.width or 0), MAX_WIDTH))
             if column.signed:
@@ -158,21 +173,167 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
         ws.column_dimensions[get_column_letter(col)].width = max(widths.get(col, 0), wrapped.get(col, 0), 6)
     for letter, width in sheet.widths:
         ws.column_dimensions[letter].width = width
-    _row_heights(ws, sheet, rows_by_block)
+    _row_heights(ws, sheet, rows_by_block, wrap_cells)
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
+    page_setup(ws, sheet, rows_by_block, lang)
+
+
+#: A4 in points (portrait width, height) and the print margins in inches (sides, top/bottom).
+A4_POINTS = (595.0, 842.0)
+SIDE_MARGIN, TOP_MARGIN = 0.4, 0.5
+#: Print scales (percent): a sheet whose columns fit one page wide at MIN_SCALE or more prints
+#: one page wide; a wider one prints at READABLE_SCALE over several pages wide, its key
+#: columns and header row repeated on every page. Text below about half size cannot be read.
+MIN_SCALE, READABLE_SCALE = 45, 60
+#: Column widths in points are estimated with Excel's Calibri-11 rule (``buttons.column_points``);
+#: LibreOffice draws a character of the book's default font (Malgun Gothic 10, substituted)
+#: about 1.2x as wide (measured on its PDF of the Settings sheet), and a page is filled to
+#: FILL of its width, so the last column never spills onto a page of its own.
+RENDER_WIDTH, FILL = 1.2, 0.95
+
+
+def printable_points(sheet: L.Sheet) -> tuple[float, float]:
+    """``(width, height)`` in points inside the margins of the sheet's page (A4)."""
+    short, long_ = A4_POINTS
+    width, height = (long_, short) if sheet.landscape else (short, long_)
+    return width - 2 * SIDE_MARGIN * 72, height - 2 * TOP_MARGIN * 72
+
+
+def print_scale(sheet: L.Sheet, width: float, height: float) -> int:
+    """The print scale (percent, 10-100) of a sheet whose print area is ``width`` x ``height``
+    points: the largest that fits it one page wide (and ``pages_high`` pages high when set),
+    or :data:`READABLE_SCALE` when that would be below :data:`MIN_SCALE` (several pages wide).
+
+    A fixed scale, not Excel's "fit to N pages": Excel ignores manual page breaks under
+    fit-to-page, and the buttons' size depends on the scale (see ``static.buttons_for``).
+    """
+    page_w, page_h = printable_points(sheet)
+    scale = min(1.0, FILL * page_w / max(width * RENDER_WIDTH, 1.0))
+    if sheet.pages_high:
+        scale = min(scale, FILL * page_h * sheet.pages_high / max(height, 1.0))
+    elif scale * 100 < MIN_SCALE:
+        scale = READABLE_SCALE / 100
+    return max(10, min(100, math.floor(scale * 100)))
+
+
+#: Refresh buttons: caption size (pt), least height (pt), padding around the caption and the gap
+#: between them; the reserved row they sit in (nothing else is written there).
+BUTTON_FONT, BUTTON_HEIGHT, BUTTON_PADDING, BUTTON_GAP = 10.0, 20.0, 14.0, 8.0
+BUTTON_ROW = 2
+#: The buttons' macros and caption labels, left to right.
+BUTTONS = (("RefreshAll", "button.refresh_all"), ("RefreshActiveSheet", "button.refresh_sheet"))
+
+
+def button_box(caption: str, scale: float) -> tuple[float, float]:
+    """``(width, height)`` in points of a button captioned ``caption`` on a sheet printed at
+    ``scale`` (a fraction, 1.0 = 100%).
+
+    Excel scales a button's caption with the page, but LibreOffice draws a form control's
+    caption at its own size on a scaled page: the box, which shrinks with the page, must hold
+    the caption at full size, so it is sized from the font metrics divided by the scale (with
+    room for LibreOffice's wider glyphs, 1.4x, and padding on each side).
+    """
+    width = (1.4 * caption_points(caption, BUTTON_FONT) + 2 * BUTTON_PADDING) / scale
+    height = max(BUTTON_HEIGHT, (1.3 * BUTTON_FONT + 6) / scale)
+    return max(72.0, width), height
+
+
+def _reserve_button_row(ws, sheet: L.Sheet, lang: str, scale: int) -> None:
+    if sheet.buttons:
+        tallest = max(button_box(label(key, lang), scale / 100)[1] for _, key in BUTTONS)
+        ws.row_dimensions[BUTTON_ROW].height = tallest + 8
+
+
+def page_setup(ws, sheet: L.Sheet, rows_by_block: dict[str, int], lang: str = "ko") -> None:
+    """Orientation, scale, print area, repeated header rows/key columns and page breaks that
+    keep each chart (and each table that fits a page) on one page.
+
+    Every rule reads the layout spec: the blocks' and charts' places, the sheet's freeze
+    panes (the key columns and header row repeated on each page) and ``pages_high``.
+    """
     ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = sheet.pages_high
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = TOP_MARGIN
     ws.print_options.horizontalCentered = True
-    if sheet.print_rows is not None:
-        ws.print_area = [f"A{a}:{get_column_letter(_last_column(ws, sheet))}{b}" for a, b in sheet.print_rows]
-        return
-    ws.print_area = f"A1:{get_column_letter(_last_column(ws, sheet))}{_last_row(ws, sheet, rows_by_block)}"
+    ranges = list(sheet.print_rows) if sheet.print_rows is not None else [(1, _last_row(ws, sheet, rows_by_block))]
+    last_col = _last_column(ws, sheet, ranges)
+    width = sum(column_points(ws, c) for c in range(1, last_col + 1))
+    scale = 100
+    for _ in range(2):  # the button row's height depends on the scale, the scale (pages_high) on the heights
+        _reserve_button_row(ws, sheet, lang, scale)
+        height = sum(row_points(ws, r) for a, b in ranges for r in range(a, b + 1))
+        scale = print_scale(sheet, width, height)
+    _reserve_button_row(ws, sheet, lang, scale)
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = scale
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    ws.print_area = [f"A{a}:{get_column_letter(last_col)}{b}" for a, b in ranges] if sheet.print_rows is not None \
+        else f"A1:{get_column_letter(last_col)}{ranges[0][1]}"
+    title_rows, title_cols = print_titles(sheet)
+    page_w, page_h = printable_points(sheet)
+    if title_rows:
+        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    if title_cols and width * scale / 100 > page_w:
+        ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
+    repeated = sum(row_points(ws, r) for r in range(title_rows[0], title_rows[1] + 1)) if title_rows else 0.0
+    ws.row_breaks.brk = []
+    for row in page_breaks(ws, sheet, rows_by_block, ranges, page_h * 100 / scale, repeated):
+        ws.row_breaks.append(Break(id=row - 1))
+
+
+def print_titles(sheet: L.Sheet) -> tuple[tuple[int, int] | None, int]:
+    """``((first, last) rows repeated at the top of each printed page or None, key columns
+    repeated at the left)``: from the freeze panes (the header row above the frozen row, the
+    columns left of it), or the header row of a sheet's single table."""
+    if sheet.freeze:
+        row, col = L.cell_position(sheet.freeze)
+        return ((row - 1, row - 1) if row > 1 else None), col - 1
+    if len(sheet.blocks) == 1 and sheet.print_rows is None:
+        header = sheet.blocks[0].origin[0]
+        return (header, header), 0
+    return None, 0
+
+
+def keep_together(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> list[tuple[int, int]]:
+    """Row spans ``(first, last)`` that should not be cut by a page break: each chart (with its
+    block's title when the chart starts there) and each table from its title to its last row."""
+    spans = []
+    for block in sheet.blocks:
+        n = rows_by_block.get(block.name, 0)
+        if not n:
+            continue
+        title = block.origin[0] - 1
+        spans.append((title, block.origin[0] + n))
+        for chart in block.charts:
+            top = L.cell_position(chart.anchor)[0]
+            spans.append((title if top == title else top, chart_bottom(ws, chart) - 1))
+    return sorted(spans)
+
+
+def page_breaks(ws, sheet: L.Sheet, rows_by_block: dict[str, int], ranges: list[tuple[int, int]],
+                page_points: float, repeated: float = 0.0) -> list[int]:
+    """Rows (one-based) a manual page break goes before, so no span of :func:`keep_together`
+    that fits a page is cut: the pages are laid out row by row as a printer does (a page holds
+    ``page_points`` of sheet rows, less the repeated header rows after the first page)."""
+    if sheet.pages_high:
+        return []
+    spans = keep_together(ws, sheet, rows_by_block)
+    breaks = []
+    for first, last in ranges:
+        heights = {r: row_points(ws, r) for r in range(first, last + 1)}
+        top, used, room = first, 0.0, page_points
+        for r in range(first, last + 1):
+            start = [b for a, b in spans if a == r and first <= a and b <= last]
+            need = sum(heights[x] for x in range(r, max(start) + 1)) if start else 0.0
+            if start and r > top and used + need > room and need <= page_points - repeated:
+                breaks.append(r)
+                top, used, room = r, 0.0, page_points - repeated
+            elif used + heights[r] > room and r > top:  # the printer's own break
+                top, used, room = r, 0.0, page_points - repeated
+            used += heights[r]
+    return breaks
 
 
 def _last_row(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> int:
@@ -181,27 +342,51 @@ def _last_row(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> int:
                + chart_rows + [ws.max_row if not sheet.blocks else 1])
 
 
-def _last_column(ws, sheet: L.Sheet) -> int:
-    last_col = max([b.owned()[3] for b in sheet.blocks] + [2])
-    return max([last_col] + [chart_right(ws, c) - 1 for b in sheet.blocks for c in b.charts])
+def _last_column(ws, sheet: L.Sheet, ranges: list[tuple[int, int]]) -> int:
+    """The last column of the blocks (and their charts) printed in row ``ranges``."""
+    def shown(top, bottom):
+        return any(top <= last and first <= bottom for first, last in ranges)
+
+    last_col = max([b.owned()[3] for b in sheet.blocks if shown(b.owned()[0], b.owned()[2])] + [2])
+    charts = [c for b in sheet.blocks for c in b.charts if shown(*(L.cell_position(c.anchor)[0],) * 2)]
+    return max([last_col] + [chart_right(ws, c) - 1 for c in charts])
 
 
 
-def _row_heights(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> None:
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped ``text`` takes in a column ``width`` characters wide (each line break
+    starts a line; a wide (CJK) character counts two)."""
+    return sum(max(1, math.ceil(_display_width(part, "") / max(width - 1, 1))) for part in text.split("\n"))
+
+
+def wrap_width(texts: list[str], width: float) -> float:
+    """The width (characters) of a wrapped column: ``width``, widened -- up to
+    :data:`MAX_WRAP_WIDTH` -- until its longest text fits in a row of :data:`MAX_ROW_POINTS`."""
+    lines = int(MAX_ROW_POINTS // LINE_POINTS)
+    while width < MAX_WRAP_WIDTH and any(text_lines(t, width) > lines for t in texts):
+        width += 2
+    return min(width, MAX_WRAP_WIDTH)
+
+
+def column_chars(ws, col: int) -> float:
+    """A column's width in characters as set on the sheet (Excel's default 8.43 when unset)."""
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return dim.width if dim is not None and dim.width else 8.43
+
+
+def _row_heights(ws, sheet: L.Sheet, rows_by_block: dict[str, int], wrap_cells: dict[str, set[int]]) -> None:
     for block in sheet.blocks:
         top, left, _, _ = block.owned()
-        wraps = [(left + i, c.width or 40) for i, c in enumerate(block.columns) if c.wrap]
+        wraps = [(col, column_chars(ws, col)) for col in sorted(wrap_cells.get(block.name, ()))]
         ws.row_dimensions[top + 1].height = 30  # headers on up to two lines
         for r in range(top + 2, top + 2 + rows_by_block.get(block.name, 0)):
             lines = 1
             for col, width in wraps:
                 value = ws.cell(row=r, column=col).value
                 if isinstance(value, str) and value:
-                    lines = max(lines, sum(max(1, math.ceil(_display_width(part, "") / max(width - 1, 1)))
-                                           for part in value.split("\n")))
+                    lines = max(lines, text_lines(value, width))
             if lines > 1 or wraps:
-                ws.row_dimensions[r].height = min(MAX_ROW_POINTS, 15 * lines)
-
+                ws.row_dimensions[r].height = min(MAX_ROW_POINTS, LINE_POINTS * lines)
 
 
 def korean_default_font(wb: Workbook) -> None:

@@ -177,7 +177,7 @@ class Sheet:
     freeze: str | None = None
     pages_high: int = 0  # print: fit to one page wide and this many pages high (0: as many as needed)
     print_rows: tuple[tuple[int, int], ...] | None = None  # print only these row ranges (default: all)
-    widths: tuple[tuple[str, float], ...] = ()  # fixed column widths (e.g. a spacer between panels)
+    widths: tuple[tuple[str, float], ...] = ()  # fixed column widths (e.g. a narrow margin column)
 
     @property
     def title_key(self) -> str:
@@ -234,8 +234,9 @@ def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None,
 
 
 LAYOUT: tuple[Sheet, ...] = (
-    # A one-page summary: the left panel (B:H) holds the market tables, the right panel (J:Q)
-    # the report's key numbers; column I is a spacer so the panels do not share widths.
+    # A one-page summary (portrait): the market tables, then the report's key numbers below
+    # them -- stacked, not side by side, so a tall wrapped row of one panel never stretches
+    # the other's rows.
     Sheet("dashboard", blocks=(
         Block("sb_summary", "B5", p.summary, (C("item", width=22), C("value", width=24, fit=False)), 9),
         Block("sb_index_moves", "B16", p.index_moves,
@@ -250,12 +251,12 @@ LAYOUT: tuple[Sheet, ...] = (
               (C("label", width=22), C("event_return", **_SIGNED_PCT), C("ytd_before", **_SIGNED_PCT),
                C("since_event", **_SIGNED_PCT), C("used", INT)), 4, prices=True),
         Block("sb_strategy", "B37", p.strategy, (C("text", fit=False),), 6),
-        Block("sb_key_numbers", "J5", p.key_numbers,
+        Block("sb_key_numbers", "B46", p.key_numbers,
               (C("item", wrap=True, width=24), C("published", wrap=True, width=17), C("recomputed", wrap=True, width=17),
                C("mark", width=8), C("published_value", NUM2, fmt_by="unit", width=10),
                C("recomputed_value", NUM2, fmt_by="unit", width=10), C("where", wrap=True, width=24),
                C("note", wrap=True, width=22)), 14),
-    ), pages_high=1, widths=(("A", 2), ("I", 3))),
+    ), pages_high=1, landscape=False, widths=(("A", 2),)),
     Sheet("event_returns", blocks=(
         Block("sb_event_returns", "A5", p.event_returns, _EVENT_COLS, 80,
               charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="V4",
