@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from ooxml import NS, _rels, sheet_parts
 
-from shockbook.template.styling import LINE_POINTS, MAX_ROW_POINTS, MAX_WRAP_WIDTH, MIN_SCALE, text_lines
+from shockbook.template.styling import LINE_POINTS, MAX_ROW_POINTS, MAX_WRAP_WIDTH, MIN_SCALE, RENDER_WIDTH, text_lines
 from shockbook.text import is_wide
 from shockbook.workbook import layout as L
 from shockbook.workbook.i18n import label
@@ -41,7 +41,9 @@ class Sheet:
         margins = root.find("main:pageMargins", NS)
         self.margins = {k: float(v) for k, v in margins.attrib.items()}
         self.breaks = {int(b.get("id")) for b in root.iterfind("main:rowBreaks/main:brk", NS)}
+        self.col_breaks = {int(b.get("id")) for b in root.iterfind("main:colBreaks/main:brk", NS)}
         self.title_rows = titles.get("rows")
+        self.title_cols = titles.get("cols", 0)
         self.print_rows = titles.get("area", [])
         self.wrapped = []  # (row, column, text) of cells whose style wraps
         for c in root.iterfind(".//main:c", NS):
@@ -54,10 +56,15 @@ class Sheet:
                 self.wrapped.append((*L.cell_position(c.get("r")), text))
         rels = _rels(z, part)
         self.charts = []  # (first row, last row), one-based
+        self.chart_cols = []  # (first column, last column), one-based
         for d in root.iterfind("main:drawing", NS):
             drawing = etree.fromstring(z.read(rels[d.get(f"{{{NS['r']}}}id")]))
             for anchor in drawing:
                 top = int(anchor.find(f"{{{XDR}}}from/{{{XDR}}}row").text) + 1
+                left = int(anchor.find(f"{{{XDR}}}from/{{{XDR}}}col").text) + 1
+                right = anchor.find(f"{{{XDR}}}to/{{{XDR}}}col")
+                self.chart_cols.append((left, int(right.text) + 1 if right is not None else
+                                        self._col_at(left, int(anchor.find(f"{{{XDR}}}ext").get("cx")) / EMU_PER_POINT)))
                 to = anchor.find(f"{{{XDR}}}to/{{{XDR}}}row")
                 if to is not None:
                     self.charts.append((top, int(to.text) + 1))
@@ -74,6 +81,32 @@ class Sheet:
 
     def height(self, row: int) -> float:
         return self.heights.get(row, self.default_height)
+
+    def width(self, col: int) -> float:
+        """Points of a column as LibreOffice prints it: Excel's pixel rule for the width in
+        characters, times RENDER_WIDTH (the book's default font is wider than Calibri)."""
+        return int(self.widths.get(col, 8.43) * 7 + 5) * 0.75 * RENDER_WIDTH
+
+    def _col_at(self, left: int, points: float) -> int:
+        col, used = left, self.width(left) / RENDER_WIDTH
+        while used < points:
+            col += 1
+            used += self.width(col) / RENDER_WIDTH
+        return col
+
+    def strips(self, last: int) -> dict[int, int]:
+        """Column -> page strip (pages across), laid out as a printer does."""
+        short, long_ = A4
+        page = ((long_ if self.setup.get("orientation") == "landscape" else short)
+                - 72 * (self.margins["left"] + self.margins["right"])) / self.scale
+        repeated = sum(self.width(c) for c in range(1, self.title_cols + 1))
+        strip, used, room, out = 1, 0.0, page, {}
+        for c in range(1, last + 1):
+            if (c - 1 in self.col_breaks or used + self.width(c) > room) and used:
+                strip, used, room = strip + 1, 0.0, page - repeated
+            used += self.width(c)
+            out[c] = strip
+        return out
 
     def _row_at(self, top: int, points: float) -> int:
         row, used = top, self.height(top)
@@ -121,6 +154,9 @@ def _titles(z: zipfile.ZipFile) -> dict[str, dict]:
             rows = re.search(r"\$(\d+):\$(\d+)", d.text)
             if rows:
                 sheet["rows"] = (int(rows.group(1)), int(rows.group(2)))
+            cols = re.search(r"\$([A-Z]+):\$([A-Z]+)", d.text)
+            if cols:
+                sheet["cols"] = L.cell_position(f"{cols.group(2)}1")[1]
         elif d.get("name") == "_xlnm.Print_Area":
             sheet["area"] = [(int(a), int(b)) for a, b in re.findall(r"\$[A-Z]+\$(\d+):\$[A-Z]+\$(\d+)", d.text)]
     return out
@@ -167,6 +203,16 @@ def test_no_chart_is_cut_by_a_page_break(sheets):
             for top, bottom in sheet.charts:
                 if first <= top and bottom <= last and pages[top] != pages[bottom]:
                     cut.append((title, top, bottom, pages[top], pages[bottom]))
+    assert not cut, cut
+
+
+def test_no_chart_is_cut_between_two_pages_across(sheets):
+    cut = []
+    for title, sheet in sheets.items():
+        if not sheet.chart_cols:
+            continue
+        strips = sheet.strips(max(b for _, b in sheet.chart_cols))
+        cut += [(title, a, b) for a, b in sheet.chart_cols if strips[a] != strips[b]]
     assert not cut, cut
 
 

@@ -275,9 +275,18 @@ def page_setup(ws, sheet: L.Sheet, rows_by_block: dict[str, int], lang: str = "k
     page_w, page_h = printable_points(sheet)
     if title_rows:
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-    if title_cols and width * scale / 100 > page_w:
+    wide = width * RENDER_WIDTH * scale / 100 > page_w
+    if title_cols and wide:
         ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
+    # several pages wide: print across first, so a table's right-hand columns (and a chart
+    # beside it) come on the page right after its left-hand ones
+    ws.page_setup.pageOrder = "overThenDown" if wide else None
     repeated = sum(row_points(ws, r) for r in range(title_rows[0], title_rows[1] + 1)) if title_rows else 0.0
+    ws.col_breaks.brk = []
+    if wide:
+        cols = sum(column_points(ws, c) for c in range(1, title_cols + 1)) if title_cols else 0.0
+        for col in column_breaks(ws, sheet, last_col, page_w * 100 / scale / RENDER_WIDTH, cols):
+            ws.col_breaks.append(Break(id=col - 1))
     ws.row_breaks.brk = []
     for row in page_breaks(ws, sheet, rows_by_block, ranges, page_h * 100 / scale, repeated):
         ws.row_breaks.append(Break(id=row - 1))
@@ -315,24 +324,43 @@ def keep_together(ws, sheet: L.Sheet, rows_by_block: dict[str, int]) -> list[tup
 def page_breaks(ws, sheet: L.Sheet, rows_by_block: dict[str, int], ranges: list[tuple[int, int]],
                 page_points: float, repeated: float = 0.0) -> list[int]:
     """Rows (one-based) a manual page break goes before, so no span of :func:`keep_together`
-    that fits a page is cut: the pages are laid out row by row as a printer does (a page holds
-    ``page_points`` of sheet rows, less the repeated header rows after the first page)."""
+    that fits a page is cut (a page holds ``page_points`` of sheet rows, less the repeated
+    header rows after the first page)."""
     if sheet.pages_high:
         return []
     spans = keep_together(ws, sheet, rows_by_block)
     breaks = []
     for first, last in ranges:
-        heights = {r: row_points(ws, r) for r in range(first, last + 1)}
-        top, used, room = first, 0.0, page_points
-        for r in range(first, last + 1):
-            start = [b for a, b in spans if a == r and first <= a and b <= last]
-            need = sum(heights[x] for x in range(r, max(start) + 1)) if start else 0.0
-            if start and r > top and used + need > room and need <= page_points - repeated:
-                breaks.append(r)
-                top, used, room = r, 0.0, page_points - repeated
-            elif used + heights[r] > room and r > top:  # the printer's own break
-                top, used, room = r, 0.0, page_points - repeated
-            used += heights[r]
+        breaks += _breaks({r: row_points(ws, r) for r in range(first, last + 1)}, spans, page_points, repeated)
+    return breaks
+
+
+def column_breaks(ws, sheet: L.Sheet, last_col: int, page_points: float, repeated: float = 0.0) -> list[int]:
+    """Columns a manual page break goes before on a sheet printed several pages wide, so no
+    chart is cut between two pages (``page_points``: the sheet's column points a page holds)."""
+    spans = []
+    for block in sheet.blocks:
+        for chart in block.charts:
+            col = L.cell_position(chart.anchor)[1]
+            spans.append((col, min(chart_right(ws, chart) - 1, last_col)))
+    return _breaks({c: column_points(ws, c) for c in range(1, last_col + 1)}, sorted(spans), page_points, repeated)
+
+
+def _breaks(sizes: dict[int, float], spans: list[tuple[int, int]], page: float, repeated: float) -> list[int]:
+    """Where manual breaks go in a run of rows (or columns) of ``sizes`` (index -> points),
+    laid out as a printer does: a page holds ``page`` points (less ``repeated`` after the
+    first page); a span ``(first, last)`` that would be cut and fits a page starts a page."""
+    first, last = min(sizes), max(sizes)
+    breaks, top, used, room = [], first, 0.0, page
+    for i in range(first, last + 1):
+        ends = [b for a, b in spans if a == i and b <= last]
+        need = sum(sizes[x] for x in range(i, max(ends) + 1)) if ends else 0.0
+        if ends and i > top and used + need > room and need <= page - repeated:
+            breaks.append(i)
+            top, used, room = i, 0.0, page - repeated
+        elif used + sizes[i] > room and i > top:  # the printer's own break
+            top, used, room = i, 0.0, page - repeated
+        used += sizes[i]
     return breaks
 
 

@@ -234,9 +234,9 @@ def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None,
 
 
 LAYOUT: tuple[Sheet, ...] = (
-    # A one-page summary (portrait): the market tables, then the report's key numbers below
-    # them -- stacked, not side by side, so a tall wrapped row of one panel never stretches
-    # the other's rows.
+    # The summary: the market tables, then the report's key numbers below them -- stacked, not
+    # side by side, so a tall wrapped row of one panel never stretches the other's rows (in
+    # print, a page break keeps each table whole).
     Sheet("dashboard", blocks=(
         Block("sb_summary", "B5", p.summary, (C("item", width=22), C("value", width=24, fit=False)), 9),
         Block("sb_index_moves", "B16", p.index_moves,
@@ -256,7 +256,7 @@ LAYOUT: tuple[Sheet, ...] = (
                C("mark", width=8), C("published_value", NUM2, fmt_by="unit", width=10),
                C("recomputed_value", NUM2, fmt_by="unit", width=10), C("where", wrap=True, width=24),
                C("note", wrap=True, width=22)), 14),
-    ), pages_high=1, landscape=False, widths=(("A", 2),)),
+    ), widths=(("A", 2),)),
     Sheet("event_returns", blocks=(
         Block("sb_event_returns", "A5", p.event_returns, _EVENT_COLS, 80,
               charts=(Chart("bar", "chart.event_returns", "ticker", ("event_return",), anchor="V4",
