@@ -103,7 +103,7 @@ NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="r
 LINE_POINTS = 15
 MAX_ROW_POINTS = LINE_POINTS * 6
 #: Widest a wrapped column grows (characters) so that its longest text fits under the cap.
-MAX_WRAP_WIDTH = 90
+MAX_WRAP_WIDTH = 150
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
 
@@ -269,8 +269,9 @@ def page_setup(ws, sheet: L.Sheet, rows_by_block: dict[str, int], lang: str = "k
     ws.sheet_properties.pageSetUpPr.fitToPage = False
     ws.page_setup.scale = scale
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
-    ws.print_area = [f"A{a}:{get_column_letter(last_col)}{b}" for a, b in ranges] if sheet.print_rows is not None \
-        else f"A1:{get_column_letter(last_col)}{ranges[0][1]}"
+    # each printed row range as wide as what it shows (no page of empty columns beside a narrow table)
+    ws.print_area = [f"A{a}:{get_column_letter(_last_column(ws, sheet, [(a, b)]))}{b}" for a, b in ranges] \
+        if sheet.print_rows is not None else f"A1:{get_column_letter(last_col)}{ranges[0][1]}"
     title_rows, title_cols = print_titles(sheet)
     page_w, page_h = printable_points(sheet)
     if title_rows:

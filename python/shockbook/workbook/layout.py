@@ -227,9 +227,11 @@ _FIG_TAIL = (C("qualifier_text", width=10), C("source_date", width=11), C("flags
 
 
 def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None, capacity=16):
-    row = cell_position(anchor)[0]
+    row, col = cell_position(anchor)
+    # the chart right beside its table (one blank column between), so the two print together
     return Block(name, anchor, producer, columns, capacity,
-                 charts=(Chart("hbar", chart_title, columns[0].key, series, anchor=f"I{row - 1}",
+                 charts=(Chart("hbar", chart_title, columns[0].key, series,
+                               anchor=f"{column_letter(col + len(columns) + 1)}{row - 1}",
                                width=16, height=9, y_format=y_format, name=name),))
 
 
@@ -358,7 +360,7 @@ LAYOUT: tuple[Sheet, ...] = (
                C("value", "General"), C("qualifier_text", width=12), C("unit_text", label="col.unit", wrap=True, width=14),
                C("source", wrap=True, width=30), C("source_date", width=11), C("valid_from", width=11), C("flags"),
                C("note", wrap=True, width=26), C("origin", width=10)), 400),
-    ), print_rows=((1, 158),)),  # table 2, the figures and the calculators; the metrics table is reference
+    ), print_rows=((1, 12), (14, 158))),  # table 2; the figures and the calculators; the metrics table is reference
     Sheet("calls", blocks=(
         Block("sb_calls", "A5", p.calls,
               (C("ticker"), C("company", width=14), C("group", width=12), C("revenue_printed", width=12),
