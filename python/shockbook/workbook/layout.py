@@ -175,7 +175,7 @@ class Sheet:
     buttons: bool = True
     landscape: bool = True
     freeze: str | None = None
-    pages_high: int = 0  # print: fit to one page wide and this many pages high (0: as many as needed)
+    pages_high: int = 0  # print: a scale that fits one page wide and this many high (0: styling.print_scale's rule)
     print_rows: tuple[tuple[int, int], ...] | None = None  # print only these row ranges (default: all)
     widths: tuple[tuple[str, float], ...] = ()  # fixed column widths (e.g. a narrow margin column)
 
