@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from ooxml import NS, _rels, sheet_parts
 
-from shockbook.template.styling import LINE_POINTS, MAX_ROW_POINTS, MAX_WRAP_WIDTH, MIN_SCALE, RENDER_WIDTH, text_lines
+from shockbook.template.styling import LINE_POINTS, MAX_WRAP_WIDTH, MIN_SCALE, RENDER_WIDTH, text_lines
 from shockbook.text import is_wide
 from shockbook.workbook import layout as L
 from shockbook.workbook.i18n import label
@@ -249,16 +249,16 @@ def test_the_button_row_is_as_tall_as_its_buttons(sheets):
             assert sheet.height(2) >= height, title
 
 
-def test_wrapped_text_fits_its_row_or_its_column_is_at_the_widest_wrap(sheets):
-    """A capped row shows all its wrapped text: the column is widened (up to MAX_WRAP_WIDTH)
-    until the text fits in MAX_ROW_POINTS; lines are counted with the build's own rule."""
+def test_no_capped_row_cuts_its_wrapped_text(sheets):
+    """Every wrapped text is shown whole: its column is widened (up to MAX_WRAP_WIDTH) until
+    the text fits a row of at most MAX_ROW_POINTS; lines are counted with the build's rule."""
     cut = []
     for title, sheet in sheets.items():
         for row, col, text in sheet.wrapped:
             width = sheet.widths.get(col, 8.43)
-            if LINE_POINTS * text_lines(text, width) > sheet.height(row) and width < MAX_WRAP_WIDTH:
+            assert width <= MAX_WRAP_WIDTH
+            if LINE_POINTS * text_lines(text, width) > sheet.height(row):
                 cut.append((title, row, col, width, text[:40]))
-            assert sheet.height(row) <= MAX_ROW_POINTS or row <= 5
     assert not cut, cut[:10]
 
 

@@ -11,7 +11,7 @@ from ..workbook import layout as L
 from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
-from .buttons import ButtonSpec, caption_points, column_points, row_points
+from .buttons import ButtonSpec, column_points, row_points
 from .styling import BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL, button_box
 
 
