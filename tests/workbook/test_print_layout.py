@@ -45,6 +45,10 @@ class Sheet:
         self.title_rows = titles.get("rows")
         self.title_cols = titles.get("cols", 0)
         self.print_rows = titles.get("area", [])
+        self.merged = {}  # top-left (row, column) -> (last row, last column) of each merged range
+        for m in root.iterfind("main:mergeCells/main:mergeCell", NS):
+            first, last = m.get("ref").split(":")
+            self.merged[L.cell_position(first)] = L.cell_position(last)
         self.wrapped = []  # (row, column, text) of cells whose style wraps
         for c in root.iterfind(".//main:c", NS):
             if int(c.get("s", 0)) not in wrap_styles:
@@ -255,9 +259,11 @@ def test_no_capped_row_cuts_its_wrapped_text(sheets):
     cut = []
     for title, sheet in sheets.items():
         for row, col, text in sheet.wrapped:
-            width = sheet.widths.get(col, 8.43)
-            assert width <= MAX_WRAP_WIDTH
-            if LINE_POINTS * text_lines(text, width) > sheet.height(row):
+            last_row, last_col = sheet.merged.get((row, col), (row, col))  # a merged cell spans its range
+            width = sum(sheet.widths.get(c, 8.43) for c in range(col, last_col + 1))
+            height = sum(sheet.height(r) for r in range(row, last_row + 1))
+            assert last_col > col or width <= MAX_WRAP_WIDTH
+            if LINE_POINTS * text_lines(text, width) > height:
                 cut.append((title, row, col, width, text[:40]))
     assert not cut, cut[:10]
 
