@@ -78,6 +78,7 @@ def test_published_vs_recomputed_panel_matches_within_rounding(built_values):
     v3 = next(r for r in rows if r["item"].startswith("V3"))  # both GPT-4 estimates, as a range
     assert v3["recomputed"] == "1/14.1 ~ 1/17.9+" and v3["mark"].startswith("✗")
     assert "78.4M" in v3["note"] and "100.0M+" in v3["note"]
+    assert "(Sam Altman (Wired 보도))" in v3["note"]  # each estimate's source in the book's language
 
 
 def test_xlwings_conf_sheet_has_keys_in_a_values_in_b_without_blank_rows(built_values):

@@ -429,7 +429,9 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                 recomputed = float(costs["one_in"].iloc[0])
                 alternatives = [float(x) for x in costs["one_in"]]
                 shown = " ~ ".join(f"1/{x:.1f}{'+' if b == 'at most' else ''}" for x, b in zip(costs["one_in"], costs["bound"]))
-                note = "; ".join(f"{r} USD {c / 1e6:,.1f}M{'+' if b == 'at most' else ''} ({src})" for r, c, b, src in zip(
+                shown_source = _metric_sources(ctx, "training_cost_usd")
+                note = "; ".join(f"{r} USD {c / 1e6:,.1f}M{'+' if b == 'at most' else ''} "
+                                 f"({shown_source.get((r, float(c)), src)})" for r, c, b, src in zip(
                     costs["reference"], costs["reference_cost_usd"], costs["bound"], costs["reference_source"]))
         except (ShockbookError, KeyError) as exc:
             note = error_cell(exc, ctx.lang) if isinstance(exc, ShockbookError) else f"no value for {arg}"
@@ -444,6 +446,14 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
                          where=spec[f"where_{ctx.lang}"], note=note))
     return _sourced(TableResult(pd.DataFrame(rows), provenance=provenance), ctx, "source.key_numbers",
                     _price_as_of(ctx))
+
+
+def _metric_sources(ctx: Context, metric: str) -> dict[tuple[str, float], str]:
+    """``(model, value) -> source`` of ``metric``'s rows as the book's language names the source
+    (the calculators carry the English source only)."""
+    frame = ctx.cached(f"metric_sources:{ctx.lang}", lambda: ct.model_metrics_table(lang=ctx.lang).frame)
+    rows = frame[frame["metric"] == metric]
+    return {(m, float(v)): s for m, v, s in zip(rows["model"], rows["value"], rows["source"])}
 
 
 def basket_spread(ctx: Context) -> TableResult:
