@@ -315,8 +315,10 @@ LAYOUT: tuple[Sheet, ...] = (
                C("t_stat", NUM2), C("ytd_before", **_SIGNED_PCT), C("recovered_share", PCT0),
                C("since_event", **_SIGNED_PCT), C("as_of", DATE), C("next_earnings", DATE),
                C("earnings_source", width=14), C("note", wrap=True, width=36), C("error", wrap=True, width=24)),
-              # the return since the event, not the share recovered: a ratio that explodes for small drops
-              DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("since_event",), anchor="Q4",
+              # the return since the event, not the share recovered: a ratio that explodes for small drops;
+              # beside the table from its header row, so a page break before the table never cuts it and
+              # it covers none of the rule lines above the table
+              DIP_CAPACITY, charts=(Chart("scatter", "chart.dip", "event_return", ("since_event",), anchor="Q13",
                                           width=19, height=14, y_format="0%", x_format="0%", name="dip",
                                           labels="ticker", fit=True),), prices=True),
     ), freeze="E14", widths=(("B", 11),)),
