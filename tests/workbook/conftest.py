@@ -23,6 +23,17 @@ def built(tmp_path_factory, prices_path, constituents_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_english(tmp_path_factory, prices_path, constituents_path) -> Path:
+    """The English book (``--lang en``), built like :func:`built`."""
+    folder = tmp_path_factory.mktemp("built_english")
+    out = folder / "deepseek_shock_en.xlsm"
+    code, err = run_cli(BUILD_ARGS + ["--lang", "en", "--out", str(out)], cwd=ROOT,
+                        env={"SHOCKBOOK_CACHE_DIR": str(folder / "cache")})
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture(scope="session")
 def built_values(built) -> dict[str, list[list]]:
     """Every sheet's values read by python-calamine (an independent reader)."""
     from python_calamine import CalamineWorkbook

@@ -17,7 +17,6 @@ from shockbook.template.styling import LINE_POINTS, MAX_WRAP_WIDTH, MIN_SCALE, R
 from shockbook.text import is_wide
 from shockbook.workbook import layout as L
 from shockbook.workbook.i18n import label
-from workbook_cli import BUILD_ARGS, ROOT, run_cli
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 A4 = (595.0, 842.0)
@@ -171,17 +170,6 @@ def _titles(z: zipfile.ZipFile) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def sheets(built) -> dict[str, Sheet]:
     return _read_sheets(built)
-
-
-@pytest.fixture(scope="module")
-def built_english(tmp_path_factory) -> Path:
-    """The English book: its longer headers and notes make other sheets several pages wide."""
-    folder = tmp_path_factory.mktemp("built_en")
-    out = folder / "deepseek_shock_en.xlsm"
-    code, err = run_cli(BUILD_ARGS + ["--lang", "en", "--out", str(out)], cwd=ROOT,
-                        env={"SHOCKBOOK_CACHE_DIR": str(folder / "cache")})
-    assert code == 0, err
-    return out
 
 
 @pytest.fixture(scope="module", params=["ko", "en"])

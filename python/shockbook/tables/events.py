@@ -29,7 +29,7 @@ from ..data.sessions import SessionDate
 from ..data.prices import clean_tickers, service_for
 from ..data.types import PriceTable
 from ..errors import DateRangeError, InputError, NoDataError, ShockbookError
-from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market, universe_market
+from .markets import MARKET_COLUMNS, market_calendar, needs_markets, per_market, source_name, universe_market
 from .result import EventTable
 
 #: Calendar days of history fetched before the event: the estimation window [-250, -11]
@@ -205,7 +205,7 @@ def _source_text(p) -> str:
     (:mod:`shockbook.notes`), said by the adapter in its language."""
     marks = [note(f"source_{m}") for m, on in (("stale", p.stale), ("intraday", p.detail.startswith("intraday")),
                                                ("missing", p.stale and "missing " in p.detail)) if on]
-    return p.source + (f" ({', '.join(marks)})" if marks else "")
+    return source_name(p.source) + (f" ({', '.join(marks)})" if marks else "")
 
 
 def _provenance_columns(frame: pd.DataFrame, table: PriceTable) -> None:

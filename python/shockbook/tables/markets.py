@@ -29,6 +29,17 @@ from ..errors import InputError, NoDataError, ShockbookError
 from ..notes import error_note, note
 from .result import EventTable
 
+
+#: The price sources the notes table names in both languages.
+SOURCE_NAMES = ("snapshot", "yahoo", "cache")
+
+
+def source_name(source: str) -> str:
+    """A price source's name as a coded note (``snapshot``, ``yahoo``, ``cache``: said in the
+    adapter's language, 스냅샷 in the Korean book); another name as it is."""
+    return note(f"source_{source}") if source in SOURCE_NAMES else source
+
+
 #: The columns :func:`per_market` adds to a table's rows (after its own).
 MARKET_COLUMNS = ["exchange", "event_session", "benchmark_used", "currency"]
 
@@ -362,7 +373,7 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
             row["note"] = "; ".join(dict.fromkeys(n for n in notes if n))
             p = prices.provenance.get(t)
             if p is not None:
-                row["source"] = p.source + (f" ({note('source_stale')})" if p.stale else "")
+                row["source"] = source_name(p.source) + (f" ({note('source_stale')})" if p.stale else "")
                 row["as_of"] = p.as_of.strftime("%Y-%m-%d %H:%MZ")
             rows.append(row)
     failed = [r["error"] for r in rows if isinstance(r.get("error"), ShockbookError)]

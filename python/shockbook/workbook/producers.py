@@ -325,12 +325,23 @@ def breadth_summary_published(ctx: Context) -> pd.DataFrame:
 
 def breadth_worst(ctx: Context) -> TableResult:
     found = _breadth(ctx)
-    return found.with_frame(found.worst)
+    return found.with_frame(_sector_names(ctx, found.worst))
 
 
 def breadth_best(ctx: Context) -> TableResult:
     found = _breadth(ctx)
-    return found.with_frame(found.best)
+    return found.with_frame(_sector_names(ctx, found.best))
+
+
+def _sector_names(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """The GICS sectors in the book's language (``sector.<name_in_snake_case>`` labels); a sector
+    the table does not know (a user's members file) is shown as the file gives it."""
+    if "sector" not in frame:
+        return frame
+    def shown(sector):
+        key = f"sector.{str(sector).strip().lower().replace(' ', '_')}"
+        return ctx.t(key) if isinstance(sector, str) and sector and has_label(key) else sector
+    return frame.assign(sector=[shown(s) for s in frame["sector"]])
 
 
 def breadth_worst_published(ctx: Context) -> pd.DataFrame:
