@@ -117,3 +117,11 @@ def test_libreoffice_renders_the_global_sheet_with_the_known_values(global_book,
         assert text in page, text
     pngs = pdf_to_pngs(pdf, tmp_path / "png", dpi=40)
     assert pngs[pages.index(page)].stat().st_size > 5000  # the page carries the table and its chart
+
+
+@pytest.mark.parametrize("ticker, name", [("000660.KS", "SK hynix"), ("005930.KS", "Samsung Electronics"),
+                                          ("6857.T", "Advantest"), ("8035.T", "Tokyo Electron"),
+                                          ("ASML.AS", "ASML Holding"), ("NVDA", "Nvidia")])
+def test_every_name_of_a_global_watchlist_is_named_beside_its_ticker(reaction_rows, ticker, name):
+    # the S&P 500 members file names the US ones; the report's content names the others
+    assert reaction_rows[ticker]["name"] == name

@@ -8,7 +8,7 @@ watchlist, the "as published" fallback's date) reads it from here.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ class ReportFacts:
     indices: dict[str, str]  # index ticker -> name, in display order
     path_pairs: tuple[tuple[str, str], ...]  # figures 6-11
     source: str
+    names: dict[str, str] = field(default_factory=dict)  # non-US ticker -> name (figure 5's global names)
 
     @property
     def path_tickers(self) -> tuple[str, ...]:
@@ -71,6 +72,9 @@ def report_facts(path: str | Path | None = None) -> ReportFacts:
     indices = doc.get("indices")
     if not isinstance(indices, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in indices.items()):
         raise ContentError(f"{p.name}: indices must map index tickers to names", file=str(p), field="indices")
+    names = doc.get("names") or {}
+    if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
+        raise ContentError(f"{p.name}: names must map tickers to names", file=str(p), field="names")
     pairs = doc.get("path_pairs")
     if not isinstance(pairs, list) or not all(isinstance(x, list) and len(x) == 2 for x in pairs):
         raise ContentError(f"{p.name}: path_pairs must be a list of [ticker, ticker] pairs",
@@ -80,4 +84,5 @@ def report_facts(path: str | Path | None = None) -> ReportFacts:
         indices={yahoo_symbol(k, strict=False): v for k, v in indices.items()},
         path_pairs=tuple(tuple(_tickers(x, "path_pairs", p)) for x in pairs),
         source=str(doc.get("source", "")),
+        names={yahoo_symbol(k, strict=False): v for k, v in names.items()},
     )

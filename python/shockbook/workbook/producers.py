@@ -108,7 +108,7 @@ class Context:
             return False
 
     def names(self) -> dict[str, str]:
-        out = dict(INDEX_NAMES)
+        out = {**REPORT.names, **INDEX_NAMES}
         if self.universe is not None and "name" in self.universe:
             out.update(zip(self.universe["ticker"], self.universe["name"]))
         return out
