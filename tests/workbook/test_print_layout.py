@@ -231,6 +231,18 @@ def test_no_chart_is_cut_between_two_pages_across(book_sheets):
     assert not cut, cut
 
 
+def test_no_merged_text_is_cut_between_two_pages_across(book_sheets):
+    """A merged note (the Dip screen's share rule) is wrapped to its merged width: on a sheet
+    printed several pages wide it must end on the page it starts on, or its lines are cut."""
+    cut = []
+    for title, sheet in book_sheets.items():
+        if not sheet.merged:
+            continue
+        strips = sheet.strips(max(c for _, c in sheet.merged.values()))
+        cut += [(title, top, right) for (top, left), (_, right) in sheet.merged.items() if strips[left] != strips[right]]
+    assert not cut, cut
+
+
 def test_the_figure_16_chart_starts_a_page_with_its_table(sheets):
     _, block = L.block("sb_fig16_latency")
     sheet = sheets[label("sheet.scaling", "ko")]

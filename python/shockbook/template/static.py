@@ -46,15 +46,17 @@ def write_dip_formulas(ws, ctx: Context) -> None:
     _, block = L.block("sb_dip_screen")
     header, _ = block.origin
     first, last = header + 1, header + block.capacity
-    # the share-recovered rule (why 3%, the cap, what the chart plots), wrapped over the
-    # table's width in the two rows above its heading
-    top, right = header - 3, L.column_letter(block.origin[1] + len(block.columns) - 1)
+    # the share-recovered rule (why 3%, the cap, what the chart plots), wrapped in the two rows
+    # above the table's heading over the columns up to the return since the event: the first
+    # printed page's width in both books (the sheet prints several pages wide, and a merged
+    # text wider than its page is cut), on three lines (the English text's)
+    top = header - 3
+    right = L.column_letter(block.origin[1] + [c.key for c in block.columns].index("since_event"))
     rule = ws.cell(row=top, column=1, value=label("dip.share_rule", ctx.lang))
     rule.font = Font(name=FONT_NAME, italic=True, color="595959")
     rule.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A{top}:{right}{top + 1}")
-    for r in (top, top + 1):
-        ws.row_dimensions[r].height = 15
+    ws.row_dimensions[top].height, ws.row_dimensions[top + 1].height = 30, 15
     for col, key in ((1, "col.rank"), (2, "col.score")):
         cell = ws.cell(row=header, column=col, value=label(key, ctx.lang))
         cell.font = Font(name=FONT_NAME, bold=True, size=10)
