@@ -125,3 +125,24 @@ def test_libreoffice_renders_the_global_sheet_with_the_known_values(global_book,
 def test_every_name_of_a_global_watchlist_is_named_beside_its_ticker(reaction_rows, ticker, name):
     # the S&P 500 members file names the US ones; the report's content names the others
     assert reaction_rows[ticker]["name"] == name
+
+
+def test_the_dip_screen_takes_each_markets_own_year_end_close_for_the_run_up(global_book, reaction_rows):
+    # Tokyo is closed on 31 December: its run-up starts from its own last close of 2024 (30 December),
+    # as on Event returns, not blank because the US had a session that day
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(global_book))
+
+    def column(block_name, key):
+        sheet, block = L.block(block_name)
+        rows = book.get_sheet_by_name(label(sheet.title_key, "en")).to_python()
+        top, left = block.origin
+        keys = [c.key for c in block.columns]
+        tick, col = left - 1 + keys.index("ticker"), left - 1 + keys.index(key)
+        return {r[tick]: r[col] for r in rows[top:] if len(r) > col and r[tick]}
+
+    dip, events = column("sb_dip_screen", "ytd_before"), column("sb_event_returns", "ytd_before")
+    for ticker in ("6857.T", "8035.T", "ASML.AS", "NVDA"):
+        assert isinstance(dip[ticker], float), (ticker, dip[ticker])
+        assert dip[ticker] == pytest.approx(events[ticker], abs=1e-9), ticker

@@ -33,6 +33,24 @@ DIP_COLUMNS = [
 ]
 
 
+def _runups(frame: pd.DataFrame, ts: pd.Timestamp) -> pd.Series:
+    """The run-up before the event (fraction per ticker), each from its own market's last close
+    of the previous year: the frame's last row of the year is a US session, when Seoul and
+    Tokyo are closed (31 December). NaN without a previous year-end in the data (scored 0)."""
+    try:
+        runup = ytd_returns(frame, ts)
+    except DateRangeError:
+        runup = pd.Series(np.nan, index=frame.columns)
+    for t in runup.index[runup.isna()]:
+        own = frame[[t]].dropna()
+        if ts in own.index:
+            try:
+                runup[t] = ytd_returns(own, ts).iloc[0]
+            except DateRangeError:
+                pass
+    return runup
+
+
 def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None, as_of=None,
                      weights: ad.DipWeights | None = None, benchmark: str | None = None) -> EventTable:
     """The dip screen of ``tickers`` (the benchmark itself is left out).
@@ -81,10 +99,7 @@ def dip_screen_table(tickers: Iterable, event, settings: Settings | None = None,
     frame = data.prices[served]
     ts = data.event.timestamp
     measures = ad.recovery_since(frame, ts, as_of, min_drop=ad.DIP_MIN_DROP)
-    try:
-        runup = ytd_returns(frame, ts)
-    except DateRangeError:  # no previous year-end in the data: the run-up stays empty (scored 0), rows stay
-        runup = pd.Series(np.nan, index=frame.columns)
+    runup = _runups(frame, ts)
     car = abnormal_returns_table(served, ev, settings, benchmark).frame.set_index("ticker") if served else None
     after = ev.session + dt.timedelta(days=1)
     rows = []
