@@ -54,7 +54,7 @@ def test_event_returns_equal_the_engine(built_values, prices_path, tmp_path):
                 assert row[key] == pytest.approx(expected, abs=1e-12), (row["ticker"], key)
     nvda = next(r for r in rows if r["ticker"] == "NVDA")
     assert nvda["event_return"] == pytest.approx(-0.1697, abs=5e-5)
-    assert nvda["source"] == "snapshot (최신 아님)"  # stale: the recorded data ends 2025-06-30, before today
+    assert nvda["source"] == "스냅샷 (최신 아님)"  # the snapshot, stale: the recorded data ends 2025-06-30, before today (named in Korean)
 
 
 def test_breadth_is_the_reports_351_up_152_down(built_values):
