@@ -99,6 +99,8 @@ BOLD_FONT = Font(name=FONT_NAME, bold=True, size=10)
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 #: A numeric column's header sits over its numbers (Excel right-aligns numbers and dates).
 NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="right")
+#: Room (characters) beside a header's longest word, so LibreOffice's wider bold glyphs keep it on one line.
+HEADER_WORD_PAD = 1.5
 #: Tallest data row (points): longer text is cut at this height (the full text is in the cell).
 LINE_POINTS = 15
 MAX_ROW_POINTS = LINE_POINTS * 6
@@ -145,6 +147,8 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
             header = ws.cell(row=top + 1, column=col)
             styles.apply(header, font=HEADER_FONT, alignment=NUMBER_HEADER_ALIGN if is_numeric(column) else HEADER_ALIGN)
             need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
+            # ...between words, never inside one ("Benchmar / k", "t[- / 1,+1]")
+            need = max([need] + [display_width(w) + HEADER_WORD_PAD for w in str(header.value or "").split()])
             row_fmts = per_row.get(column.key)
             wrap = column.key in wraps
             for i, r in enumerate(range(top + 2, top + 2 + n)):
