@@ -70,7 +70,7 @@ def test_good_tickers_are_computed_beside_a_malformed_one(watchlist_build):
     assert list(rows) == ["NVDA", "AMD", "AB$C", "XYZQ", "QQQQ"]  # the order typed
     assert rows["NVDA"]["event_return"] == pytest.approx(-0.1697, abs=5e-5)
     assert isinstance(rows["AMD"]["event_return"], float) and rows["AMD"]["error"] == ""
-    assert rows["NVDA"]["source"] == "snapshot (최신 아님)"  # stale, computed, not "as published"
+    assert rows["NVDA"]["source"] == "스냅샷 (최신 아님)"  # stale, computed, not "as published"
     assert "is not a Yahoo ticker" in rows["AB$C"]["error"]
     assert rows["AB$C"]["event_return"] == ""
     assert "XYZQ" in rows["XYZQ"]["error"]
