@@ -156,4 +156,15 @@ def test_the_share_recovered_follows_the_screens_rule(built_values):
     capped = [r for r in rows if isinstance(r["recovered_share"], float) and r["recovered_share"] in SHARE_BOUNDS]
     assert capped and all(re.search(r"회복 비율 [+-]\d+%: 표시는 [+-]\d+%로 제한", r["note"]) for r in capped)
     sheet = built_values[label("sheet.dip", "ko")]
-    assert any(label("dip.share_rule", "ko") in row for row in sheet[:12])
+    header = [v for row in sheet[:12] for v in row if isinstance(v, str)]
+    assert any(label("dip.share_rule", "ko") in v for v in header)
+
+
+def test_the_score_formula_is_written_above_the_table_not_in_its_title(built_values):
+    """The ranking is transparent: the score's formula is in the sheet's header (with the share
+    rule), and the table's title stays short enough to print on the page."""
+    sheet = built_values[label("sheet.dip", "ko")]
+    header = [v for row in sheet[:12] for v in row if isinstance(v, str)]
+    assert any(v.startswith(label("dip.score_formula", "ko")) for v in header)
+    assert "w낙폭×" in label("dip.score_formula", "ko") and "w_drop×" in label("dip.score_formula", "en")
+    assert len(label("block.sb_dip_screen", "ko")) < 60 and len(label("block.sb_dip_screen", "en")) < 80

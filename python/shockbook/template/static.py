@@ -49,14 +49,16 @@ def write_dip_formulas(ws, ctx: Context) -> None:
     # the share-recovered rule (why 3%, the cap, what the chart plots), wrapped in the two rows
     # above the table's heading over the columns up to the return since the event: the first
     # printed page's width in both books (the sheet prints several pages wide, and a merged
-    # text wider than its page is cut), on three lines (the English text's)
+    # text wider than its page is cut), on up to five lines (the English text's: formula + rule)
     top = header - 3
     right = L.column_letter(block.origin[1] + [c.key for c in block.columns].index("since_event"))
-    rule = ws.cell(row=top, column=1, value=label("dip.share_rule", ctx.lang))
+    # the score's formula heads the rule: the ranking is transparent where the table starts
+    text = label("dip.score_formula", ctx.lang) + "\n" + label("dip.share_rule", ctx.lang)
+    rule = ws.cell(row=top, column=1, value=text)
     rule.font = Font(name=FONT_NAME, italic=True, color="595959")
     rule.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A{top}:{right}{top + 1}")
-    ws.row_dimensions[top].height, ws.row_dimensions[top + 1].height = 30, 15
+    ws.row_dimensions[top].height, ws.row_dimensions[top + 1].height = 55, 15
     for col, key in ((1, "col.rank"), (2, "col.score")):
         cell = ws.cell(row=header, column=col, value=label(key, ctx.lang))
         cell.font = Font(name=FONT_NAME, bold=True, size=10)
