@@ -66,3 +66,47 @@ def test_the_sources_sheet_names_a_real_source_and_as_of_for_every_table(built_v
 def test_every_opinion_has_its_report_page(built_values):
     _, rows = _table(built_values, "sb_opinions")
     assert len(rows) == 14 and {r["report_page"] for r in rows} == {4}
+
+
+def _sheet_charts(path, title):
+    """The chart parts drawn on sheet ``title`` (sheet -> drawing -> charts, by relationships)."""
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+    from ooxml import NS, sheet_parts
+
+    def rels(z, part):
+        folder, name = posixpath.split(part)
+        root = etree.fromstring(z.read(posixpath.join(folder, "_rels", name + ".rels")))
+        return [posixpath.normpath(posixpath.join(folder, r.get("Target"))) if not r.get("Target").startswith("/")
+                else r.get("Target")[1:] for r in root.iterfind("rel:Relationship", NS)]
+
+    with zipfile.ZipFile(path) as z:
+        part = sheet_parts(path)[title]
+        drawings = [p for p in rels(z, part) if "/drawings/" in p and p.endswith(".xml")]
+        return [etree.fromstring(z.read(c)) for d in drawings for c in rels(z, d) if "/charts/" in c]
+
+
+C_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+
+
+def test_the_figure_charts_value_axes_count_in_whole_units(built):
+    """Figure 2's axis read 0.00, 10.00, ... 70.00 (the labels ran into each other) and figures
+    3, 15 and 16 took their tables' decimals; every figure's value axis is in whole units."""
+    charts = _sheet_charts(built, label("sheet.scaling", "ko"))
+    assert len(charts) == len(FIGURES)
+    for chart in charts:
+        fmt = chart.find(".//c:valAx/c:numFmt", C_NS)
+        assert fmt is not None and fmt.get("formatCode") in ("0", "#,##0") and fmt.get("sourceLinked") == "0"
+
+
+def test_every_model_of_a_figure_is_named_beside_its_bar(built):
+    """LibreOffice showed every other model of figure 1 (13 bars in 9 cm): the category axis asks
+    for every label (tickLblSkip 1) in a font small enough for them to fit (8 pt)."""
+    for chart in _sheet_charts(built, label("sheet.scaling", "ko")):
+        axis = chart.find(".//c:catAx", C_NS)
+        assert axis.find("c:tickLblSkip", C_NS).get("val") == "1"
+        size = axis.find("c:txPr//a:defRPr", C_NS).get("sz")
+        assert int(size) <= 800

@@ -30,15 +30,10 @@ IDENTIFIER_COLUMNS = {("sb_opinions", "id"), ("sb_settings", "key"), ("sb_exampl
 
 
 @pytest.fixture(scope="session")
-def built_en(tmp_path_factory, prices_path, constituents_path):
-    folder = tmp_path_factory.mktemp("built_en")
-    out = folder / "deepseek_shock_en.xlsm"
-    code, err = run_cli(BUILD_ARGS + ["--lang", "en", "--out", str(out)], cwd=ROOT,
-                        env={"SHOCKBOOK_CACHE_DIR": str(folder / "cache")})
-    assert code == 0, err
+def built_en(built_english):
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(out))
+    book = CalamineWorkbook.from_path(str(built_english))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 

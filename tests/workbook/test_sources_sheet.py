@@ -16,7 +16,7 @@ from xlharness import BookStandIn
 
 from shockbook.data.types import BASIS_SPLIT, BASIS_SPLIT_DIV, Provenance
 from shockbook.workbook import layout as L
-from shockbook.workbook.i18n import label
+from shockbook.workbook.i18n import label, table_name
 from shockbook.workbook.provenance import describe
 
 from test_build import _table
@@ -74,7 +74,7 @@ def test_a_refresh_keeps_every_sources_row_of_the_build(built, built_values, ref
     """Nothing lost: the tables a refresh does not rewrite (Settings, watchlist, dip weights:
     the user's input) keep their rows, and every row reads as after the build."""
     built_rows = _sources(built_values)
-    assert [r["block"] for r in built_rows] == [label(f"block.{n}", "ko") for n in LISTED]
+    assert [r["block"] for r in built_rows] == [table_name(n, "ko") for n in LISTED]
     want = _modulo_stamps(built_rows)
     for rows in refreshed_twice:
         assert _modulo_stamps(rows) == want
@@ -106,7 +106,7 @@ def _mark_as_of(stand_in, name: str, text: str) -> None:
     ws = stand_in.wb[label(sheet.title_key, "ko")]
     header, left = block.origin
     row = next(r for r in range(header + 1, header + block.capacity + 1)
-               if ws.cell(row=r, column=left).value == label(f"block.{name}", "ko"))
+               if ws.cell(row=r, column=left).value == table_name(name, "ko"))
     ws.cell(row=row, column=left + 3, value=text)
 
 
@@ -147,7 +147,7 @@ def _last_session_stamp(prices_path) -> str:
 
 @pytest.mark.parametrize("name", PRICE_BLOCKS)
 def test_every_price_table_names_its_file_price_basis_and_last_session(built_values, prices_path, name):
-    row = next(r for r in _sources(built_values) if r["block"] == label(f"block.{name}", "ko"))
+    row = next(r for r in _sources(built_values) if r["block"] == table_name(name, "ko"))
     assert f"스냅샷 파일 {prices_path.name}" in row["source"], row
     basis = row["source"].partition(" · 가격 기준: ")[2]
     assert "수정종가 (분할·배당 조정)" in basis and "2025-12-31 기준" in basis, row

@@ -12,7 +12,8 @@ from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, column_points, row_points
-from .styling import BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL, button_box
+from .styling import (BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
+                      NO_ALIGN, NUMBER_ALIGN, NUMBER_HEADER_ALIGN, button_box)
 
 
 def write_static(wb: Workbook, ctx: Context) -> None:
@@ -99,7 +100,10 @@ def write_calculators(ws, ctx: Context) -> dict[str, str]:
         cell.fill, cell.number_format = INPUT_FILL, L.THOUSANDS
     head = r + 3
     for i, key in enumerate(("model", "input_price", "output_price", "cost", "vs_reference")):
-        ws.cell(row=head, column=1 + i, value=t(f"calc.{key}")).font = Font(name=FONT_NAME, bold=True)
+        cell = ws.cell(row=head, column=1 + i, value=t(f"calc.{key}"))
+        cell.font = Font(name=FONT_NAME, bold=True)
+        if i:  # a numeric column's header over its numbers, as the layout's tables have them
+            cell.alignment = NUMBER_HEADER_ALIGN
     named = {"input_tokens": f"B{r + 1}", "output_tokens": f"B{r + 2}"}
     o1_row = head + 1 + CALC_MODELS.index("OpenAI o1")
     for i, model in enumerate(CALC_MODELS):
@@ -109,6 +113,8 @@ def write_calculators(ws, ctx: Context) -> dict[str, str]:
         ws.cell(row=rr, column=3, value=f'=IFERROR(INDEX({prices_out},MATCH($A{rr},{models},0)),"")').number_format = L.USD
         ws.cell(row=rr, column=4, value=f'=IFERROR(($B${r + 1}*B{rr}+$B${r + 2}*C{rr})/1000000,"")').number_format = L.USD
         ws.cell(row=rr, column=5, value=f'=IFERROR($D${o1_row}/D{rr},"")').number_format = '0.0"x"'
+        for col in range(2, 6):
+            ws.cell(row=rr, column=col).alignment = NUMBER_ALIGN[NO_ALIGN]
         named[f"cost:{model}"] = f"D{rr}"
         named[f"multiple:{model}"] = f"E{rr}"
     r = head + len(CALC_MODELS) + 2

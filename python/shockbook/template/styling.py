@@ -97,8 +97,11 @@ HEADER_FONT = Font(name=FONT_NAME, bold=True, size=10)
 NOTE_FONT = Font(name=FONT_NAME, italic=True, size=10, color="595959")
 BOLD_FONT = Font(name=FONT_NAME, bold=True, size=10)
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-#: A numeric column's header sits over its numbers (Excel right-aligns numbers and dates).
-NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="right")
+#: A numeric column's header sits over its numbers (Excel right-aligns numbers and dates); both
+#: keep one character of room on the right (``indent``), so a number never runs into the
+#: left-aligned text of the next column ("0.18 2025-02-05" read as one value, "69.6 하회").
+NUMBER_INDENT = 1
+NUMBER_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="right", indent=NUMBER_INDENT)
 #: Room (characters) beside a header's longest word, so LibreOffice's wider bold glyphs keep it on one line.
 HEADER_WORD_PAD = 1.5
 #: Tallest data row (points): longer text is cut at this height (the full text is in the cell).
@@ -108,6 +111,11 @@ MAX_ROW_POINTS = LINE_POINTS * 6
 MAX_WRAP_WIDTH = 150
 WRAP_ALIGN = Alignment(wrap_text=True, vertical="top")
 TOP_ALIGN = Alignment(vertical="top")
+NO_ALIGN = Alignment()
+#: A number (or date) in a numeric column: right-aligned with the header's room on the right.
+NUMBER_ALIGN = {alignment: Alignment(wrap_text=alignment.wrap_text, vertical=alignment.vertical, horizontal="right",
+                                     indent=NUMBER_INDENT)
+                for alignment in (WRAP_ALIGN, TOP_ALIGN, NO_ALIGN)}
 
 
 def is_numeric(column: L.Column) -> bool:
@@ -145,7 +153,8 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
             col = left + offset
             letter = get_column_letter(col)
             header = ws.cell(row=top + 1, column=col)
-            styles.apply(header, font=HEADER_FONT, alignment=NUMBER_HEADER_ALIGN if is_numeric(column) else HEADER_ALIGN)
+            numeric = is_numeric(column)
+            styles.apply(header, font=HEADER_FONT, alignment=NUMBER_HEADER_ALIGN if numeric else HEADER_ALIGN)
             need = _display_width(header.value, "") / 1.6 + 2  # headers may wrap onto two lines
             # ...between words, never inside one ("Benchmar / k", "t[- / 1,+1]")
             need = max([need] + [display_width(w) + HEADER_WORD_PAD for w in str(header.value or "").split()])
@@ -161,6 +170,8 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
                     attrs["alignment"] = WRAP_ALIGN
                 elif top_align:
                     attrs["alignment"] = TOP_ALIGN
+                if isinstance(cell.value, (int, float, dt.date)) and not isinstance(cell.value, bool):
+                    attrs["alignment"] = NUMBER_ALIGN[attrs.get("alignment", NO_ALIGN)]
                 if attrs:
                     styles.apply(cell, **attrs)
                 if column.fit and not wrap:
@@ -263,6 +274,7 @@ def page_setup(ws, sheet: L.Sheet, rows_by_block: dict[str, int], lang: str = "k
     ws.print_options.horizontalCentered = True
     ranges = list(sheet.print_rows) if sheet.print_rows is not None else [(1, _last_row(ws, sheet, rows_by_block))]
     last_col = _last_column(ws, sheet, ranges)
+    wrap_note(ws, _last_column(ws, sheet, [r for r in ranges if r[0] <= NOTE_ROW <= r[1]] or ranges[:1]))
     width = sum(column_points(ws, c) for c in range(1, last_col + 1))
     scale = 100
     for _ in range(2):  # the button row's height depends on the scale, the scale (pages_high) on the heights
@@ -295,6 +307,29 @@ def page_setup(ws, sheet: L.Sheet, rows_by_block: dict[str, int], lang: str = "k
     ws.row_breaks.brk = []
     for row in page_breaks(ws, sheet, rows_by_block, ranges, page_h * 100 / scale, repeated):
         ws.row_breaks.append(Break(id=row - 1))
+
+
+#: The row under the buttons that holds a sheet's note or legend (written by ``static``).
+NOTE_ROW = 3
+
+
+def wrap_note(ws, last_col: int) -> None:
+    """Wrap a sheet's note (row :data:`NOTE_ROW`) over the printed columns when it is wider
+    than they are: merged from its cell to ``last_col``, its row as tall as its lines (a long
+    legend such as Scaling's flags or the calendar's was cut at the page's right edge)."""
+    for col in (1, 2):
+        cell = ws.cell(row=NOTE_ROW, column=col)
+        if isinstance(cell.value, str) and cell.value:
+            break
+    else:
+        return
+    room = sum(column_chars(ws, c) for c in range(col, last_col + 1))
+    lines = text_lines(cell.value, room / RENDER_WIDTH)
+    if lines <= 1 or last_col <= col:
+        return
+    ws.merge_cells(start_row=NOTE_ROW, start_column=col, end_row=NOTE_ROW, end_column=last_col)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[NOTE_ROW].height = LINE_POINTS * lines
 
 
 def print_titles(sheet: L.Sheet) -> tuple[tuple[int, int] | None, int]:

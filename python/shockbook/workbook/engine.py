@@ -34,7 +34,7 @@ from ..tables.result import TableResult
 from ..userfiles import check_data_file, check_local_path
 from . import eventtext
 from . import layout as L
-from .i18n import error_cell, error_text, label, labels, render_notes
+from .i18n import error_cell, error_text, label, labels, render_notes, table_name
 from .provenance import describe
 from .quotes import mark_quotes
 from .producers import REPORT, REPORT_EVENT, Context, SourceRecord, make_context
@@ -270,7 +270,8 @@ def _update_sources(writer: BookWriter, ctx: Context) -> None:
             records.append(fresh[b.name])
             continue
         where = writer.sheet_for(b.name, label(s.title_key, ctx.lang))
-        row = kept.get((ctx.t(f"block.{b.name}"), where))
+        # by its name on the Sources sheet (a book built before the name was its title: by that)
+        row = kept.get((table_name(b.name, ctx.lang), where)) or kept.get((ctx.t(f"block.{b.name}"), where))
         if row is not None:
             records.append(SourceRecord(b.name, where, *("" if v is None else str(v) for v in row[2:6])))
     ctx.records[:] = records

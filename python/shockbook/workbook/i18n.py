@@ -74,6 +74,13 @@ def has_label(key: str) -> bool:
     return key in labels()
 
 
+def table_name(block: str, lang: str) -> str:
+    """The name of table ``block`` where a list of tables names it (the Sources sheet): its
+    ``table.<block>`` label when the block's title is not a name (the dip screen's title is its
+    score formula), else the title ``block.<block>``."""
+    return label(f"table.{block}" if has_label(f"table.{block}") else f"block.{block}", lang)
+
+
 @cache
 def published_values() -> tuple[dict[str, str], ...]:
     """The report's key numbers as printed (``data/published.csv``), in file order."""

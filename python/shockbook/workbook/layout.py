@@ -226,9 +226,10 @@ _FIG_TAIL = (C("qualifier_text", width=10), C("source_date", width=11), C("flags
              C("source", wrap=True, width=40))
 
 
-def _fig(name, anchor, producer, columns, chart_title, series, *, y_format=None, capacity=16):
+def _fig(name, anchor, producer, columns, chart_title, series, *, y_format="0", capacity=16):
     row, col = cell_position(anchor)
-    # the chart right beside its table (one blank column between), so the two print together
+    # the chart right beside its table (one blank column between), so the two print together;
+    # its value axis in whole units (USD 10, 20 ..., not 10.00, 20.00 ... crowding each other)
     return Block(name, anchor, producer, columns, capacity,
                  charts=(Chart("hbar", chart_title, columns[0].key, series,
                                anchor=f"{column_letter(col + len(columns) + 1)}{row - 1}",
@@ -347,7 +348,7 @@ LAYOUT: tuple[Sheet, ...] = (
         _fig("sb_fig2_api_price", "A35", f.fig_api_price, (C("label", width=28, label="col.model_label"), C("input_price", USD),
              C("output_price", USD), C("blended_price_3to1", USD), C("valid_from", width=11),
              C("flags", width=9), C("source", wrap=True, width=40)),
-             "chart.fig2", ("input_price", "output_price"), y_format="0.00"),
+             "chart.fig2", ("input_price", "output_price")),
         _fig("sb_fig3_benchmarks", "A55", f.fig_benchmarks, (C("benchmark", width=28),
              C("deepseek_r1", NUM1), C("openai_o1", NUM1), C("source_date", width=11), C("flags", width=9),
              C("source", wrap=True, width=40)), "chart.fig3", ("deepseek_r1", "openai_o1")),
@@ -366,7 +367,7 @@ LAYOUT: tuple[Sheet, ...] = (
     Sheet("calls", blocks=(
         Block("sb_calls", "A5", p.calls,
               (C("ticker"), C("company", width=14), C("group", width=12), C("revenue_printed", width=12),
-               C("revenue_usd", USD_BN), C("revenue_vs_consensus"), C("eps_usd", NUM2), C("eps_vs_consensus"),
+               C("revenue_usd", USD_BN), C("revenue_vs_consensus"), C("eps_usd", NUM2, width=11), C("eps_vs_consensus"),
                C("guidance", wrap=True, width=30), C("key_comments", wrap=True, width=70),
                C("deepseek_comment", wrap=True, width=45), C("flags"), C("note", wrap=True, width=30),
                C("source", wrap=True, width=26)), 20),
@@ -385,7 +386,7 @@ LAYOUT: tuple[Sheet, ...] = (
               80, role="input"),
     ), buttons=True),
     Sheet("sources", blocks=(
-        Block("sb_sources", "A5", p.sources, (C("block", width=22), C("sheet", width=16), C("source", wrap=True, width=50),
+        Block("sb_sources", "A5", p.sources, (C("block", width=40), C("sheet", width=16), C("source", wrap=True, width=50),
               C("as_of", width=20), C("event", width=11), C("note", wrap=True, width=50)), 60),
     ), buttons=False),
     Sheet("examples", blocks=(

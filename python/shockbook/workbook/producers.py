@@ -33,7 +33,7 @@ from ..tables import content as ct
 from ..tables import events as ev
 from ..tables.result import EventTable, TableResult
 from ..notes import note as coded
-from .i18n import error_cell, has_label, label, published_values
+from .i18n import error_cell, has_label, label, published_values, table_name
 
 #: The report's facts (content/data/report.yaml): its event, the only one its published figures
 #: describe; the watchlist when none is given; the indices; the pairs of figures 6-11.
@@ -704,7 +704,9 @@ def watchlist_rows(ctx: Context) -> pd.DataFrame:
 
 
 def sources(ctx: Context) -> pd.DataFrame:
-    rows = [{**r.__dict__, "block": ctx.t(f"block.{r.block}")} for r in ctx.records]  # the table's title
+    """One row per recorded table: its name (:func:`~shockbook.workbook.i18n.table_name`), sheet,
+    source, as-of, event and note."""
+    rows = [{**r.__dict__, "block": table_name(r.block, ctx.lang)} for r in ctx.records]
     return pd.DataFrame(rows, columns=["block", "sheet", "source", "as_of", "event", "note"])
 
 
