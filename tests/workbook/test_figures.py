@@ -110,3 +110,46 @@ def test_every_model_of_a_figure_is_named_beside_its_bar(built):
         assert axis.find("c:tickLblSkip", C_NS).get("val") == "1"
         size = axis.find("c:txPr//a:defRPr", C_NS).get("sz")
         assert int(size) <= 800
+
+
+#: A4 landscape (points), the book's side margins (inches) and LibreOffice's text width factor
+#: over Excel's column-width characters (see styling.RENDER_WIDTH).
+A4_LANDSCAPE_WIDTH, SIDE_MARGIN, RENDERED = 842.0, 0.4, 1.2
+
+
+@pytest.mark.parametrize("book", ["built", "built_english"])
+@pytest.mark.parametrize("name", [n for n in FIGURES if n != "sb_fig2_api_price"])
+def test_a_figure_table_prints_whole_on_one_page_across(request, book, name):
+    """The English figure 1 printed its Source column on the next page, beside the chart, away
+    from its rows (the model column was 44 characters wide for the longest label): the label
+    column wraps at its width and a six-column figure table fits one page across. (Figure 2 has
+    seven columns: its Source still follows on the next page.)"""
+    import zipfile
+
+    from lxml import etree
+    from ooxml import NS, sheet_parts
+
+    path = request.getfixturevalue(book)
+    parts = sheet_parts(path)
+    title = next(t for t in (label("sheet.scaling", "ko"), label("sheet.scaling", "en")) if t in parts)
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read(parts[title]))
+    scale = int(root.find("main:pageSetup", NS).get("scale")) / 100
+    widths = {}
+    for c in root.iterfind("main:cols/main:col", NS):
+        for i in range(int(c.get("min")), int(c.get("max")) + 1):
+            widths[i] = float(c.get("width"))
+    _, block = L.block(name)
+    left = block.origin[1]
+    points = sum(int(widths.get(i, 8.43) * 7 + 5) * 0.75 for i in range(1, left + len(block.columns)))
+    page = (A4_LANDSCAPE_WIDTH - 2 * SIDE_MARGIN * 72) / scale / RENDERED
+    assert points <= page, (name, points, page)
+
+
+def test_a_figure_of_one_series_has_no_legend(built):
+    """Figures 1, 4, 15 and 16 carried a legend box reading only "값" (value) or "백만달러"; the
+    chart's title says what the bars are. Figures 2 and 3 (two series) keep theirs."""
+    legends = {len(chart.findall(".//c:ser", C_NS)): [] for chart in _sheet_charts(built, label("sheet.scaling", "ko"))}
+    for chart in _sheet_charts(built, label("sheet.scaling", "ko")):
+        legends[len(chart.findall(".//c:ser", C_NS))].append(chart.find(".//c:legend", C_NS) is not None)
+    assert legends[1] and not any(legends[1]) and legends[2] and all(legends[2]), legends

@@ -130,6 +130,8 @@ def add_charts(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
                 chart.y_axis.number_format = spec.y_format
                 chart.y_axis.numFmt.sourceLinked = False
             chart.legend.position = "b"
+            if spec.kind == "hbar" and len(chart.series) == 1:  # a figure of one series: its title names it
+                chart.legend = None
             ws.add_chart(chart, spec.anchor)
             made += 1
     return made
