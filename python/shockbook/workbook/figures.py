@@ -84,8 +84,10 @@ def figure_rows(ctx, metric: str, *, ascending: bool = False) -> pd.DataFrame:
     frame = frame[frame["metric"] == metric].drop_duplicates(["model", "variant", "source"], keep="last")
     valued = frame[frame["value"].notna()].sort_values("value", ascending=ascending, kind="stable")
     frame = pd.concat([valued, frame[frame["value"].isna()]]).reset_index(drop=True)
-    frame["label"] = unique_labels(display_names(ctx, frame))
     frame["qualifier_text"] = [qualifier_text(ctx, q) for q in frame["qualifier"]]
+    # a row without a value is an empty bar on the chart: its category says why ("미공개")
+    frame["label"] = [f"{text} ({why})" if pd.isna(v) and why else text for text, v, why in
+                      zip(unique_labels(display_names(ctx, frame)), frame["value"], frame["qualifier_text"])]
     return frame
 
 
