@@ -102,7 +102,7 @@ def test_a_users_opinion_in_one_language_is_shown_as_typed(tmp_path):
                     "    tickers: []\n    note: My own note.\n", encoding="utf-8")
     loaded = opinions.load_opinions(user_file=path)
     mine = [o for o in loaded.rows if o.id == "my-view"]
-    assert not loaded.errors and mine[0].note_in("ko") == mine[0].note_in("en") == "My own note."
+    assert not loaded.errors and mine[0].text_in("note", "ko") == mine[0].text_in("note", "en") == "My own note."
 
 
 def test_the_shipped_basket_file_needs_its_korean_sources(tmp_path, monkeypatch):
@@ -114,4 +114,4 @@ def test_the_shipped_basket_file_needs_its_korean_sources(tmp_path, monkeypatch)
         baskets.load_baskets()
     mine = tmp_path / "mine.yaml"  # a user's own basket file (any other path) may give one language
     shutil.copy(copy, mine)
-    assert baskets.load_baskets(mine)[0].source_in("ko") == baskets.load_baskets(mine)[0].source
+    assert baskets.load_baskets(mine)[0].text_in("source", "ko") == baskets.load_baskets(mine)[0].source

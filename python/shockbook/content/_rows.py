@@ -243,6 +243,18 @@ _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+class Bilingual:
+    """A curated row whose texts have a Korean twin: ``note`` and ``note_ko``, ``source`` and
+    ``source_ko``... The built-in loaders require both (:meth:`RowReader.korean`); a user's row
+    may give English only and then shows it in both books."""
+
+    def text_in(self, field: str, lang: str) -> str:
+        """``field`` in ``lang``: the ``<field>_ko`` twin in Korean when there is one, else
+        the field as written."""
+        english = getattr(self, field)
+        return (getattr(self, f"{field}_ko", "") or english) if lang == "ko" else english
+
+
 class RowReader:
     """Reads the fields of one :class:`RawRow`, collecting a :class:`ContentError` per bad field.
 

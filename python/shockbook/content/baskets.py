@@ -12,13 +12,14 @@ import yaml
 
 from ..errors import ContentError, UnknownNameError
 from ..data.symbols import yahoo_symbol
+from ._rows import Bilingual
 
 DATA_FILE = Path(__file__).with_name("data") / "baskets.yaml"
 THEMES = ("infrastructure", "usage")
 
 
 @dataclass(frozen=True)
-class Basket:
+class Basket(Bilingual):
     key: str
     theme: str
     label_ko: str
@@ -27,10 +28,6 @@ class Basket:
     source: str
     note: str = ""
     source_ko: str = ""
-
-    def source_in(self, lang: str) -> str:
-        """Where the basket comes from, in ``lang`` (``source_ko`` in Korean)."""
-        return (self.source_ko or self.source) if lang == "ko" else self.source
 
     def label(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en

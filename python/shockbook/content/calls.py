@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._rows import DATA_DIR, Loaded, RowReader, collect, read_yaml_rows
+from ._rows import DATA_DIR, Bilingual, Loaded, RowReader, collect, read_yaml_rows
 
 #: Built-in file.
 CALLS_FILE = DATA_DIR / "earnings_calls.yaml"
@@ -29,7 +29,7 @@ _FIELDS = (
 
 
 @dataclass(frozen=True)
-class EarningsCall:
+class EarningsCall(Bilingual):
     """One row of table 3.
 
     ``revenue_printed`` is the report's text (e.g. ``"696억"``) and ``revenue_usd`` the same
@@ -59,12 +59,6 @@ class EarningsCall:
     source: str
     note_ko: str = ""
     source_ko: str = ""
-
-    def note_in(self, lang: str) -> str:
-        return self.note_ko if lang == "ko" else self.note
-
-    def source_in(self, lang: str) -> str:
-        return self.source_ko if lang == "ko" else self.source
 
 
 def eok_to_usd(text: str) -> float:

@@ -30,6 +30,7 @@ from pathlib import Path
 from ..errors import ContentError
 from ._rows import (
     DATA_DIR,
+    Bilingual,
     Loaded,
     RowReader,
     collect,
@@ -64,7 +65,7 @@ COLUMNS = (
 
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(Bilingual):
     """One sourced value. ``value`` is NaN when ``qualifier`` is in :data:`NO_VALUE`.
 
     ``valid_from`` (prices) is the first day the value applies, as ``YYYY[-MM[-DD]]`` text;
@@ -88,12 +89,6 @@ class Metric:
     variant_ko: str = ""
     source_ko: str = ""
     note_ko: str = ""
-
-    def text_in(self, field: str, lang: str) -> str:
-        """``model``, ``variant``, ``source`` or ``note`` in ``lang``: the ``_ko`` twin in
-        Korean (a model or variant without one is a name, the same in both languages)."""
-        english = getattr(self, field)
-        return (getattr(self, f"{field}_ko") or english) if lang == "ko" else english
 
     @property
     def published(self) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import ContentError
 from ._rows import (
     DATA_DIR,
+    Bilingual,
     Loaded,
     RowReader,
     collect,
@@ -45,7 +46,7 @@ _FIELDS = (
 
 
 @dataclass(frozen=True)
-class Opinion:
+class Opinion(Bilingual):
     """One row of the opinions table.
 
     ``origin`` is ``"built-in"`` or the path of the user file the row came from.
@@ -70,10 +71,6 @@ class Opinion:
     def source_in(self, lang: str) -> str:
         """The source name in ``lang`` ('ko' as printed, 'en' translated where needed)."""
         return self.source if lang == "ko" else (self.source_en or self.source)
-
-    def note_in(self, lang: str) -> str:
-        """shockbook's note in ``lang`` (``note_ko`` in Korean, ``note`` in English)."""
-        return (self.note_ko or self.note) if lang == "ko" else self.note
 
     def points_in(self, lang: str) -> tuple[str, ...]:
         return self.points_ko if lang == "ko" else self.points_en

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ._rows import DATA_DIR, Loaded, RowReader, collect, read_csv_rows
+from ._rows import DATA_DIR, Bilingual, Loaded, RowReader, collect, read_csv_rows
 
 #: Built-in file.
 CALENDAR_FILE = DATA_DIR / "report_calendar.csv"
@@ -25,7 +25,7 @@ _BILINGUAL = ("ai_theme", "note", "source", "external_confirmation")
 
 
 @dataclass(frozen=True)
-class CalendarEntry:
+class CalendarEntry(Bilingual):
     """One company on one report day, as printed and as resolved."""
 
     date: dt.date
@@ -44,10 +44,6 @@ class CalendarEntry:
     note_ko: str = ""
     source_ko: str = ""
     external_confirmation_ko: str = ""
-
-    def text_in(self, field: str, lang: str) -> str:
-        """``field`` (one of ai_theme, note, source, external_confirmation) in ``lang``."""
-        return getattr(self, f"{field}_ko" if lang == "ko" else field)
 
 
 def _parse(reader: RowReader) -> CalendarEntry | None:

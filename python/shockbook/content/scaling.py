@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._rows import DATA_DIR, Loaded, RowReader, collect, file_error, read_yaml, read_yaml_rows
+from ._rows import DATA_DIR, Bilingual, Loaded, RowReader, collect, file_error, read_yaml, read_yaml_rows
 
 #: Built-in file.
 SCALING_FILE = DATA_DIR / "scaling.yaml"
@@ -14,7 +14,7 @@ LANGS = ("ko", "en")
 
 
 @dataclass(frozen=True)
-class ScalingAspect:
+class ScalingAspect(Bilingual):
     """One row of table 2: an aspect (focus, gist...) and its points for each law/language.
 
     ``points[law][lang]`` is a tuple of texts, e.g. ``points["test_time"]["en"]``.
@@ -28,12 +28,6 @@ class ScalingAspect:
     source: str
     note_ko: str = ""
     source_ko: str = ""
-
-    def note_in(self, lang: str) -> str:
-        return self.note_ko if lang == "ko" else self.note
-
-    def source_in(self, lang: str) -> str:
-        return self.source_ko if lang == "ko" else self.source
 
     def label(self, lang: str) -> str:
         return self.label_ko if lang == "ko" else self.label_en

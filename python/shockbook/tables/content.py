@@ -148,7 +148,7 @@ def opinions_table(
             tickers=", ".join(r.tickers),
             report_table=r.report_table,
             report_page=r.report_page,
-            note=r.note_in(lang),
+            note=r.text_in("note", lang),
             origin=r.origin,
         )
         for r in rows
@@ -171,8 +171,8 @@ def scaling_table(lang: str = "ko") -> ContentTable:
             aspect=a.label(lang),
             training_scaling=_bullets(a.points["training"][lang]),
             test_time_scaling=_bullets(a.points["test_time"][lang]),
-            note=a.note_in(lang),
-            source=a.source_in(lang),
+            note=a.text_in("note", lang),
+            source=a.text_in("source", lang),
         )
         for a in loaded.rows
     ]
@@ -261,8 +261,8 @@ def calls_table(lang: str = "ko") -> ContentTable:
                 key_comments=_bullets(c.comments_ko if ko else c.comments_en),
                 deepseek_comment=deepseek or _NONE_TEXT[lang],
                 flags=" ".join(c.flags),
-                note=c.note_in(lang),
-                source=c.source_in(lang),
+                note=c.text_in("note", lang),
+                source=c.text_in("source", lang),
             )
         )
     return _frame(out, CALL_COLUMNS, loaded.errors)

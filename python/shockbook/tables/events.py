@@ -579,7 +579,7 @@ def basket_table(event, settings: Settings | None = None, baskets=None, lang: st
             row[name] = res[b.key]["return"]
             row["used"] = int(res[b.key]["used"])
             row["missing"] = res[b.key]["missing"]
-        row["source"] = b.source_in(lang)
+        row["source"] = b.text_in("source", lang)
         rows.append(row)
     out = pd.DataFrame(rows)
     theme_members = {theme: all_members([b for b in baskets if b.theme == theme])
