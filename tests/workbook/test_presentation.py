@@ -222,3 +222,38 @@ def test_the_sources_sheets_table_names_print_on_one_line(package, built_values)
     names = [r["block"] for r in _table(built_values, "sb_sources")[1]]
     short = [n for n in names if display_width(n) <= 40]
     assert len(short) >= len(names) - 2 and all(display_width(n) <= width for n in short), (width, short)
+
+
+def _fill(styles, xfs, cell) -> str:
+    """The solid fill colour (ARGB) of a cell's style, "" when none."""
+    fills = styles.findall("main:fills/main:fill", NS)
+    fill = fills[int(xfs[int(cell.get("s", 0))].get("fillId", 0))].find("main:patternFill", NS)
+    color = None if fill is None else fill.find("main:fgColor", NS)
+    return "" if color is None or fill.get("patternType") != "solid" else color.get("rgb", "")
+
+
+@pytest.mark.parametrize("name", [b.name for _, b in L.blocks() if b.role == "input"])
+def test_every_input_cell_is_yellow_whatever_its_number_format(built, package, name):
+    """The sheets say "change the yellow cells": the dip screen's weights (numbers, so styled
+    again for their format) had lost their fill."""
+    sheets, xfs = package
+    with zipfile.ZipFile(built) as z:
+        styles = etree.fromstring(z.read("xl/styles.xml"))
+    sheet, block = L.block(name)
+    root = sheets[label(sheet.title_key, "ko")]
+    row, left = block.origin
+    value = left + [i for i, c in enumerate(block.columns) if c.key not in ("key", "item")][0]  # what is typed
+    cells = [_cell(root, f"{L.column_letter(value)}{r}") for r in range(row + 1, row + 1 + block.capacity)]
+    cells = [c for c in cells if c is not None and (c.find("main:v", NS) is not None or c.find("main:is", NS) is not None)]
+    assert cells and all(_fill(styles, xfs, c).endswith("FFF2CC") for c in cells), name
+
+
+def test_the_dip_screens_score_and_rank_keep_room_before_the_ticker(package):
+    """"+34.7%VST": the score formulas (written beside the table) are numbers like the others."""
+    sheets, xfs = package
+    sheet, block = L.block("sb_dip_screen")
+    root = sheets[label(sheet.title_key, "ko")]
+    row, _ = block.origin
+    for letter in "AB":
+        cell = _cell(root, f"{letter}{row + 1}")
+        assert _alignment(xfs, cell) == ("right", 1), letter

@@ -12,7 +12,7 @@ from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, column_points, row_points
-from .styling import (BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
+from .styling import (NUMBER_ALIGN, TOP_ALIGN, BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
                       NO_ALIGN, NUMBER_ALIGN, NUMBER_HEADER_ALIGN, button_box)
 
 
@@ -66,9 +66,10 @@ def write_dip_formulas(ws, ctx: Context) -> None:
         cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
     for r in range(first, last + 1):
         score = ws.cell(row=r, column=2, value=score_formula(r))
-        score.number_format, score.alignment = "+0.0%;-0.0%;0.0%", Alignment(vertical="top")
+        # numbers keep the layout's room before the next column ("+34.7%VST" ran together)
+        score.number_format, score.alignment = "+0.0%;-0.0%;0.0%", NUMBER_ALIGN[TOP_ALIGN]
         rank = ws.cell(row=r, column=1, value=f'=IF(ISNUMBER(B{r}),RANK(B{r},$B${first}:$B${last}),"")')
-        rank.alignment = Alignment(vertical="top")
+        rank.alignment = NUMBER_ALIGN[TOP_ALIGN]
 
 
 #: Models in the API cost calculator (looked up by name in the figure 2 table).

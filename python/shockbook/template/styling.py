@@ -173,6 +173,8 @@ def style_sheet(ws, sheet: L.Sheet, lang: str, rows_by_block: dict[str, int],
                 if isinstance(cell.value, (int, float, dt.date)) and not isinstance(cell.value, bool):
                     attrs["alignment"] = NUMBER_ALIGN[attrs.get("alignment", NO_ALIGN)]
                 if attrs:
+                    if cell.has_style and cell.fill.fill_type:  # an input cell's fill stays
+                        attrs["fill"] = copy(cell.fill)
                     styles.apply(cell, **attrs)
                 if column.fit and not wrap:
                     need = max(need, _display_width(cell.value, fmt) + 2)
