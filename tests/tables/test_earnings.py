@@ -240,6 +240,13 @@ def test_next_earnings_date_from_yahoo(online):
     assert (got["date"], got["time_of_day"], got["eps_estimate"]) == (dt.date(2025, 5, 28), "AMC", 0.93)
 
 
+def test_the_reports_february_dates_are_not_the_next_report_after_an_earlier_quarter(offline):
+    """An event in August 2024: NVDA reported on 2024-08-28, not on the report's 2025-02-26."""
+    with pytest.raises(NoDataError, match="table 4 lists 2025-02-26, more than a quarter later"):
+        ec.next_earnings_date("NVDA", offline, as_of="2024-08-05")
+    assert ec.next_earnings_date("NVDA", offline, as_of="2024-12-02")["date"] == dt.date(2025, 2, 26)
+
+
 def test_next_earnings_date_none_left(offline):
     with pytest.raises(NoDataError, match="no earnings date for NVDA on or after 2025-03-01"):
         ec.next_earnings_date("NVDA", offline, as_of="2025-03-01")

@@ -406,6 +406,10 @@ def _closed_days(first: dt.date, last: dt.date) -> set[dt.date]:
 
 # -- single-company helpers (for the UDFs) -------------------------------------------------
 
+#: Companies report once a quarter, so a table-4 date more than a quarter after the day asked
+#: (e.g. February 2025 for an event in August 2024) is not the first report after it.
+REPORT_REACH_DAYS = 92
+
 
 def next_earnings_date(
     ticker: str,
@@ -421,7 +425,8 @@ def next_earnings_date(
     dict
         ``ticker``, ``date`` (:class:`datetime.date`), ``time_of_day``, ``eps_estimate``
         (USD per share, NaN when unknown), ``source`` (``yahoo``/``cache``/``report table 4``).
-        The report's table 4 is used when no Yahoo data (live or cached) exists.
+        The report's table 4 is used when no Yahoo data (live or cached) exists, and only
+        for a date at most :data:`REPORT_REACH_DAYS` after ``as_of``.
 
     Raises
     ------
@@ -446,14 +451,20 @@ def next_earnings_date(
                                        source=dates.source))
     except ShockbookError as exc:
         first_error = exc
+    later = None  # a table-4 date too far after ``day`` to be the first report after it
     if not candidates:
         report = _report_rows()
         for r in report[report["ticker"] == name].itertuples(index=False):
-            if r.date.date() >= day:
+            if r.date.date() >= day and (r.date.date() - day).days > REPORT_REACH_DAYS:
+                later = r.date.date()
+            elif r.date.date() >= day:
                 candidates.append(dict(ticker=name, date=r.date.date(), time_of_day="",
                                        eps_estimate=math.nan, source=SOURCE_REPORT))
     if not candidates:
         why = f" ({first_error.one_line()})" if first_error is not None else ""
+        if later is not None:
+            why += (f" (the report's table 4 lists {later}, more than a quarter later: "
+                    "an earlier report is not listed there)")
         raise NoDataError(f"no earnings date for {name} on or after {day}{why}",
                           ticker=name, start=day, end=None)
     return min(candidates, key=lambda c: c["date"])
