@@ -7,7 +7,9 @@ one line on stderr, exit status 2, every file as it was.
 * a read-only workbook (the user protected it from being saved over);
 * an ``.xlsx`` refreshed in place (it can only be refreshed into a macro-enabled ``--out`` copy);
 * a workbook open in Excel or LibreOffice (its lock file ``~$NAME`` / ``.~lock.NAME#`` is beside
-  it): the program holding it open would save over the refresh, or the refresh over its edits.
+  it): the program holding it open would save over the refresh, or the refresh over its edits;
+* an as-of date before the event, from ``--as-of`` or from the Settings sheet (every event table
+  would be one error row).
 """
 
 from __future__ import annotations
@@ -113,3 +115,22 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_refused(built, tmp_path, cac
 def test_an_xlsx_refreshed_in_place_is_refused_with_the_way_to_refresh_it(built, tmp_path, cache):
     path = _copy(built, tmp_path / "copy.xlsx")
     _refused(cache, path, "copy.xlsx", "--out NAME.xlsm")
+
+
+def test_an_as_of_before_the_event_is_refused_from_the_flag_and_from_the_settings_sheet(built, tmp_path, cache):
+    """Every event table would be one error row (and the dashboard would say there are no
+    prices): refused like the build's ``--as-of``, whether the date comes from the command or
+    from the Settings sheet the user edited."""
+    from python_calamine import CalamineWorkbook
+    from shockbook.workbook import layout as L
+    from shockbook.workbook.i18n import label
+
+    flag = _copy(built, tmp_path / "flag.xlsm")
+    _refused(cache, flag, "--as-of", "before the event", extra=("--as-of", "2025-01-10"))
+    title = label(L.sheet("settings").title_key, "ko")
+    rows = CalamineWorkbook.from_path(str(built)).get_sheet_by_name(title).to_python()
+    row = next(i for i, r in enumerate(rows, start=1) if r and r[0] == "as_of")
+    book = corpus.Book.load(built)
+    book.set_cell(book.sheet(title), f"B{row}", f'<c r="B{row}" t="inlineStr"><is><t>2025-01-10</t></is></c>')
+    sheet = book.save(tmp_path / "sheet.xlsm")
+    _refused(cache, sheet, "Settings as_of", "before the event")

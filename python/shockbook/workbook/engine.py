@@ -489,10 +489,11 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     Raises
     ------
     InputError
-        A malformed value or a missing file (the message names the setting and what is valid).
+        A malformed value or a missing file (the message names the setting and what is valid),
+        or an as-of date before the event.
     """
     from ..data.markets import parse_benchmarks
-    from ..tables.events import resolve_event
+    from ..tables.events import as_of_session, resolve_event
 
     values, watch = read_settings(writer, lang_hint)
     markets = read_watchlist_markets(writer, lang_hint)
@@ -531,6 +532,11 @@ def context_from_sheet(writer: BookWriter, base: Settings | None = None, lang_hi
     )
     if overrides:  # flags given for this run (e.g. a nightly job's --snapshot) beat the sheet
         settings = settings.replace(**overrides)
+    try:  # an as-of before the event would turn every event table into one error row: refuse
+        as_of_session(settings.as_of, resolve_event(event_text))
+    except ShockbookError as exc:
+        where = "--as-of" if overrides and overrides.get("as_of") is not None else "Settings as_of"
+        raise InputError(f"{where}: {exc.one_line()}; nothing was written", argument="as_of") from None
     window = (integer("estimation_start", settings.estimation_window[0]),
               integer("estimation_end", settings.estimation_window[1]))
     universe, universe_label = load_universe(settings, event_session(event_text))
