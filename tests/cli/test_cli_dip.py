@@ -51,3 +51,20 @@ def test_a_bad_ticker_keeps_the_others_and_says_why(run):
 def test_an_as_of_before_the_event_is_one_input_error(run):
     code, _, err = run("--date", "2025-01-27", "--tickers", "NVDA", "--as-of", "2025-01-02")
     assert code == EXIT_INPUT and len(err.strip().splitlines()) == 1 and "before the event" in err
+
+
+def test_a_korean_name_is_ranked_on_its_own_event_session(capsys, prices_path, intl_prices_path, tmp_path):
+    # the tester's command: Seoul reacted on 2025-01-31, its first session after 2025-01-27
+    code = main(["dip", "--date", "2025-01-27", "--tickers", "NVDA", "AVGO", "000660.KS", "6857.T", "ASML.AS", "VST",
+                 "--snapshot", str(prices_path), "--snapshot", str(intl_prices_path), "--offline",
+                 "--cache-dir", str(tmp_path / "cache"), "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == EXIT_OK, err
+    rows = pd.read_csv(io.StringIO(out)).set_index("ticker")
+    hynix = rows.loc["000660.KS"]
+    assert hynix["event_return"] == pytest.approx(199_200 / 221_000 - 1)
+    assert hynix["event_session"] == "2025-01-31 (first KRX session after 2025-01-27)"
+    assert hynix["as_of"] == "2025-06-17"
+    assert hynix["score"] == pytest.approx(hynix["score"]) and hynix["rank"] in range(1, 7)
+    assert "drop under 3%" not in hynix["note"] and "year-end" not in hynix["note"]
+    assert rows.loc["NVDA", "event_session"] == "2025-01-27" and rows.loc["NVDA", "as_of"] == "2025-06-30"

@@ -105,3 +105,59 @@ def test_without_a_previous_year_end_the_rows_stay_and_only_the_run_up_is_empty(
     assert rows["ytd_before"].isna().all() and rows["event_return"].notna().all()
     assert all("no_ytd" in why.split() for why in rows["why"])
     assert rows["score"].notna().all() and list(rows["rank"].dropna()) != []
+
+
+# -- a watchlist that spans markets: every name on its own market's sessions ------------------
+
+MIXED = ["NVDA", "AVGO", "000660.KS", "005930.KS", "6857.T", "ASML.AS", "VST"]
+
+
+def _own_closes(path, ticker: str) -> pd.Series:
+    raw = pd.read_csv(path, usecols=["date", "ticker", "close"], parse_dates=["date"])
+    return raw[raw["ticker"] == ticker].set_index("date")["close"].sort_index()
+
+
+@pytest.fixture
+def mixed(global_settings) -> pd.DataFrame:
+    return dip_screen_table(MIXED, "2025-01-27", global_settings).frame.set_index("ticker")
+
+
+def test_a_korean_name_is_screened_on_its_first_krx_session_after_the_event(mixed, intl_prices_path):
+    # Seoul was closed 2025-01-27 .. 01-30 (Lunar New Year) and reacted on 01-31
+    p = _own_closes(intl_prices_path, "000660.KS")
+    before, at = p[:"2025-01-26"].iloc[-1], p[pd.Timestamp("2025-01-31")]
+    assert (before, at) == (221_000, 199_200)
+    hynix = mixed.loc["000660.KS"]
+    assert hynix["event_return"] == pytest.approx(at / before - 1) == pytest.approx(-0.0986, abs=5e-5)
+    assert hynix["event_session"].startswith("2025-01-31") and "first_session_after" in hynix["event_session"]
+    assert hynix["as_of"] == p.index[-1].date() == pd.Timestamp("2025-06-17").date()  # its own last session
+    assert pd.notna(hynix["score"]) and pd.notna(hynix["rank"])
+    assert not {"small_drop", "no_drop", "no_ytd"} & set(hynix["why"].split())
+    year_end = p[:"2024-12-31"].iloc[-1]  # KRX's last 2024 session, not NYSE's 12-31
+    assert hynix["ytd_before"] == pytest.approx(before / year_end - 1)
+
+
+def test_a_mixed_watchlist_leaves_the_us_numbers_as_a_us_watchlist_has_them(mixed, global_settings):
+    us = dip_screen_table(["NVDA", "AVGO", "VST"], "2025-01-27", global_settings).frame.set_index("ticker")
+    for t in us.index:
+        for col in ("event_return", "abnormal_return", "ytd_before", "since_event", "score"):
+            assert mixed.loc[t, col] == pytest.approx(us.loc[t, col])
+        assert mixed.loc[t, "event_session"] == "2025-01-27" and mixed.loc[t, "as_of"] == us.loc[t, "as_of"]
+    assert sorted(mixed["rank"].dropna()) == list(range(1, len(MIXED) + 1))  # one ranking across markets
+    drops = mixed["event_return"].tolist()
+    assert drops == sorted(drops)
+
+
+def test_a_missing_event_close_is_a_data_gap_not_a_small_drop(tmp_path, prices_path):
+    # VST without its 2025-01-27 bar: no event return, no score, and a note that says so
+    raw = pd.read_csv(prices_path)
+    raw = raw[~((raw["ticker"] == "VST") & (raw["date"] == "2025-01-27"))]
+    path = tmp_path / "gap.csv"
+    raw.to_csv(path, index=False)
+    settings = Settings(offline=True, snapshot=path, cache_dir=tmp_path / "cache")
+    rows = dip_screen_table(["NVDA", "VST"], "2025-01-27", settings).frame.set_index("ticker")
+    vst = rows.loc["VST"]
+    assert pd.isna(vst["event_return"]) and pd.isna(vst["score"]) and pd.isna(vst["rank"])
+    assert vst["why"].split()[0] == "no_event_close" and "no_close_event_session" in vst["note"]
+    assert not {"small_drop", "no_drop", "no_ytd"} & set(vst["why"].split())
+    assert rows.index[-1] == "VST" and rows.loc["NVDA", "rank"] == 1

@@ -146,3 +146,34 @@ def test_the_dip_screen_takes_each_markets_own_year_end_close_for_the_run_up(glo
     for ticker in ("6857.T", "8035.T", "ASML.AS", "NVDA"):
         assert isinstance(dip[ticker], float), (ticker, dip[ticker])
         assert dip[ticker] == pytest.approx(events[ticker], abs=1e-9), ticker
+
+
+def test_the_dip_sheet_screens_seoul_on_its_own_event_session(global_book, intl_prices_path, tmp_path):
+    # SK hynix, recomputed from the recorded file: its last close before the event and its
+    # close on 2025-01-31, KRX's first session after 2025-01-27
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    raw = pd.read_csv(intl_prices_path, usecols=["date", "ticker", "close"])
+    p = raw[raw["ticker"] == "000660.KS"].set_index("date")["close"].sort_index()
+    before, at = p[p.index < "2025-01-27"].iloc[-1], p["2025-01-31"]
+    rows = CalamineWorkbook.from_path(str(global_book)).get_sheet_by_name(label("sheet.dip", "en")).to_python()
+    _, block = L.block("sb_dip_screen")
+    top, left = block.origin
+    keys = [c.key for c in block.columns]
+    body = {r[left - 1]: dict(zip(keys, r[left - 1:left - 1 + len(keys)])) for r in rows[top:top + block.capacity]
+            if r[left - 1]}
+    hynix = body["000660.KS"]
+    assert hynix["event_return"] == pytest.approx(at / before - 1) == pytest.approx(-0.0986, abs=5e-5)
+    assert "event session 2025-01-31 (first KRX session after 2025-01-27)" in hynix["note"]
+    assert "drop under 3%" not in hynix["note"] and "year-end" not in hynix["note"]
+    assert str(hynix["as_of"])[:10] == p.index[-1] == "2025-06-17"  # its own last session, not NYSE's
+    assert str(body["NVDA"]["as_of"])[:10] == "2025-06-30"
+    # the score and rank (columns A:B) are formulas over the row: LibreOffice computes them
+    from render import recalc_values, require_soffice
+
+    require_soffice()
+    values = recalc_values(global_book, tmp_path)[label("sheet.dip", "en")]
+    i = next(i for i, r in enumerate(rows) if r[left - 1] == "000660.KS")
+    rank, score = values[i][0], values[i][1]
+    assert isinstance(score, float) and isinstance(rank, (int, float)) and 1 <= rank <= len(body)

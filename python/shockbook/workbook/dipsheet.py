@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analytics.dip import DipWeights
+from ..notes import has_codes
 from . import layout as L
 
 #: The score's terms in order: (weight key, the formula over a row's cells, by column key).
@@ -41,12 +42,19 @@ def dip_screen(ctx):
     from .producers import _watchlist_table
 
     # entries that cannot be tickers get their own error rows; the others are screened
-    table = _watchlist_table(ctx.watchlist, lambda good: dip_screen_table(good, ctx.event, ctx.settings))
+    table = _watchlist_table(ctx.watchlist, lambda good: dip_screen_table(good, ctx.event, ctx.settings,
+                                                                                markets=ctx.markets or None))
     frame = table.frame.copy()
     frame.insert(2, "name", [names.get(t, "") for t in frame["ticker"]])
     if "why" in frame.columns:  # the notes in the book's language, from their codes
         frame["note"] = ["; ".join(ctx.t(f"dip.why.{code}") for code in str(why).split()) if isinstance(why, str) and why
                          else "" for why in frame["why"]]
+    if "event_session" in frame.columns:  # a market that reacted on another session says which, first
+        from .i18n import render_notes
+
+        frame["note"] = ["; ".join(n for n in (ctx.t("dip.event_session").format(session=render_notes(s, ctx.lang))
+                                               if isinstance(s, str) and has_codes(s) else "", note) if n)
+                         for s, note in zip(frame["event_session"], frame["note"])]
     frame["earnings_source"] = [source_text(s, ctx.lang) if isinstance(s, str) else s for s in frame["earnings_source"]]
     # the share as the event table shows it: within -100%..+300%, the raw value in the note
     frame["recovered_share"], frame["note"] = shown_shares(frame["recovered_share"], frame["note"], ctx.lang)
