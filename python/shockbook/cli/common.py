@@ -114,19 +114,9 @@ def english_text(text):
 def english_notes(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     """``frame`` with its coded analysis notes (:mod:`shockbook.notes`) in English: the CLI
     prints English text, as it always has (the workbook says them in the book's language)."""
-    from ..notes import has_codes
-    from ..workbook.i18n import render_notes
+    from ..workbook.i18n import render_frame_notes
 
-    if frame is None:
-        return frame
-    out = frame
-    for col in frame.columns:
-        values = frame[col]
-        if (values.dtype == object or pd.api.types.is_string_dtype(values)) and any(has_codes(v) for v in values.tolist()):
-            if out is frame:
-                out = frame.copy()
-            out[col] = [render_notes(v, "en") for v in values.tolist()]
-    return out
+    return render_frame_notes(frame, "en")
 
 
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:

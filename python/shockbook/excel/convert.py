@@ -449,20 +449,14 @@ def _said(result: Any) -> Any:
     language of the settings (``SHOCKBOOK_LANG`` / xlwings.conf ``lang``, default Korean)."""
     if not isinstance(result, pd.DataFrame):
         return result
-    from ..notes import has_codes
+    from ..workbook.i18n import coded_columns, render_frame_notes
 
-    columns = [c for c in result.columns if (result[c].dtype == object or pd.api.types.is_string_dtype(result[c]))
-               and any(has_codes(v) for v in result[c].tolist())]
+    columns = coded_columns(result)
     if not columns:
         return result
     from ..config import Settings
-    from ..workbook.i18n import render_notes
 
-    lang = Settings.from_env().lang
-    result = result.copy()
-    for c in columns:
-        result[c] = [render_notes(v, lang) for v in result[c].tolist()]
-    return result
+    return render_frame_notes(result, Settings.from_env().lang, columns)
 
 
 def error_cell_text(error: Any) -> str:

@@ -109,6 +109,31 @@ def render_notes(text, lang: str):
                   kind=lambda kind: error_kind(kind, lang))
 
 
+def coded_columns(frame) -> list:
+    """The text columns of ``frame`` (a DataFrame) holding a coded note (:mod:`shockbook.notes`)."""
+    import pandas as pd
+
+    from ..notes import has_codes
+
+    return [c for c in frame.columns if (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+            and any(has_codes(v) for v in frame[c].tolist())]
+
+
+def render_frame_notes(frame, lang: str, columns: list | None = None):
+    """``frame`` (a DataFrame, or ``None``) with the coded analysis notes of its text columns
+    (``columns``, default :func:`coded_columns`) said in ``lang`` (:func:`render_notes`); the
+    same frame when it has none, else a copy."""
+    if frame is None:
+        return frame
+    columns = coded_columns(frame) if columns is None else columns
+    if not columns:
+        return frame
+    out = frame.copy()
+    for col in columns:
+        out[col] = [render_notes(v, lang) for v in frame[col].tolist()]
+    return out
+
+
 def error_kind(kind: str, lang: str) -> str:
     """The name of an error kind (:attr:`ShockbookError.error_kind`) in ``lang``: the label
     ``error.<kind>`` ("데이터 없음" / "no data"); an unknown kind is named as the base kind."""
