@@ -460,10 +460,12 @@ def key_numbers(ctx: Context) -> pd.DataFrame:
 
 
 def _metric_sources(ctx: Context, metric: str) -> dict[tuple[str, float], str]:
-    """``(model, value) -> source`` of ``metric``'s rows as the book's language names the source
-    (the calculators carry the English source only)."""
-    frame = ctx.cached(f"metric_sources:{ctx.lang}", lambda: ct.model_metrics_table(lang=ctx.lang).frame)
-    rows = frame[frame["metric"] == metric]
+    """``(model, value) -> source`` of ``metric``'s built-in rows (the calculators read those)
+    as the book's language names the source (the calculators carry the English source only)."""
+    from .figures import metrics
+
+    frame = metrics(ctx)  # the metrics table the figures read, once per build
+    rows = frame[(frame["metric"] == metric) & (frame["origin"] == "built-in")]
     return {(m, float(v)): s for m, v, s in zip(rows["model"], rows["value"], rows["source"])}
 
 
