@@ -114,8 +114,13 @@ def column_points(sheet: Worksheet, column: int) -> float:
     dimension = sheet.column_dimensions.get(get_column_letter(column))
     if dimension is not None and dimension.hidden:
         return 0.0
-    width = dimension.width if dimension is not None and dimension.width else DEFAULT_COLUMN_CHARS
-    return int(width * 7 + 5) * 0.75
+    return int(column_chars(sheet, column) * 7 + 5) * 0.75
+
+
+def column_chars(sheet: Worksheet, column: int) -> float:
+    """A one-based column's width in characters as set on the sheet (Excel's default 8.43 when unset)."""
+    dimension = sheet.column_dimensions.get(get_column_letter(column))
+    return dimension.width if dimension is not None and dimension.width else DEFAULT_COLUMN_CHARS
 
 
 def row_points(sheet: Worksheet, row: int) -> float:

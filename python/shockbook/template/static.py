@@ -12,8 +12,8 @@ from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, column_points, row_points
-from .styling import (NUMBER_ALIGN, TOP_ALIGN, BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
-                      NO_ALIGN, NUMBER_ALIGN, NUMBER_HEADER_ALIGN, button_box)
+from .styling import (BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
+                      NO_ALIGN, NOTE_ROW, NUMBER_ALIGN, NUMBER_HEADER_ALIGN, TOP_ALIGN, button_box)
 
 
 def write_static(wb: Workbook, ctx: Context) -> None:
@@ -159,8 +159,6 @@ def write_xlwings_conf(wb: Workbook) -> None:
     ws.column_dimensions["B"].width = 40
 
 
-#: Row 3 holds each sheet's note or legend (row 2, BUTTON_ROW, the buttons).
-NOTE_ROW = 3
 #: Sheet key -> the label of the note or legend shown in its note row.
 SHEET_NOTES = {"opinions": "note.user_rows", "calendar": "legend.calendar", "scaling": "legend.flags",
                "dip": "legend.dip", "dashboard": "legend.marks"}

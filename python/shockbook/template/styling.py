@@ -19,7 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 from ..text import display_width
 from ..workbook.i18n import label
 from ..workbook import layout as L
-from .buttons import caption_points, column_points, row_points
+from .buttons import caption_points, column_chars, column_points, row_points
 from .charts import chart_bottom, chart_right
 
 FONT_NAME = "Malgun Gothic"  # 맑은 고딕: Windows' Korean UI font; LibreOffice substitutes a CJK font
@@ -436,12 +436,6 @@ def wrap_width(texts: list[str], width: float) -> float:
     while width < MAX_WRAP_WIDTH and any(text_lines(t, width) > lines for t in texts):
         width += 2
     return min(width, MAX_WRAP_WIDTH)
-
-
-def column_chars(ws, col: int) -> float:
-    """A column's width in characters as set on the sheet (Excel's default 8.43 when unset)."""
-    dim = ws.column_dimensions.get(get_column_letter(col))
-    return dim.width if dim is not None and dim.width else 8.43
 
 
 def _row_heights(ws, sheet: L.Sheet, rows_by_block: dict[str, int], wrap_cells: dict[str, set[int]]) -> None:
