@@ -60,18 +60,8 @@ def error_note(code: str, error, **params) -> str:
     return note(code, kind=getattr(error, "error_kind", "error"), detail=error.one_line(), **params)
 
 
-def codes(text) -> list[tuple[str, dict[str, str]]]:
-    """The ``(code, params)`` of every coded note in ``text`` (list values joined by ``~``)."""
-    if not isinstance(text, str) or OPEN not in text:
-        return []
-    out = []
-    for match in _CODE.finditer(text):
-        params = dict(part.split("=", 1) for part in match.group(2).split(SEP)[1:])
-        out.append((match.group(1), params))
-    return out
-
-
 def has_codes(text) -> bool:
+    """Whether ``text`` may hold a coded note (a text with the opening mark)."""
     return isinstance(text, str) and OPEN in text
 
 
