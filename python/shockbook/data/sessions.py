@@ -77,8 +77,7 @@ class SessionDate:
         """Empty when the date is a session, else one sentence saying what happened."""
         if not self.moved:
             return ""
-        article = "an" if self.market[:1] in "AEFHILMNORSX" else "a"
-        return f"{self.requested} is not {article} {self.market} session ({self.reason}); using {self.session}"
+        return f"{self.requested} is not {self._article} {self.market} session ({self.reason}); using {self.session}"
 
     @property
     def note_code(self) -> str:
@@ -92,7 +91,12 @@ class SessionDate:
             return self.note
         return note("session_weekend" if self.reason == "weekend" else "session_closed", requested=self.requested,
                     market=self.market, session=self.session,
-                    article="an" if self.market[:1] in "AEFHILMNORSX" else "a")
+                    article=self._article)
+
+    @property
+    def _article(self) -> str:
+        """English's article before the market's code ("an XKRX session", "a TSE session")."""
+        return "an" if self.market[:1] in "AEFHILMNORSX" else "a"
 
 
 def calendar_bounds() -> tuple[dt.date, dt.date]:
