@@ -12,7 +12,7 @@ from ..workbook.eventtext import sheet_title
 from ..workbook.i18n import label
 from ..workbook.producers import Context
 from .buttons import ButtonSpec, column_points, row_points
-from .styling import (BUTTON_FONT, BUTTON_GAP, BUTTON_HEIGHT, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
+from .styling import (BUTTON_FONT, BUTTON_GAP, BUTTON_ROW, BUTTONS, FONT_NAME, INPUT_FILL,
                       NO_ALIGN, NOTE_ROW, NUMBER_ALIGN, NUMBER_HEADER_ALIGN, TOP_ALIGN, button_box)
 
 
@@ -29,8 +29,6 @@ def write_static(wb: Workbook, ctx: Context) -> None:
     write_dip_formulas(wb[label("sheet.dip", ctx.lang)], ctx)
     for sheet in L.LAYOUT:
         ws = wb[label(sheet.title_key, ctx.lang)]
-        if sheet.buttons:
-            ws.row_dimensions[BUTTON_ROW].height = BUTTON_HEIGHT + 8
         if sheet.key in SHEET_NOTES:  # under the buttons, never covered by them
             cell = ws.cell(row=NOTE_ROW, column=1 if sheet.key != "dashboard" else 2,
                            value=label(SHEET_NOTES[sheet.key], ctx.lang))
