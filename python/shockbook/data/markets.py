@@ -253,6 +253,15 @@ class MarketSession:
             return self.session.isoformat()
         return f"{self.session} (first {self.market.label} session after {self.requested})"
 
+    def text_code(self) -> str:
+        """:meth:`text` with its note coded (:mod:`shockbook.notes`) for an adapter to say in
+        its reader's language: ``"2025-01-31 ⟦first_session_after|market=KRX|requested=2025-01-27⟧"``."""
+        from ..notes import note
+
+        if not self.moved:
+            return self.session.isoformat()
+        return f"{self.session} ({note('first_session_after', market=self.market.label, requested=self.requested)})"
+
 
 def event_session(m: Market, when) -> MarketSession:
     """Market ``m``'s first session that could react to an event at ``when``.

@@ -196,7 +196,7 @@ def per_market(table: Callable[..., EventTable], names: list[str], event, settin
     for g in plan.groups:
         text = ""
         try:
-            text = session_text(g.session(requested)) if not g.market.is_us else us_event.session.isoformat()
+            text = g.session(requested).text_code() if not g.market.is_us else us_event.session.isoformat()
             result = table(list(g.tickers), g.event(requested, us_event), settings, g.benchmark, **kwargs)
         except ShockbookError as exc:
             frame = pd.DataFrame({"ticker": list(g.tickers), "error": [exc] * len(g.tickers)})
@@ -255,15 +255,6 @@ def _close_on_or_before(series: pd.Series, day: dt.date) -> tuple[float, dt.date
 def _close_on(series: pd.Series, day: dt.date) -> float:
     value = series.get(pd.Timestamp(day), np.nan)
     return float(value) if pd.notna(value) else np.nan
-
-
-def session_text(session: mk.MarketSession) -> str:
-    """The session a market reacted on: ``2025-01-27``, or, when it moved, the date and a coded
-    note (:mod:`shockbook.notes`) the adapter says in its language: "2025-01-31 (first KRX
-    session after 2025-01-27)"."""
-    if not session.moved:
-        return session.session.isoformat()
-    return f"{session.session} ({note('first_session_after', market=session.market.label, requested=session.requested)})"
 
 
 def window_return(series: pd.Series, session: mk.MarketSession) -> tuple[float, str]:
@@ -345,7 +336,7 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
             car_note = ""
         fx = close[g.market.fx].rename(g.market.fx) if g.market.fx in close else None
         for t in g.tickers:
-            row = dict(region=g.market.region, ticker=t, exchange=g.market.exchange, event_session=session_text(session),
+            row = dict(region=g.market.region, ticker=t, exchange=g.market.exchange, event_session=session.text_code(),
                        currency=g.market.currency, benchmark=g.benchmark, benchmark_return=bench_ret)
             notes = []
             if t in prices.errors or t not in close:
@@ -391,7 +382,7 @@ def global_reaction_table(tickers: Iterable, event, settings: Settings | None = 
                       provenance=provenance, event=us_event.session.isoformat(), event_requested=requested.isoformat(),
                       session_note=us_event.note_code, benchmark=benchmark or settings.benchmark,
                       price_field=settings.price_field,
-                      extra={"markets": {g.market.exchange: session_text(g.session(requested))
+                      extra={"markets": {g.market.exchange: g.session(requested).text_code()
                                          for g in plan.groups if _safe(g, requested)}})
 
 
